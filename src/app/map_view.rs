@@ -1,0 +1,326 @@
+//! The map: walkers handles panning, zooming and tiles; we draw the scene's shape list on top.
+
+use egui::{
+    Align2, Color32, FontId, Mesh, Pos2, Rect, Response, Ui, Vec2, epaint::Vertex, pos2, vec2,
+};
+use walkers::{Map, MapMemory, Projector, Tiles};
+
+use crate::layers::{FrameParams, Legend, MapPos, MapRect, Rgba, Scene, Shape};
+
+/// Affine map-space → screen transform, exact at the view centre (walkers draws Web Mercator,
+/// our map space is a local tangent plane; over a community the two differ by far less than a pixel).
+#[derive(Clone, Copy, Debug)]
+pub struct ScreenFromMap {
+    pub center_screen: Pos2,
+    pub center_map: MapPos,
+    pub px_per_m: f32,
+}
+
+impl ScreenFromMap {
+    pub fn from_projector(projector: &Projector, rect: Rect, scene: &Scene) -> Self {
+        let center_lonlat = projector.unproject(rect.center().to_vec2());
+        let center_map = scene.to_map(geo::Coord {
+            x: center_lonlat.x(),
+            y: center_lonlat.y(),
+        });
+        Self {
+            center_screen: rect.center(),
+            center_map,
+            px_per_m: projector.scale_pixel_per_meter(center_lonlat),
+        }
+    }
+
+    pub fn screen(&self, m: MapPos) -> Pos2 {
+        pos2(
+            self.center_screen.x + (m[0] - self.center_map[0]) * self.px_per_m,
+            self.center_screen.y - (m[1] - self.center_map[1]) * self.px_per_m,
+        )
+    }
+
+    pub fn map(&self, p: Pos2) -> MapPos {
+        [
+            self.center_map[0] + (p.x - self.center_screen.x) / self.px_per_m,
+            self.center_map[1] - (p.y - self.center_screen.y) / self.px_per_m,
+        ]
+    }
+
+    pub fn view(&self, rect: Rect) -> MapRect {
+        MapRect::from_points([self.map(rect.left_bottom()), self.map(rect.right_top())])
+    }
+}
+
+const BACKGROUND: Color32 = Color32::from_rgb(244, 242, 236);
+
+pub fn color(c: Rgba) -> Color32 {
+    Color32::from_rgba_unmultiplied(c[0], c[1], c[2], c[3])
+}
+
+/// What happened on the map this frame.
+#[derive(Default)]
+pub struct MapOutput {
+    pub clicked_building: Option<Option<usize>>,
+    pub hovered_building: Option<usize>,
+    pub pointer_lonlat: Option<(f64, f64)>,
+}
+
+pub struct MapInput<'a> {
+    pub scene: &'a Scene,
+    pub fills: &'a [Rgba],
+    pub legend: &'a Legend,
+    pub labels: bool,
+    pub selected_building: Option<usize>,
+    pub highlighted_grid: Option<usize>,
+    pub fit_requested: bool,
+}
+
+/// Zoom level at which `bounds` fills `rect` (with a margin), for Web Mercator at `lat`.
+pub fn fit_zoom(bounds: &MapRect, rect: Rect, lat_deg: f64) -> f64 {
+    const EARTH_CIRCUMFERENCE_M: f64 = 40_075_016.686;
+    let px_per_m = (f64::from(rect.width()) / f64::from(bounds.width().max(1.0)))
+        .min(f64::from(rect.height()) / f64::from(bounds.height().max(1.0)))
+        * 0.92;
+    // pixels per metre at zoom z = 256·2^z / (C·cos φ)
+    (px_per_m * EARTH_CIRCUMFERENCE_M * lat_deg.to_radians().cos() / 256.0)
+        .log2()
+        .clamp(2.0, 21.0)
+}
+
+pub fn map_ui(
+    ui: &mut Ui,
+    memory: &mut MapMemory,
+    tiles: Option<&mut dyn Tiles>,
+    input: &MapInput<'_>,
+) -> MapOutput {
+    let scene = input.scene;
+    let center = scene.to_lonlat(scene.bounds.center());
+    let home = walkers::lon_lat(center.x, center.y);
+    if input.fit_requested {
+        let rect = ui.available_rect_before_wrap();
+        let _ = memory.set_zoom(fit_zoom(&scene.bounds, rect, center.y));
+        memory.center_at(home);
+    }
+    // A plain paper-coloured background under the (optional) tiles: offline is the normal case.
+    ui.painter()
+        .rect_filled(ui.available_rect_before_wrap(), 0.0, BACKGROUND);
+    let map = Map::new(tiles, memory, home).zoom_with_ctrl(false);
+    let inner = map.show(ui, |ui, response, projector, _memory| {
+        let rect = response.rect;
+        let t = ScreenFromMap::from_projector(projector, rect, scene);
+        let params = FrameParams {
+            view: t.view(rect),
+            device_per_m: t.px_per_m,
+            labels: input.labels,
+            selected_building: input.selected_building,
+            highlighted_grid: input.highlighted_grid,
+            text_scale: 1.0,
+        };
+        let shapes = scene.frame(&params, input.fills);
+        paint(ui, rect, &t, &shapes);
+        legend_ui(ui, rect, input.legend);
+        interact(response, &t, scene)
+    });
+    inner.inner
+}
+
+fn interact(response: &Response, t: &ScreenFromMap, scene: &Scene) -> MapOutput {
+    let mut out = MapOutput::default();
+    if let Some(pos) = response.hover_pos() {
+        let m = t.map(pos);
+        out.hovered_building = scene.building_at(m);
+        let ll = scene.to_lonlat(m);
+        out.pointer_lonlat = Some((ll.x, ll.y));
+    }
+    if response.clicked()
+        && let Some(pos) = response.interact_pointer_pos()
+    {
+        out.clicked_building = Some(scene.building_at(t.map(pos)));
+    }
+    out
+}
+
+/// Paints a shape list. Consecutive fills and dots are merged into one mesh (colours live per
+/// vertex), so 100,000 buildings cost one draw call, not 100,000.
+pub fn paint(ui: &Ui, rect: Rect, t: &ScreenFromMap, shapes: &[Shape]) {
+    let painter = ui.painter_at(rect);
+    let mut mesh = Mesh::default();
+    let flush = |mesh: &mut Mesh| {
+        if !mesh.is_empty() {
+            painter.add(egui::Shape::mesh(std::mem::take(mesh)));
+        }
+    };
+    for shape in shapes {
+        match shape {
+            Shape::Fill {
+                mesh: tri,
+                color: c,
+            } => {
+                let base = mesh.vertices.len() as u32;
+                let c = color(*c);
+                mesh.vertices.extend(tri.vertices.iter().map(|&v| Vertex {
+                    pos: t.screen(v),
+                    uv: egui::epaint::WHITE_UV,
+                    color: c,
+                }));
+                mesh.indices.extend(tri.indices.iter().map(|&i| base + i));
+            }
+            Shape::Dot {
+                pos,
+                size,
+                color: c,
+            } => {
+                let p = t.screen(*pos);
+                mesh.add_colored_rect(Rect::from_center_size(p, Vec2::splat(*size)), color(*c));
+            }
+            Shape::Rings { rings, stroke } => {
+                flush(&mut mesh);
+                let s = egui::Stroke::new(stroke.device_width(t.px_per_m), color(stroke.color));
+                for ring in rings.iter() {
+                    let pts: Vec<Pos2> = ring.iter().map(|&p| t.screen(p)).collect();
+                    match stroke.dash {
+                        Some([dash, gap]) => {
+                            let mut closed = pts.clone();
+                            closed.extend(pts.first().copied());
+                            painter.extend(egui::Shape::dashed_line(&closed, s, dash, gap));
+                        }
+                        None => {
+                            painter.add(egui::Shape::closed_line(pts, s));
+                        }
+                    }
+                }
+            }
+            Shape::Path { points, stroke } => {
+                flush(&mut mesh);
+                let w = stroke.device_width(t.px_per_m);
+                let c = color(stroke.color);
+                let pts: Vec<Pos2> = points.iter().map(|&p| t.screen(p)).collect();
+                // egui lines have no joins: round the corners of wide roads by hand.
+                if w > 3.0 {
+                    for p in &pts[1..pts.len().saturating_sub(1)] {
+                        painter.circle_filled(*p, w / 2.0, c);
+                    }
+                }
+                painter.add(egui::Shape::line(pts, egui::Stroke::new(w, c)));
+            }
+            Shape::Text {
+                pos,
+                text,
+                size,
+                color: c,
+                halo,
+                ..
+            } => {
+                flush(&mut mesh);
+                let p = t.screen(*pos);
+                if !rect.contains(p) {
+                    continue;
+                }
+                let galley = painter.layout_no_wrap(
+                    text.to_string(),
+                    FontId::proportional(*size),
+                    color(*c),
+                );
+                let top_left = p - galley.size() / 2.0;
+                if let Some(h) = halo {
+                    let bg = Rect::from_min_size(top_left, galley.size()).expand2(vec2(3.0, 1.0));
+                    painter.rect_filled(bg, 3.0, color(*h));
+                }
+                painter.galley(top_left, galley, color(*c));
+            }
+        }
+    }
+    flush(&mut mesh);
+}
+
+fn legend_ui(ui: &Ui, rect: Rect, legend: &Legend) {
+    let painter = ui.painter_at(rect);
+    let row_h = 18.0;
+    let width = legend
+        .entries
+        .iter()
+        .map(|e| crate::layers::labels::text_width(&e.label, 13.0))
+        .fold(
+            crate::layers::labels::text_width(&legend.title, 14.0),
+            f32::max,
+        )
+        + 40.0;
+    let height = 26.0 + row_h * legend.entries.len() as f32;
+    let frame = Rect::from_min_size(
+        pos2(rect.left() + 10.0, rect.bottom() - height - 10.0),
+        vec2(width, height),
+    );
+    painter.rect_filled(
+        frame,
+        6.0,
+        Color32::from_rgba_unmultiplied(255, 255, 255, 230),
+    );
+    painter.rect_stroke(
+        frame,
+        6.0,
+        egui::Stroke::new(1.0, Color32::from_gray(170)),
+        egui::StrokeKind::Inside,
+    );
+    painter.text(
+        frame.left_top() + vec2(10.0, 6.0),
+        Align2::LEFT_TOP,
+        &legend.title,
+        FontId::proportional(14.0),
+        Color32::from_gray(20),
+    );
+    for (i, e) in legend.entries.iter().enumerate() {
+        let y = frame.top() + 26.0 + row_h * i as f32;
+        let swatch = Rect::from_min_size(pos2(frame.left() + 10.0, y + 2.0), vec2(16.0, 12.0));
+        painter.rect_filled(swatch, 2.0, color(e.color));
+        painter.rect_stroke(
+            swatch,
+            2.0,
+            egui::Stroke::new(0.5, Color32::from_gray(90)),
+            egui::StrokeKind::Inside,
+        );
+        painter.text(
+            pos2(swatch.right() + 8.0, y + 8.0),
+            Align2::LEFT_CENTER,
+            &e.label,
+            FontId::proportional(13.0),
+            Color32::from_gray(30),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn screen_transform_round_trips() {
+        let t = ScreenFromMap {
+            center_screen: pos2(400.0, 300.0),
+            center_map: [120.0, -40.0],
+            px_per_m: 2.5,
+        };
+        for m in [[0.0, 0.0], [120.0, -40.0], [-350.5, 812.25]] {
+            let back = t.map(t.screen(m));
+            assert!(
+                (back[0] - m[0]).abs() < 1e-3 && (back[1] - m[1]).abs() < 1e-3,
+                "{m:?} → {back:?}"
+            );
+        }
+        // North is up on screen.
+        assert!(t.screen([120.0, 0.0]).y < t.screen([120.0, -40.0]).y);
+    }
+
+    #[test]
+    fn fit_zoom_grows_when_the_area_shrinks() {
+        let rect = Rect::from_min_size(Pos2::ZERO, vec2(1200.0, 800.0));
+        let big = MapRect {
+            min: [-700.0, -420.0],
+            max: [700.0, 420.0],
+        };
+        let small = MapRect {
+            min: [-70.0, -42.0],
+            max: [70.0, 42.0],
+        };
+        let (zb, zs) = (fit_zoom(&big, rect, 24.49), fit_zoom(&small, rect, 24.49));
+        assert!((zs - zb - 10f64.log2()).abs() < 1e-6);
+        assert!((15.0..17.0).contains(&zb), "{zb}");
+    }
+}

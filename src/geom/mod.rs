@@ -1,0 +1,11 @@
+//! Spatial algorithms on geo types (no egui, no SQL).
+
+pub mod assign;
+pub mod balance;
+pub mod crs;
+pub mod topology;
+
+pub use assign::GridAssignment;
+pub use balance::{BalanceStatus, GridStats};
+pub use crs::LocalProjection;
+pub use topology::PartitionReport;

@@ -1,0 +1,543 @@
+//! A community prepared for drawing: every polygon projected to map space and triangulated once,
+//! buildings in an R-tree. `Scene::frame` then only culls, picks a level of detail and places
+//! labels — cheap enough for every frame, even for 100,000 buildings.
+
+use std::sync::Arc;
+
+use geo::{Coord, InteriorPoint, LineString, Polygon, TriangulateEarcut};
+use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
+
+use crate::geom::{GridStats, LocalProjection};
+use crate::i18n::Lang;
+use crate::model::Community;
+
+use super::labels::{LabelPlacer, text_width};
+use super::{MapPos, MapRect, Rgba, Shape, Stroke, TextRole, TriMesh, Width, darker, with_alpha};
+
+/// One polygon ready to draw.
+#[derive(Clone, Debug)]
+pub struct SceneItem {
+    pub mesh: Arc<TriMesh>,
+    pub rings: Arc<Vec<Vec<MapPos>>>,
+    pub bbox: MapRect,
+    /// Where its label goes: a point inside the polygon.
+    pub anchor: MapPos,
+    pub label: Arc<str>,
+}
+
+impl SceneItem {
+    fn new(polygon_local: &Polygon<f64>, label: impl Into<Arc<str>>) -> Self {
+        let rings: Vec<Vec<MapPos>> = std::iter::once(polygon_local.exterior())
+            .chain(polygon_local.interiors())
+            .map(ring_points)
+            .collect();
+        let bbox = MapRect::from_points(rings.iter().flatten().copied());
+        let raw = polygon_local.earcut_triangles_raw();
+        let mesh = TriMesh {
+            vertices: raw
+                .vertices
+                .iter()
+                .map(|v| [v[0] as f32, v[1] as f32])
+                .collect(),
+            indices: raw.triangle_indices.iter().map(|&i| i as u32).collect(),
+        };
+        let anchor = polygon_local
+            .interior_point()
+            .map(|p| [p.x() as f32, p.y() as f32])
+            .unwrap_or_else(|| bbox.center());
+        Self {
+            mesh: Arc::new(mesh),
+            rings: Arc::new(rings),
+            bbox,
+            anchor,
+            label: label.into(),
+        }
+    }
+
+    /// Largest extent in metres: what the level of detail is decided on.
+    pub fn size_m(&self) -> f32 {
+        self.bbox.width().max(self.bbox.height())
+    }
+
+    /// Point-in-polygon on the cached triangles (no need to go back to the model).
+    pub fn contains(&self, p: MapPos) -> bool {
+        if !(self.bbox.min[0] <= p[0]
+            && p[0] <= self.bbox.max[0]
+            && self.bbox.min[1] <= p[1]
+            && p[1] <= self.bbox.max[1])
+        {
+            return false;
+        }
+        self.mesh.indices.chunks_exact(3).any(|t| {
+            let [a, b, c] = [0, 1, 2].map(|k| self.mesh.vertices[t[k] as usize]);
+            in_triangle(p, a, b, c)
+        })
+    }
+}
+
+fn in_triangle(p: MapPos, a: MapPos, b: MapPos, c: MapPos) -> bool {
+    let cross = |o: MapPos, u: MapPos, v: MapPos| {
+        (u[0] - o[0]) * (v[1] - o[1]) - (u[1] - o[1]) * (v[0] - o[0])
+    };
+    let (d1, d2, d3) = (cross(a, b, p), cross(b, c, p), cross(c, a, p));
+    let neg = d1 < 0.0 || d2 < 0.0 || d3 < 0.0;
+    let pos = d1 > 0.0 || d2 > 0.0 || d3 > 0.0;
+    !(neg && pos)
+}
+
+fn ring_points(ring: &LineString<f64>) -> Vec<MapPos> {
+    let mut pts: Vec<MapPos> = ring.0.iter().map(|c| [c.x as f32, c.y as f32]).collect();
+    // Closed rings repeat the first point; painters close paths themselves.
+    if pts.len() > 1 && pts.first() == pts.last() {
+        pts.pop();
+    }
+    pts
+}
+
+#[derive(Clone, Debug)]
+pub struct RoadItem {
+    pub points: Arc<Vec<MapPos>>,
+    pub width_m: f32,
+    pub name: Arc<str>,
+    pub bbox: MapRect,
+}
+
+/// What one frame looks at.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FrameParams {
+    /// Visible part of the map.
+    pub view: MapRect,
+    /// Output device units (screen points, PDF points) per metre on the ground.
+    pub device_per_m: f32,
+    pub labels: bool,
+    pub selected_building: Option<usize>,
+    pub highlighted_grid: Option<usize>,
+    /// Multiplies every font size (print layouts use larger or smaller text than the screen).
+    pub text_scale: f32,
+}
+
+/// Below this size on screen a building becomes a dot.
+const DOT_BELOW_DEVICE: f32 = 3.0;
+/// Below this size a building is filled but not outlined.
+const OUTLINE_FROM_DEVICE: f32 = 10.0;
+
+pub const BOUNDARY_COLOUR: Rgba = [200, 30, 30, 255];
+const ROAD_COLOUR: Rgba = [255, 255, 255, 255];
+const ROAD_CASING: Rgba = [190, 186, 178, 255];
+const COMPOUND_FILL: Rgba = [236, 232, 222, 255];
+const COMPOUND_EDGE: Rgba = [170, 160, 140, 255];
+const BUILDING_EDGE: Rgba = [70, 70, 70, 255];
+const SELECTION: Rgba = [20, 90, 230, 255];
+const TEXT_DARK: Rgba = [30, 30, 30, 255];
+const HALO: Rgba = [255, 255, 255, 220];
+
+pub struct Scene {
+    pub projection: LocalProjection,
+    pub bounds: MapRect,
+    pub boundary: SceneItem,
+    pub grids: Vec<SceneItem>,
+    pub grid_colours: Vec<[u8; 3]>,
+    pub compounds: Vec<SceneItem>,
+    pub roads: Vec<RoadItem>,
+    pub buildings: Vec<SceneItem>,
+    index: RTree<GeomWithData<Rectangle<[f32; 2]>, u32>>,
+}
+
+impl Scene {
+    /// Prepares a community for drawing about its boundary's centre.
+    pub fn new(community: &Community, stats: &[GridStats], lang: Lang) -> Self {
+        let origin = community.info.boundary.exterior().0.iter().fold(
+            (Coord { x: 0.0, y: 0.0 }, 0.0),
+            |(s, n), c| {
+                (
+                    Coord {
+                        x: s.x + c.x,
+                        y: s.y + c.y,
+                    },
+                    n + 1.0,
+                )
+            },
+        );
+        let origin = if origin.1 > 0.0 {
+            Coord {
+                x: origin.0.x / origin.1,
+                y: origin.0.y / origin.1,
+            }
+        } else {
+            community
+                .buildings
+                .first()
+                .and_then(|b| b.footprint.exterior().0.first().copied())
+                .unwrap_or_default()
+        };
+        let projection = LocalProjection::new(origin);
+        let local = |p: &Polygon<f64>| projection.polygon_to_local(p);
+
+        let boundary = SceneItem::new(
+            &local(&community.info.boundary),
+            community.info.name.as_str(),
+        );
+        let people = lang.tr(crate::i18n::T::People);
+        let grids: Vec<SceneItem> = community
+            .grids
+            .iter()
+            .enumerate()
+            .map(|(i, g)| {
+                let residents = stats.get(i).map_or(0, |s| s.residents);
+                let sep = if lang == Lang::En { " " } else { "" };
+                SceneItem::new(
+                    &local(&g.outline),
+                    format!("{} · {residents}{sep}{people}", g.name),
+                )
+            })
+            .collect();
+        let compounds = community
+            .compounds
+            .iter()
+            .map(|k| SceneItem::new(&local(&k.outline), k.name.as_str()))
+            .collect();
+        let buildings: Vec<SceneItem> = community
+            .buildings
+            .iter()
+            .map(|b| SceneItem::new(&local(&b.footprint), b.number.as_str()))
+            .collect();
+        let roads = community
+            .roads
+            .iter()
+            .map(|r| {
+                let points: Vec<MapPos> = r
+                    .centerline
+                    .0
+                    .iter()
+                    .map(|&c| {
+                        let l = projection.local_from_lonlat(c);
+                        [l.x as f32, l.y as f32]
+                    })
+                    .collect();
+                let bbox =
+                    MapRect::from_points(points.iter().copied()).expand(r.width_m as f32 / 2.0);
+                RoadItem {
+                    points: Arc::new(points),
+                    width_m: r.width_m as f32,
+                    name: r.name.as_str().into(),
+                    bbox,
+                }
+            })
+            .collect();
+        Self::assemble(
+            projection,
+            boundary,
+            grids,
+            community.grids.iter().map(|g| g.colour).collect(),
+            compounds,
+            roads,
+            buildings,
+        )
+    }
+
+    /// Builds a scene from already projected parts (benchmarks, synthetic districts).
+    pub fn assemble(
+        projection: LocalProjection,
+        boundary: SceneItem,
+        grids: Vec<SceneItem>,
+        grid_colours: Vec<[u8; 3]>,
+        compounds: Vec<SceneItem>,
+        roads: Vec<RoadItem>,
+        buildings: Vec<SceneItem>,
+    ) -> Self {
+        let index = RTree::bulk_load(
+            buildings
+                .iter()
+                .enumerate()
+                .map(|(i, b)| {
+                    GeomWithData::new(Rectangle::from_corners(b.bbox.min, b.bbox.max), i as u32)
+                })
+                .collect(),
+        );
+        let bounds = buildings
+            .iter()
+            .map(|b| b.bbox)
+            .chain(grids.iter().map(|g| g.bbox))
+            .fold(boundary.bbox, MapRect::union);
+        Self {
+            projection,
+            bounds,
+            boundary,
+            grids,
+            grid_colours,
+            compounds,
+            roads,
+            buildings,
+            index,
+        }
+    }
+
+    /// A polygon in local metres → a scene item (for callers assembling synthetic scenes).
+    pub fn item(polygon_local: &Polygon<f64>, label: &str) -> SceneItem {
+        SceneItem::new(polygon_local, label)
+    }
+
+    pub fn to_map(&self, pos_lonlat: Coord<f64>) -> MapPos {
+        let l = self.projection.local_from_lonlat(pos_lonlat);
+        [l.x as f32, l.y as f32]
+    }
+
+    pub fn to_lonlat(&self, pos_map: MapPos) -> Coord<f64> {
+        self.projection.lonlat_from_local(Coord {
+            x: f64::from(pos_map[0]),
+            y: f64::from(pos_map[1]),
+        })
+    }
+
+    /// The building under a map position, if any (topmost = last drawn).
+    pub fn building_at(&self, pos: MapPos) -> Option<usize> {
+        self.index
+            .locate_all_at_point(&pos)
+            .map(|e| e.data as usize)
+            .filter(|&i| self.buildings[i].contains(pos))
+            .max()
+    }
+
+    /// Building indices whose box meets `view`.
+    pub fn buildings_in(&self, view: &MapRect) -> Vec<usize> {
+        if view.contains_rect(&self.bounds) {
+            return (0..self.buildings.len()).collect();
+        }
+        let mut v: Vec<usize> = self
+            .index
+            .locate_in_envelope_intersecting(&AABB::from_corners(view.min, view.max))
+            .map(|e| e.data as usize)
+            .collect();
+        // Keep drawing order stable (the tree's order is not).
+        v.sort_unstable();
+        v
+    }
+
+    /// The shapes of one frame, bottom to top.
+    pub fn frame(&self, p: &FrameParams, building_fills: &[Rgba]) -> Vec<Shape> {
+        let view = p.view;
+        let mut shapes = Vec::new();
+        let visible_grids: Vec<usize> = (0..self.grids.len())
+            .filter(|&i| self.grids[i].bbox.intersects(&view))
+            .collect();
+
+        for &g in &visible_grids {
+            let alpha = if p.highlighted_grid == Some(g) {
+                130
+            } else {
+                70
+            };
+            shapes.push(Shape::Fill {
+                mesh: self.grids[g].mesh.clone(),
+                color: with_alpha(self.grid_colours[g], alpha),
+            });
+        }
+        for road in self.roads.iter().filter(|r| r.bbox.intersects(&view)) {
+            let casing = Stroke {
+                width: Width::Ground {
+                    metres: road.width_m + 2.0,
+                    min_device: 1.5,
+                },
+                color: ROAD_CASING,
+                dash: None,
+            };
+            shapes.push(Shape::Path {
+                points: road.points.clone(),
+                stroke: casing,
+            });
+        }
+        for road in self.roads.iter().filter(|r| r.bbox.intersects(&view)) {
+            let fill = Stroke {
+                width: Width::Ground {
+                    metres: road.width_m,
+                    min_device: 0.8,
+                },
+                color: ROAD_COLOUR,
+                dash: None,
+            };
+            shapes.push(Shape::Path {
+                points: road.points.clone(),
+                stroke: fill,
+            });
+        }
+        for compound in self.compounds.iter().filter(|c| c.bbox.intersects(&view)) {
+            shapes.push(Shape::Fill {
+                mesh: compound.mesh.clone(),
+                color: COMPOUND_FILL,
+            });
+            shapes.push(Shape::Rings {
+                rings: compound.rings.clone(),
+                stroke: Stroke::device(0.8, COMPOUND_EDGE),
+            });
+        }
+
+        let visible = self.buildings_in(&view);
+        let default_fill: Rgba = [180, 180, 180, 255];
+        for &b in &visible {
+            let item = &self.buildings[b];
+            let size = item.size_m() * p.device_per_m;
+            let color = building_fills.get(b).copied().unwrap_or(default_fill);
+            if size < DOT_BELOW_DEVICE {
+                shapes.push(Shape::Dot {
+                    pos: item.anchor,
+                    size: size.max(1.2),
+                    color,
+                });
+                continue;
+            }
+            shapes.push(Shape::Fill {
+                mesh: item.mesh.clone(),
+                color,
+            });
+            if size >= OUTLINE_FROM_DEVICE {
+                shapes.push(Shape::Rings {
+                    rings: item.rings.clone(),
+                    stroke: Stroke::device(0.7, BUILDING_EDGE),
+                });
+            }
+        }
+        if let Some(sel) = p.selected_building.and_then(|b| self.buildings.get(b)) {
+            shapes.push(Shape::Rings {
+                rings: sel.rings.clone(),
+                stroke: Stroke::device(3.0, SELECTION),
+            });
+        }
+
+        for &g in &visible_grids {
+            let edge = with_alpha(darker(self.grid_colours[g], 0.6), 255);
+            let width = if p.highlighted_grid == Some(g) {
+                4.0
+            } else {
+                2.2
+            };
+            shapes.push(Shape::Rings {
+                rings: self.grids[g].rings.clone(),
+                stroke: Stroke::device(width, edge),
+            });
+        }
+        if self.boundary.bbox.intersects(&view) {
+            let stroke = Stroke {
+                width: Width::Device(3.0),
+                color: BOUNDARY_COLOUR,
+                dash: Some([10.0, 5.0]),
+            };
+            shapes.push(Shape::Rings {
+                rings: self.boundary.rings.clone(),
+                stroke,
+            });
+        }
+
+        if p.labels {
+            self.labels(p, &visible_grids, &visible, &mut shapes);
+        }
+        shapes
+    }
+
+    fn labels(
+        &self,
+        p: &FrameParams,
+        grids: &[usize],
+        buildings: &[usize],
+        shapes: &mut Vec<Shape>,
+    ) {
+        let mut placer = LabelPlacer::default();
+        let s = p.text_scale;
+        let device = |pos: MapPos| [pos[0] * p.device_per_m, -pos[1] * p.device_per_m];
+        let mut place = |pos: MapPos,
+                         text: &Arc<str>,
+                         size: f32,
+                         role: TextRole,
+                         halo: Option<Rgba>,
+                         shapes: &mut Vec<Shape>| {
+            if text.is_empty() {
+                return;
+            }
+            let pad = size * 0.3;
+            if placer.try_place(device(pos), text_width(text, size) + pad, size * 1.25 + pad) {
+                shapes.push(Shape::Text {
+                    pos,
+                    text: text.clone(),
+                    size,
+                    color: TEXT_DARK,
+                    halo,
+                    role,
+                });
+            }
+        };
+        // Grid labels first: they matter most.
+        for &g in grids {
+            let item = &self.grids[g];
+            let size = 15.0 * s;
+            if item.size_m() * p.device_per_m > text_width(&item.label, size) * 0.8 {
+                place(
+                    item.anchor,
+                    &item.label,
+                    size,
+                    TextRole::GridLabel,
+                    Some(HALO),
+                    shapes,
+                );
+            }
+        }
+        let compound_size = 12.0 * s;
+        if p.device_per_m * 150.0 > text_width("康乐新村", compound_size) {
+            for c in self.compounds.iter().filter(|c| c.bbox.intersects(&p.view)) {
+                // Above the centre so the grid label (often at the centre of a one-compound grid) stays clear.
+                let pos = [
+                    c.anchor[0],
+                    c.bbox.max[1] - 14.0 * compound_size / p.device_per_m / 12.0,
+                ];
+                place(
+                    pos,
+                    &c.label,
+                    compound_size,
+                    TextRole::CompoundName,
+                    Some(HALO),
+                    shapes,
+                );
+            }
+        }
+        let number_size = 10.0 * s;
+        for &b in buildings {
+            let item = &self.buildings[b];
+            let room = item.bbox.width().min(item.bbox.height() * 3.0) * p.device_per_m;
+            if room > text_width(&item.label, number_size) + 4.0
+                && item.bbox.height() * p.device_per_m > number_size
+            {
+                place(
+                    item.anchor,
+                    &item.label,
+                    number_size,
+                    TextRole::BuildingNumber,
+                    None,
+                    shapes,
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::wkt;
+
+    #[test]
+    fn concave_polygon_is_triangulated_to_its_area() {
+        let l_shape = wkt!(POLYGON((0. 0.,30. 0.,30. 20.,20. 20.,20. 10.,0. 10.,0. 0.)));
+        let item = SceneItem::new(&l_shape, "1");
+        let area: f32 = item
+            .mesh
+            .indices
+            .chunks_exact(3)
+            .map(|t| {
+                let [a, b, c] = [0, 1, 2].map(|k| item.mesh.vertices[t[k] as usize]);
+                ((b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])).abs() / 2.0
+            })
+            .sum();
+        assert!((area - 400.0).abs() < 1e-3, "{area}");
+        assert!(item.contains([25.0, 15.0]));
+        assert!(!item.contains([10.0, 15.0]), "the notch is outside");
+        assert_eq!(item.rings[0].len(), 6, "closing point dropped");
+    }
+}

@@ -1,0 +1,19 @@
+//! Wangge (网格通): grid management for urban communities — the map, the grids, and what gets printed.
+
+pub mod app;
+pub mod cli;
+pub mod demo;
+pub mod document;
+pub mod geom;
+pub mod i18n;
+pub mod layers;
+pub mod model;
+pub mod store;
+
+pub use document::Document;
+pub use i18n::{Lang, T};
+pub use model::Community;
+pub use store::Store;
+
+/// The bundled CJK font (Noto Sans SC, SIL OFL 1.1): system fonts differ between Windows machines.
+pub static CJK_FONT: &[u8] = include_bytes!("../assets/fonts/NotoSansSC-Regular.ttf");

@@ -1,0 +1,248 @@
+//! Plain domain types of a community (社区). Geometry is WGS-84 longitude/latitude (x = lon, y = lat);
+//! nothing here knows of SQL or egui.
+
+use geo::{LineString, Point, Polygon};
+use serde::{Deserialize, Serialize};
+
+mod staff;
+pub use staff::{Staff, StaffRole};
+
+/// Database row ids: SQLite's INTEGER PRIMARY KEY.
+pub type Id = i64;
+
+/// A whole community document as loaded from one SQLite file.
+#[derive(Clone, Debug, Default)]
+pub struct Community {
+    pub info: CommunityInfo,
+    pub areas: Vec<Area>,
+    pub groups: Vec<Group>,
+    pub compounds: Vec<Compound>,
+    pub roads: Vec<Road>,
+    pub buildings: Vec<Building>,
+    pub grids: Vec<Grid>,
+    pub staff: Vec<Staff>,
+    pub organisations: Vec<Organisation>,
+}
+
+#[derive(Clone, Debug)]
+pub struct CommunityInfo {
+    pub name: String,
+    pub subdistrict: String,
+    /// Administrative code (12 digits); grid codes extend it with two digits.
+    pub code: String,
+    pub boundary: Polygon<f64>,
+    /// Local rule for a balanced grid (1,500–2,000 residents in the seed community).
+    pub grid_residents_min: u32,
+    pub grid_residents_max: u32,
+    /// Supervision hotline printed on boards.
+    pub hotline: String,
+}
+
+impl Default for CommunityInfo {
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            subdistrict: String::new(),
+            code: String::new(),
+            boundary: Polygon::new(LineString::new(vec![]), vec![]),
+            grid_residents_min: 1500,
+            grid_residents_max: 2000,
+            hotline: String::new(),
+        }
+    }
+}
+
+/// 片: level between community and group.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Area {
+    pub id: Id,
+    pub name: String,
+}
+
+/// 组: a set of buildings inside an area.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    pub id: Id,
+    pub area_id: Id,
+    pub name: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CompoundKind {
+    /// 物业小区
+    Residential,
+    /// 单位宿舍
+    Dormitory,
+}
+
+impl CompoundKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Residential => "residential",
+            Self::Dormitory => "dormitory",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "residential" => Some(Self::Residential),
+            "dormitory" => Some(Self::Dormitory),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Compound {
+    pub id: Id,
+    pub name: String,
+    pub kind: CompoundKind,
+    pub outline: Polygon<f64>,
+    pub property_manager: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Road {
+    pub id: Id,
+    pub name: String,
+    pub width_m: f64,
+    pub centerline: LineString<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Building {
+    pub id: Id,
+    pub compound_id: Option<Id>,
+    pub group_id: Option<Id>,
+    /// Number within its compound, e.g. "3" for 3号楼.
+    pub number: String,
+    /// Display name, e.g. "康乐新村3号楼" or "康乐小学教学楼".
+    pub name: String,
+    pub floors: u32,
+    pub stairwells: u32,
+    pub dwellings: u32,
+    pub households: u32,
+    pub residents: u32,
+    pub footprint: Polygon<f64>,
+    /// Date of the last patrol visit (ISO 8601), if any.
+    pub last_patrol: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Grid {
+    pub id: Id,
+    /// Standard grid code: community code + 2-digit sequence.
+    pub code: String,
+    pub name: String,
+    pub colour: [u8; 3],
+    pub outline: Polygon<f64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OrganisationKind {
+    Shop,
+    Restaurant,
+    Company,
+    School,
+    Clinic,
+    Market,
+    Service,
+    PropertyManager,
+}
+
+impl OrganisationKind {
+    pub const ALL: [Self; 8] = [
+        Self::Shop,
+        Self::Restaurant,
+        Self::Company,
+        Self::School,
+        Self::Clinic,
+        Self::Market,
+        Self::Service,
+        Self::PropertyManager,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Shop => "shop",
+            Self::Restaurant => "restaurant",
+            Self::Company => "company",
+            Self::School => "school",
+            Self::Clinic => "clinic",
+            Self::Market => "market",
+            Self::Service => "service",
+            Self::PropertyManager => "property_manager",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Organisation {
+    pub id: Id,
+    pub name: String,
+    pub kind: OrganisationKind,
+    pub position: Point<f64>,
+    pub building_id: Option<Id>,
+}
+
+/// Counts that the office reports upward.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    pub buildings: usize,
+    pub dwellings: u64,
+    pub households: u64,
+    pub residents: u64,
+    pub organisations: usize,
+    pub grids: usize,
+}
+
+impl Community {
+    pub fn totals(&self) -> Totals {
+        Totals {
+            buildings: self.buildings.len(),
+            dwellings: self.buildings.iter().map(|b| u64::from(b.dwellings)).sum(),
+            households: self.buildings.iter().map(|b| u64::from(b.households)).sum(),
+            residents: self.buildings.iter().map(|b| u64::from(b.residents)).sum(),
+            organisations: self.organisations.len(),
+            grids: self.grids.len(),
+        }
+    }
+
+    pub fn compound(&self, id: Id) -> Option<&Compound> {
+        self.compounds.iter().find(|c| c.id == id)
+    }
+
+    pub fn grid(&self, id: Id) -> Option<&Grid> {
+        self.grids.iter().find(|g| g.id == id)
+    }
+
+    pub fn group(&self, id: Id) -> Option<&Group> {
+        self.groups.iter().find(|g| g.id == id)
+    }
+
+    pub fn area(&self, id: Id) -> Option<&Area> {
+        self.areas.iter().find(|a| a.id == id)
+    }
+
+    /// Staff working in a grid, leader first.
+    pub fn grid_staff(&self, grid_id: Id) -> Vec<&Staff> {
+        let mut staff: Vec<&Staff> = self
+            .staff
+            .iter()
+            .filter(|s| s.grid_id == Some(grid_id))
+            .collect();
+        staff.sort_by_key(|s| (s.role, s.id));
+        staff
+    }
+
+    pub fn organisations_in(&self, building_id: Id) -> impl Iterator<Item = &Organisation> {
+        self.organisations
+            .iter()
+            .filter(move |o| o.building_id == Some(building_id))
+    }
+}

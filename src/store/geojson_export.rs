@@ -1,0 +1,151 @@
+//! Writes a community as one GeoJSON FeatureCollection per layer (readable by QGIS or any GIS), plus
+//! the staff list as CSV. `maps/` ships the demo in this form.
+
+use std::path::Path;
+
+use geojson::{Feature, FeatureCollection, JsonObject, JsonValue};
+
+use crate::geom::GridAssignment;
+use crate::model::Community;
+
+use super::geometry::format_colour;
+
+fn feature<'a, G>(geometry: &'a G, properties: JsonValue) -> Feature
+where
+    geojson::GeometryValue: From<&'a G>,
+{
+    Feature {
+        bbox: None,
+        geometry: Some(geojson::Geometry::new(geojson::GeometryValue::from(
+            geometry,
+        ))),
+        id: None,
+        properties: match properties {
+            JsonValue::Object(map) => Some(map),
+            _ => Some(JsonObject::new()),
+        },
+        foreign_members: None,
+    }
+}
+
+/// The layers as (file stem, collection).
+pub fn layers(c: &Community) -> Vec<(&'static str, FeatureCollection)> {
+    let grid_polys: Vec<_> = c.grids.iter().map(|g| g.outline.clone()).collect();
+    let assignment = GridAssignment::compute(&grid_polys, c.buildings.iter().map(|b| &b.footprint));
+    let boundary = FeatureCollection::new([feature(
+        &c.info.boundary,
+        serde_json::json!({"name": c.info.name, "subdistrict": c.info.subdistrict, "code": c.info.code}),
+    )]);
+    let roads = c
+        .roads
+        .iter()
+        .map(|r| {
+            feature(
+                &r.centerline,
+                serde_json::json!({"id": r.id, "name": r.name, "width_m": r.width_m}),
+            )
+        })
+        .collect();
+    let compounds = c
+        .compounds
+        .iter()
+        .map(|k| {
+            feature(
+                &k.outline,
+                serde_json::json!({"id": k.id, "name": k.name, "kind": k.kind.as_str(), "property_manager": k.property_manager}),
+            )
+        })
+        .collect();
+    let buildings = c
+        .buildings
+        .iter()
+        .zip(&assignment.grid_of)
+        .map(|(b, g)| {
+            feature(
+                &b.footprint,
+                serde_json::json!({
+                    "id": b.id, "compound_id": b.compound_id, "group_id": b.group_id, "number": b.number,
+                    "name": b.name, "floors": b.floors, "stairwells": b.stairwells, "dwellings": b.dwellings,
+                    "households": b.households, "residents": b.residents, "last_patrol": b.last_patrol,
+                    "grid_code": g.map(|g| c.grids[g].code.clone()),
+                }),
+            )
+        })
+        .collect();
+    let grids = c
+        .grids
+        .iter()
+        .map(|g| {
+            feature(
+                &g.outline,
+                serde_json::json!({"id": g.id, "code": g.code, "name": g.name, "colour": format_colour(g.colour)}),
+            )
+        })
+        .collect();
+    let organisations = c
+        .organisations
+        .iter()
+        .map(|o| {
+            feature(
+                &o.position,
+                serde_json::json!({"id": o.id, "name": o.name, "kind": o.kind.as_str(), "building_id": o.building_id}),
+            )
+        })
+        .collect();
+    vec![
+        ("boundary", boundary),
+        ("roads", roads),
+        ("compounds", compounds),
+        ("buildings", buildings),
+        ("grids", grids),
+        ("organisations", organisations),
+    ]
+}
+
+/// Staff as CSV (UTF-8 with BOM so that Excel on a Chinese Windows opens it correctly).
+pub fn staff_csv(c: &Community) -> String {
+    let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    let _ = w.write_record([
+        "id",
+        "role",
+        "title",
+        "name",
+        "phone",
+        "grid_code",
+        "compound_ids",
+    ]);
+    for s in &c.staff {
+        let grid = s
+            .grid_id
+            .and_then(|g| c.grid(g))
+            .map(|g| g.code.clone())
+            .unwrap_or_default();
+        let compounds = s
+            .compound_ids
+            .iter()
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(";");
+        let _ = w.write_record([
+            s.id.to_string().as_str(),
+            s.role.as_str(),
+            &s.title,
+            &s.name,
+            &s.phone,
+            &grid,
+            &compounds,
+        ]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// Writes `<stem>.geojson` for each layer and `staff.csv` into `dir`.
+pub fn write_dir(c: &Community, dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for (stem, collection) in layers(c) {
+        let mut text = serde_json::to_string_pretty(&collection).map_err(std::io::Error::other)?;
+        text.push('\n');
+        std::fs::write(dir.join(format!("{stem}.geojson")), text)?;
+    }
+    std::fs::write(dir.join("staff.csv"), staff_csv(c))
+}

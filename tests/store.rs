@@ -1,0 +1,160 @@
+//! The SQLite document: round trips through a real file, migrations, and refusing bad files.
+
+use wangge::store::{SCHEMA_VERSION, Store, StoreError, write_new_document};
+
+#[test]
+fn demo_round_trips_through_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("康乐 社区.sqlite");
+    let demo = wangge::demo::kangle();
+    write_new_document(&path, &demo, false).unwrap();
+    let back = Store::open(&path).unwrap().load_community().unwrap();
+    assert_eq!(back.buildings, demo.buildings);
+    assert_eq!(back.grids, demo.grids);
+    assert_eq!(back.staff, demo.staff);
+    assert_eq!(back.organisations, demo.organisations);
+    assert_eq!(back.compounds, demo.compounds);
+    assert_eq!(back.roads, demo.roads);
+    assert_eq!(back.areas, demo.areas);
+    assert_eq!(back.groups, demo.groups);
+    assert_eq!(back.info.boundary, demo.info.boundary);
+    assert_eq!(back.info.name, "康乐社区");
+    assert_eq!(back.totals(), demo.totals());
+}
+
+#[test]
+fn an_empty_file_is_migrated_to_the_current_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.sqlite");
+    std::fs::write(&path, b"").unwrap();
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    assert!(!store.has_community().unwrap());
+    assert!(matches!(store.load_community(), Err(StoreError::Empty)));
+    drop(store);
+    // Opening again is a no-op.
+    assert_eq!(
+        Store::open(&path).unwrap().schema_version().unwrap(),
+        SCHEMA_VERSION
+    );
+}
+
+#[test]
+fn refuses_to_overwrite_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.sqlite");
+    let demo = wangge::demo::kangle();
+    write_new_document(&path, &demo, false).unwrap();
+    let err = write_new_document(&path, &demo, false).unwrap_err();
+    assert!(matches!(err, StoreError::Exists(_)), "{err}");
+    write_new_document(&path, &demo, true).unwrap();
+    assert_eq!(
+        Store::open(&path)
+            .unwrap()
+            .load_community()
+            .unwrap()
+            .buildings
+            .len(),
+        188
+    );
+}
+
+#[test]
+fn foreign_and_newer_files_are_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("notes.txt");
+    let content = "this is not a database, just some text that is long enough to have a header";
+    std::fs::write(&text, content).unwrap();
+    assert!(matches!(
+        Store::open(&text),
+        Err(StoreError::NotADocument { .. })
+    ));
+    assert_eq!(
+        std::fs::read_to_string(&text).unwrap(),
+        content,
+        "file untouched"
+    );
+
+    let foreign = dir.path().join("other.sqlite");
+    let conn = rusqlite::Connection::open(&foreign).unwrap();
+    conn.execute_batch("CREATE TABLE customers (id INTEGER PRIMARY KEY)")
+        .unwrap();
+    drop(conn);
+    assert!(matches!(
+        Store::open(&foreign),
+        Err(StoreError::NotADocument { .. })
+    ));
+
+    let newer = dir.path().join("newer.sqlite");
+    let conn = rusqlite::Connection::open(&newer).unwrap();
+    conn.execute_batch("PRAGMA user_version = 99").unwrap();
+    drop(conn);
+    assert!(matches!(
+        Store::open(&newer),
+        Err(StoreError::TooNew { found: 99, .. })
+    ));
+}
+
+#[test]
+fn a_failed_write_leaves_the_document_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.sqlite");
+    let demo = wangge::demo::kangle();
+    write_new_document(&path, &demo, false).unwrap();
+    let mut broken = demo.clone();
+    // Two grids with the same code violate UNIQUE: the whole replacement must roll back.
+    broken.grids[1].code = broken.grids[0].code.clone();
+    broken.buildings.truncate(10);
+    let mut store = Store::open(&path).unwrap();
+    assert!(store.replace_community(&broken).is_err());
+    let back = store.load_community().unwrap();
+    assert_eq!(back.buildings.len(), 188);
+    assert_eq!(back.grids, demo.grids);
+}
+
+#[test]
+fn spatial_index_finds_buildings_by_box() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.sqlite");
+    let demo = wangge::demo::kangle();
+    write_new_document(&path, &demo, false).unwrap();
+    let store = Store::open(&path).unwrap();
+    assert_eq!(
+        store
+            .buildings_in_bbox(100.0, 20.0, 130.0, 30.0)
+            .unwrap()
+            .len(),
+        188
+    );
+    assert!(
+        store
+            .buildings_in_bbox(0.0, 0.0, 1.0, 1.0)
+            .unwrap()
+            .is_empty()
+    );
+    let first = &demo.buildings[0];
+    let c = first.footprint.exterior().0[0];
+    let hits = store
+        .buildings_in_bbox(c.x - 1e-6, c.y - 1e-6, c.x + 1e-6, c.y + 1e-6)
+        .unwrap();
+    assert!(hits.contains(&first.id));
+    assert!(hits.len() < 5);
+}
+
+#[test]
+fn save_as_copies_the_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.sqlite");
+    write_new_document(&path, &wangge::demo::kangle(), false).unwrap();
+    let copy = dir.path().join("副本 copy.sqlite");
+    Store::open(&path).unwrap().save_as(&copy).unwrap();
+    assert_eq!(
+        Store::open(&copy)
+            .unwrap()
+            .load_community()
+            .unwrap()
+            .buildings
+            .len(),
+        188
+    );
+}

@@ -9,10 +9,7 @@ use wangge::layers::{FrameParams, MapRect, Scene};
 use wangge::{Document, Lang};
 
 fn rect(x: f64, y: f64, w: f64, h: f64) -> Polygon<f64> {
-    Polygon::new(
-        LineString::from(vec![(x, y), (x + w, y), (x + w, y + h), (x, y + h), (x, y)]),
-        vec![],
-    )
+    Polygon::new(LineString::from(vec![(x, y), (x + w, y), (x + w, y + h), (x, y + h), (x, y)]), vec![])
 }
 
 /// 100,000 slab blocks (316 × 317) on a 40 m pitch: a district of about 12.6 km × 12.7 km, in
@@ -23,21 +20,13 @@ fn district() -> Scene {
     let buildings: Vec<_> = (0..100_000)
         .map(|i| {
             let (col, row) = ((i % n) as f64, (i / n) as f64);
-            Scene::item(
-                &rect(col * pitch, row * pitch, 24.0 + (i % 7) as f64 * 2.0, 12.0),
-                &format!("{}", i % 40 + 1),
-            )
+            Scene::item(&rect(col * pitch, row * pitch, 24.0 + (i % 7) as f64 * 2.0, 12.0), &format!("{}", i % 40 + 1))
         })
         .collect();
     let side = n as f64 * pitch;
     let cell = side / 10.0;
     let grids = (0..100)
-        .map(|g| {
-            Scene::item(
-                &rect((g % 10) as f64 * cell, (g / 10) as f64 * cell, cell, cell),
-                &format!("网格{g}"),
-            )
-        })
+        .map(|g| Scene::item(&rect((g % 10) as f64 * cell, (g / 10) as f64 * cell, cell, cell), &format!("网格{g}")))
         .collect();
     let boundary = Scene::item(&rect(0.0, 0.0, side, side + pitch), "区");
     Scene::assemble(
@@ -52,14 +41,7 @@ fn district() -> Scene {
 }
 
 fn params(view: MapRect, device_per_m: f32) -> FrameParams {
-    FrameParams {
-        view,
-        device_per_m,
-        labels: true,
-        selected_building: None,
-        highlighted_grid: None,
-        text_scale: 1.0,
-    }
+    FrameParams::new(view, device_per_m)
 }
 
 fn bench(c: &mut Criterion) {
@@ -67,28 +49,16 @@ fn bench(c: &mut Criterion) {
     let fills = vec![[200, 120, 80, 255]; doc.scene.buildings.len()];
     // The overview at 1400 px across.
     let overview = params(doc.scene.bounds, 1400.0 / doc.scene.bounds.width());
-    c.bench_function("frame_demo_overview", |b| {
-        b.iter(|| black_box(doc.scene.frame(&overview, &fills)))
-    });
+    c.bench_function("frame_demo_overview", |b| b.iter(|| black_box(doc.scene.frame(&overview, &fills))));
 
     let scene = district();
     let fills = vec![[200, 120, 80, 255]; 100_000];
     let whole = params(scene.bounds, 1400.0 / scene.bounds.width());
-    c.bench_function("frame_100k_whole_district", |b| {
-        b.iter(|| black_box(scene.frame(&whole, &fills)))
-    });
+    c.bench_function("frame_100k_whole_district", |b| b.iter(|| black_box(scene.frame(&whole, &fills))));
     // A typical working view: 1400 × 900 px at 1 px/m in the middle of the district.
     let mid = scene.bounds.center();
-    let street = params(
-        MapRect {
-            min: [mid[0] - 700.0, mid[1] - 450.0],
-            max: [mid[0] + 700.0, mid[1] + 450.0],
-        },
-        1.0,
-    );
-    c.bench_function("frame_100k_street_view", |b| {
-        b.iter(|| black_box(scene.frame(&street, &fills)))
-    });
+    let street = params(MapRect { min: [mid[0] - 700.0, mid[1] - 450.0], max: [mid[0] + 700.0, mid[1] + 450.0] }, 1.0);
+    c.bench_function("frame_100k_street_view", |b| b.iter(|| black_box(scene.frame(&street, &fills))));
 }
 
 criterion_group! {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
+use crate::export::{self, ExportOptions, PageSize, Product};
 use crate::i18n::Lang;
 use crate::{Document, demo, store};
 
@@ -40,6 +41,35 @@ pub enum Command {
         #[arg(long)]
         geojson: Option<PathBuf>,
     },
+    /// Export a printable PDF: wall-map, atlas, boards, roster or staffing.
+    Export {
+        /// wall-map | atlas | boards | roster | staffing
+        product: String,
+        /// Paper: A0–A4 or WIDTHxHEIGHT in mm (default: A1 for the wall map, A4 for the atlas, A3 otherwise).
+        #[arg(long)]
+        paper: Option<String>,
+        /// Landscape instead of portrait.
+        #[arg(long)]
+        landscape: bool,
+        /// Split each page onto sheets of this size (A4, A3…) to print a poster on an office printer.
+        #[arg(long)]
+        tiles: Option<String>,
+        /// Overlap between tiled sheets, in millimetres.
+        #[arg(long, default_value_t = 10.0)]
+        overlap_mm: f32,
+        /// Map scale 1:N (default: the largest round scale that fits).
+        #[arg(long)]
+        scale: Option<u32>,
+        /// Output PDF file.
+        #[arg(long)]
+        out: PathBuf,
+        /// Language of the printed texts: zh (default) or en.
+        #[arg(long, value_parser = parse_lang)]
+        lang: Option<Lang>,
+        /// Print date on the pages (YYYY-MM-DD; default today).
+        #[arg(long)]
+        date: Option<String>,
+    },
     /// Print the totals of a community document.
     Info {
         /// Print one JSON object instead of text.
@@ -59,63 +89,81 @@ fn parse_lang(s: &str) -> std::result::Result<Lang, String> {
 /// Runs a batch subcommand and returns what to print on stdout.
 pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
     match command {
-        Command::Demo {
-            out,
-            force,
-            geojson,
-        } => {
+        Command::Demo { out, force, geojson } => {
             let community = demo::kangle();
             store::write_new_document(out, &community, *force)?;
             if let Some(dir) = geojson {
-                store::geojson_export::write_dir(&community, dir).with_context(|| {
-                    format!(
-                        "写入 GeoJSON 失败 (could not write GeoJSON to {})",
-                        dir.display()
-                    )
-                })?;
+                store::geojson_export::write_dir(&community, dir)
+                    .with_context(|| format!("写入 GeoJSON 失败 (could not write GeoJSON to {})", dir.display()))?;
             }
-            Ok(format!(
-                "已写入演示社区 (demo written): {}\n",
-                out.display()
-            ))
+            Ok(format!("已写入演示社区 (demo written): {}\n", out.display()))
+        }
+        Command::Export { product, paper, landscape, tiles, overlap_mm, scale, out, lang, date } => {
+            let product = Product::parse(product).with_context(|| {
+                format!("未知的导出类型 (unknown product) {product:?}: wall-map, atlas, boards, roster, staffing")
+            })?;
+            let default_paper = match product {
+                Product::WallMap => "A1",
+                Product::Atlas => "A4",
+                _ => "A3",
+            };
+            let paper: PageSize = paper.as_deref().unwrap_or(default_paper).parse()?;
+            let tiles: Option<PageSize> = tiles.as_deref().map(str::parse).transpose()?;
+            if let Some(d) = date
+                && crate::layers::overlay::day_number(d).is_none()
+            {
+                bail!("日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD): {d:?}");
+            }
+            let lang = lang.unwrap_or_default();
+            let doc = open_existing(db, lang)?;
+            let opts = ExportOptions {
+                product,
+                paper,
+                landscape: *landscape,
+                scale: *scale,
+                tiles,
+                overlap_mm: *overlap_mm,
+                lang,
+                date: date.clone().unwrap_or_else(export::today_iso),
+            };
+            let bytes = export::export_pdf(&doc, &opts)?;
+            write_atomically(out, &bytes)?;
+            Ok(format!("已导出 (exported): {} ({} KB)\n", out.display(), bytes.len() / 1024))
         }
         Command::Info { json } => {
-            let Some(db) = db else {
-                bail!("请用 --db 指定数据库文件 (give the database with --db FILE)")
-            };
-            if !db.exists() {
-                bail!("找不到文件 (no such file): {}", db.display());
-            }
-            let doc = Document::open(db, Lang::ZhCn)?;
+            let doc = open_existing(db, Lang::ZhCn)?;
             let value = info_json(&doc);
-            if *json {
-                Ok(format!("{}\n", serde_json::to_string(&value)?))
-            } else {
-                Ok(info_text(&doc))
-            }
+            if *json { Ok(format!("{}\n", serde_json::to_string(&value)?)) } else { Ok(info_text(&doc)) }
         }
     }
+}
+
+fn open_existing(db: Option<&Path>, lang: Lang) -> Result<Document> {
+    let Some(db) = db else { bail!("请用 --db 指定数据库文件 (give the database with --db FILE)") };
+    if !db.exists() {
+        bail!("找不到文件 (no such file): {}", db.display());
+    }
+    Ok(Document::open(db, lang)?)
+}
+
+/// Writes through a temporary file beside the target, so a failed export never leaves half a PDF
+/// where a good one was.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(".{}.part", path.file_name().map_or("export".into(), |n| n.to_string_lossy())));
+    std::fs::write(&tmp, bytes).with_context(|| format!("无法写入 (cannot write) {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("无法写入 (cannot write) {}", path.display()))?;
+    Ok(())
 }
 
 pub fn info_json(doc: &Document) -> serde_json::Value {
     let c = &doc.community;
     let t = c.totals();
-    let grid_residents: BTreeMap<&str, u64> = c
-        .grids
-        .iter()
-        .zip(&doc.grid_stats)
-        .map(|(g, s)| (g.code.as_str(), s.residents))
-        .collect();
-    let grid_households: BTreeMap<&str, u64> = c
-        .grids
-        .iter()
-        .zip(&doc.grid_stats)
-        .map(|(g, s)| (g.code.as_str(), s.households))
-        .collect();
-    let mut staff: BTreeMap<&str, usize> = crate::model::StaffRole::ALL
-        .iter()
-        .map(|r| (r.as_str(), 0))
-        .collect();
+    let grid_residents: BTreeMap<&str, u64> =
+        c.grids.iter().zip(&doc.grid_stats).map(|(g, s)| (g.code.as_str(), s.residents)).collect();
+    let grid_households: BTreeMap<&str, u64> =
+        c.grids.iter().zip(&doc.grid_stats).map(|(g, s)| (g.code.as_str(), s.households)).collect();
+    let mut staff: BTreeMap<&str, usize> = crate::model::StaffRole::ALL.iter().map(|r| (r.as_str(), 0)).collect();
     for s in &c.staff {
         *staff.entry(s.role.as_str()).or_default() += 1;
     }

@@ -23,29 +23,14 @@ pub struct Document {
 impl Document {
     pub fn new(community: Community, path: Option<PathBuf>, lang: Lang) -> Self {
         let grids: Vec<_> = community.grids.iter().map(|g| g.outline.clone()).collect();
-        let assignment =
-            GridAssignment::compute(&grids, community.buildings.iter().map(|b| &b.footprint));
+        let assignment = GridAssignment::compute(&grids, community.buildings.iter().map(|b| &b.footprint));
         let grid_stats = GridStats::per_grid(grids.len(), &community.buildings, &assignment);
         let scene = Scene::new(&community, &grid_stats, lang);
         // Topology in metres, so that tolerances mean something.
         let projection: LocalProjection = scene.projection;
-        let local_grids: Vec<_> = grids
-            .iter()
-            .map(|g| projection.polygon_to_local(g))
-            .collect();
-        let topology = PartitionReport::compute(
-            &projection.polygon_to_local(&community.info.boundary),
-            &local_grids,
-        );
-        Self {
-            path,
-            community,
-            assignment,
-            grid_stats,
-            topology,
-            scene,
-            lang,
-        }
+        let local_grids: Vec<_> = grids.iter().map(|g| projection.polygon_to_local(g)).collect();
+        let topology = PartitionReport::compute(&projection.polygon_to_local(&community.info.boundary), &local_grids);
+        Self { path, community, assignment, grid_stats, topology, scene, lang }
     }
 
     /// Opens a document file.

@@ -113,10 +113,7 @@ mod tests {
     fn every_text_exists_in_both_languages() {
         for &t in T::ALL {
             assert!(!t.zh().is_empty() && !t.en().is_empty(), "{t:?}");
-            assert!(
-                t.zh().chars().any(|ch| ch as u32 > 0x2E80) || t.zh() == t.en(),
-                "{t:?} zh is not Chinese"
-            );
+            assert!(t.zh().chars().any(|ch| ch as u32 > 0x2E80) || t.zh() == t.en(), "{t:?} zh is not Chinese");
         }
     }
 }

@@ -4,6 +4,7 @@ pub mod app;
 pub mod cli;
 pub mod demo;
 pub mod document;
+pub mod export;
 pub mod geom;
 pub mod i18n;
 pub mod layers;

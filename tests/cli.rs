@@ -11,22 +11,10 @@ fn demo_then_info_json_reports_the_seed_totals() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("演示 demo.sqlite");
     let out = wangge().args(["demo", "--out"]).arg(&db).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 
-    let out = wangge()
-        .args(["info", "--json", "--db"])
-        .arg(&db)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = wangge().args(["info", "--json", "--db"]).arg(&db).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["buildings"], 188);
     assert_eq!(v["dwellings"], 6012);
@@ -38,13 +26,7 @@ fn demo_then_info_json_reports_the_seed_totals() {
     assert_eq!(v["staff"]["grid_worker"], 14);
     let grid_residents = v["grid_residents"].as_object().unwrap();
     assert_eq!(grid_residents.len(), 7);
-    assert_eq!(
-        grid_residents
-            .values()
-            .map(|n| n.as_u64().unwrap())
-            .sum::<u64>(),
-        9241
-    );
+    assert_eq!(grid_residents.values().map(|n| n.as_u64().unwrap()).sum::<u64>(), 9241);
     assert!(grid_residents.keys().all(|k| k.starts_with("350206001003")));
 }
 
@@ -52,47 +34,25 @@ fn demo_then_info_json_reports_the_seed_totals() {
 fn demo_refuses_to_overwrite_unless_forced() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("d.sqlite");
-    assert!(
-        wangge()
-            .args(["demo", "--out"])
-            .arg(&db)
-            .status()
-            .unwrap()
-            .success()
-    );
+    assert!(wangge().args(["demo", "--out"]).arg(&db).status().unwrap().success());
     let out = wangge().args(["demo", "--out"]).arg(&db).output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
-    assert!(
-        wangge()
-            .args(["demo", "--force", "--out"])
-            .arg(&db)
-            .status()
-            .unwrap()
-            .success()
-    );
+    assert!(wangge().args(["demo", "--force", "--out"]).arg(&db).status().unwrap().success());
 }
 
 #[test]
 fn errors_go_to_stderr_with_a_non_zero_exit() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("nope.sqlite");
-    let out = wangge()
-        .args(["info", "--json", "--db"])
-        .arg(&missing)
-        .output()
-        .unwrap();
+    let out = wangge().args(["info", "--json", "--db"]).arg(&missing).output().unwrap();
     assert!(!out.status.success());
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("nope.sqlite"));
     assert!(!missing.exists(), "info must not create files");
 
     let junk = dir.path().join("junk.sqlite");
-    std::fs::write(
-        &junk,
-        "definitely not sqlite, definitely not sqlite, definitely not",
-    )
-    .unwrap();
+    std::fs::write(&junk, "definitely not sqlite, definitely not sqlite, definitely not").unwrap();
     let out = wangge().args(["info", "--db"]).arg(&junk).output().unwrap();
     assert!(!out.status.success());
     assert!(!String::from_utf8_lossy(&out.stderr).is_empty());

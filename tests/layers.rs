@@ -8,14 +8,7 @@ fn demo() -> Document {
 }
 
 fn params(view: MapRect, device_per_m: f32) -> FrameParams {
-    FrameParams {
-        view,
-        device_per_m,
-        labels: true,
-        selected_building: None,
-        highlighted_grid: None,
-        text_scale: 1.0,
-    }
+    FrameParams::new(view, device_per_m)
 }
 
 fn count(shapes: &[Shape], f: impl Fn(&Shape) -> bool) -> usize {
@@ -25,39 +18,23 @@ fn count(shapes: &[Shape], f: impl Fn(&Shape) -> bool) -> usize {
 #[test]
 fn overview_draws_every_building_and_every_grid_label() {
     let doc = demo();
-    let (fills, legend) = overlay::building_fills(
-        &doc.community,
-        &doc.assignment,
-        Default::default(),
-        None,
-        Lang::ZhCn,
-    );
+    let (fills, legend) =
+        overlay::building_fills(&doc.community, &doc.assignment, Default::default(), None, Lang::ZhCn);
     assert_eq!(legend.entries.len(), 7);
     let view = doc.scene.bounds.expand(50.0);
     let shapes = doc.scene.frame(&params(view, 0.9), &fills);
     let buildings = count(&shapes, |s| matches!(s, Shape::Dot { .. }))
-        + count(
-            &shapes,
-            |s| matches!(s, Shape::Fill { color, .. } if fills.contains(color)),
-        );
+        + count(&shapes, |s| matches!(s, Shape::Fill { color, .. } if fills.contains(color)));
     assert_eq!(buildings, 188);
     let grid_labels: Vec<&str> = shapes
         .iter()
         .filter_map(|s| match s {
-            Shape::Text {
-                text,
-                role: TextRole::GridLabel,
-                ..
-            } => Some(&**text),
+            Shape::Text { text, role: TextRole::GridLabel, .. } => Some(&**text),
             _ => None,
         })
         .collect();
     assert_eq!(grid_labels.len(), 7, "{grid_labels:?}");
-    assert!(
-        grid_labels
-            .iter()
-            .any(|l| l.starts_with("康乐第一网格 · ") && l.ends_with('人'))
-    );
+    assert!(grid_labels.iter().any(|l| l.starts_with("康乐第一网格 · ") && l.ends_with('人')));
 }
 
 #[test]
@@ -74,19 +51,10 @@ fn zoomed_out_buildings_become_dots_and_zoomed_in_get_numbers() {
     };
     let near = doc.scene.frame(&params(near_view, 8.0), &fills);
     assert_eq!(count(&near, |s| matches!(s, Shape::Dot { .. })), 0);
+    assert!(count(&near, |s| matches!(s, Shape::Fill { color: [1, 2, 3, 255], .. })) < 20, "culled to the view");
     assert!(
-        count(&near, |s| matches!(
-            s,
-            Shape::Fill {
-                color: [1, 2, 3, 255],
-                ..
-            }
-        )) < 20,
-        "culled to the view"
+        near.iter().any(|s| matches!(s, Shape::Text { role: TextRole::BuildingNumber, text, .. } if &**text == "1"))
     );
-    assert!(near.iter().any(
-        |s| matches!(s, Shape::Text { role: TextRole::BuildingNumber, text, .. } if &**text == "1")
-    ));
 }
 
 #[test]
@@ -98,9 +66,7 @@ fn labels_never_overlap() {
         let boxes: Vec<[f32; 4]> = shapes
             .iter()
             .filter_map(|s| match s {
-                Shape::Text {
-                    pos, text, size, ..
-                } => {
+                Shape::Text { pos, text, size, .. } => {
                     let w = wangge::layers::labels::text_width(text, *size);
                     let (x, y) = (pos[0] * scale, pos[1] * scale);
                     Some([x - w / 2.0, y - size / 2.0, x + w / 2.0, y + size / 2.0])
@@ -129,28 +95,12 @@ fn clicking_inside_a_building_finds_it() {
 #[test]
 fn residents_overlay_has_a_legend_and_greys_public_buildings() {
     let doc = demo();
-    let (fills, legend) = overlay::building_fills(
-        &doc.community,
-        &doc.assignment,
-        overlay::BuildingOverlay::Residents,
-        None,
-        Lang::En,
-    );
+    let (fills, legend) =
+        overlay::building_fills(&doc.community, &doc.assignment, overlay::BuildingOverlay::Residents, None, Lang::En);
     assert_eq!(legend.title, "Residents");
     assert!(legend.entries.len() >= 4);
-    let public = doc
-        .community
-        .buildings
-        .iter()
-        .position(|b| b.residents == 0)
-        .unwrap();
-    let busiest = (0..188)
-        .max_by_key(|&i| doc.community.buildings[i].residents)
-        .unwrap();
+    let public = doc.community.buildings.iter().position(|b| b.residents == 0).unwrap();
+    let busiest = (0..188).max_by_key(|&i| doc.community.buildings[i].residents).unwrap();
     assert_eq!(fills[public], legend.entries.last().unwrap().color);
-    assert_eq!(
-        fills[busiest],
-        legend.entries[legend.entries.len() - 2].color,
-        "largest class is darkest"
-    );
+    assert_eq!(fills[busiest], legend.entries[legend.entries.len() - 2].color, "largest class is darkest");
 }

@@ -33,10 +33,7 @@ fn an_empty_file_is_migrated_to_the_current_schema() {
     assert!(matches!(store.load_community(), Err(StoreError::Empty)));
     drop(store);
     // Opening again is a no-op.
-    assert_eq!(
-        Store::open(&path).unwrap().schema_version().unwrap(),
-        SCHEMA_VERSION
-    );
+    assert_eq!(Store::open(&path).unwrap().schema_version().unwrap(), SCHEMA_VERSION);
 }
 
 #[test]
@@ -48,15 +45,7 @@ fn refuses_to_overwrite_without_force() {
     let err = write_new_document(&path, &demo, false).unwrap_err();
     assert!(matches!(err, StoreError::Exists(_)), "{err}");
     write_new_document(&path, &demo, true).unwrap();
-    assert_eq!(
-        Store::open(&path)
-            .unwrap()
-            .load_community()
-            .unwrap()
-            .buildings
-            .len(),
-        188
-    );
+    assert_eq!(Store::open(&path).unwrap().load_community().unwrap().buildings.len(), 188);
 }
 
 #[test]
@@ -65,34 +54,20 @@ fn foreign_and_newer_files_are_left_alone() {
     let text = dir.path().join("notes.txt");
     let content = "this is not a database, just some text that is long enough to have a header";
     std::fs::write(&text, content).unwrap();
-    assert!(matches!(
-        Store::open(&text),
-        Err(StoreError::NotADocument { .. })
-    ));
-    assert_eq!(
-        std::fs::read_to_string(&text).unwrap(),
-        content,
-        "file untouched"
-    );
+    assert!(matches!(Store::open(&text), Err(StoreError::NotADocument { .. })));
+    assert_eq!(std::fs::read_to_string(&text).unwrap(), content, "file untouched");
 
     let foreign = dir.path().join("other.sqlite");
     let conn = rusqlite::Connection::open(&foreign).unwrap();
-    conn.execute_batch("CREATE TABLE customers (id INTEGER PRIMARY KEY)")
-        .unwrap();
+    conn.execute_batch("CREATE TABLE customers (id INTEGER PRIMARY KEY)").unwrap();
     drop(conn);
-    assert!(matches!(
-        Store::open(&foreign),
-        Err(StoreError::NotADocument { .. })
-    ));
+    assert!(matches!(Store::open(&foreign), Err(StoreError::NotADocument { .. })));
 
     let newer = dir.path().join("newer.sqlite");
     let conn = rusqlite::Connection::open(&newer).unwrap();
     conn.execute_batch("PRAGMA user_version = 99").unwrap();
     drop(conn);
-    assert!(matches!(
-        Store::open(&newer),
-        Err(StoreError::TooNew { found: 99, .. })
-    ));
+    assert!(matches!(Store::open(&newer), Err(StoreError::TooNew { found: 99, .. })));
 }
 
 #[test]
@@ -119,24 +94,11 @@ fn spatial_index_finds_buildings_by_box() {
     let demo = wangge::demo::kangle();
     write_new_document(&path, &demo, false).unwrap();
     let store = Store::open(&path).unwrap();
-    assert_eq!(
-        store
-            .buildings_in_bbox(100.0, 20.0, 130.0, 30.0)
-            .unwrap()
-            .len(),
-        188
-    );
-    assert!(
-        store
-            .buildings_in_bbox(0.0, 0.0, 1.0, 1.0)
-            .unwrap()
-            .is_empty()
-    );
+    assert_eq!(store.buildings_in_bbox(100.0, 20.0, 130.0, 30.0).unwrap().len(), 188);
+    assert!(store.buildings_in_bbox(0.0, 0.0, 1.0, 1.0).unwrap().is_empty());
     let first = &demo.buildings[0];
     let c = first.footprint.exterior().0[0];
-    let hits = store
-        .buildings_in_bbox(c.x - 1e-6, c.y - 1e-6, c.x + 1e-6, c.y + 1e-6)
-        .unwrap();
+    let hits = store.buildings_in_bbox(c.x - 1e-6, c.y - 1e-6, c.x + 1e-6, c.y + 1e-6).unwrap();
     assert!(hits.contains(&first.id));
     assert!(hits.len() < 5);
 }
@@ -148,13 +110,23 @@ fn save_as_copies_the_document() {
     write_new_document(&path, &wangge::demo::kangle(), false).unwrap();
     let copy = dir.path().join("副本 copy.sqlite");
     Store::open(&path).unwrap().save_as(&copy).unwrap();
-    assert_eq!(
-        Store::open(&copy)
-            .unwrap()
-            .load_community()
-            .unwrap()
-            .buildings
-            .len(),
-        188
-    );
+    assert_eq!(Store::open(&copy).unwrap().load_community().unwrap().buildings.len(), 188);
+}
+
+#[test]
+fn a_version_1_document_gains_the_shifts_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.sqlite");
+    let mut demo = wangge::demo::kangle();
+    demo.shifts.clear();
+    write_new_document(&path, &demo, false).unwrap();
+    // Make it look like a file written by schema 1.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("DROP TABLE shifts; PRAGMA user_version = 1;").unwrap();
+    drop(conn);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let back = store.load_community().unwrap();
+    assert_eq!(back.buildings.len(), 188, "data kept through the migration");
+    assert!(back.shifts.is_empty());
 }

@@ -7,24 +7,16 @@ use wangge::{Document, Lang};
 
 fn harness(lang: Lang) -> Harness<'static, WanggeApp> {
     let doc = Document::new(wangge::demo::kangle(), None, lang);
-    Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_eframe(move |cc| WanggeApp::new(cc, doc, Some(lang)))
+    Harness::builder().with_size(egui::vec2(1400.0, 900.0)).build_eframe(move |cc| WanggeApp::new(cc, doc, Some(lang)))
 }
 
 #[test]
 fn starts_on_the_demo_and_lists_seven_grids() {
     let mut h = harness(Lang::ZhCn);
     h.run();
-    for name in [
-        "康乐第一网格",
-        "康乐第二网格",
-        "康乐第三网格",
-        "康乐第四网格",
-        "康乐第五网格",
-        "康乐第六网格",
-        "康乐第七网格",
-    ] {
+    for name in
+        ["康乐第一网格", "康乐第二网格", "康乐第三网格", "康乐第四网格", "康乐第五网格", "康乐第六网格", "康乐第七网格"]
+    {
         h.get_by_label(name);
     }
     h.get_by_label("康乐社区 · 湖里街道");
@@ -52,8 +44,5 @@ fn choosing_an_overlay_recolours_buildings() {
     h.run();
     h.get_by_label("居民人数").click();
     h.run();
-    assert_eq!(
-        h.state().settings.overlay,
-        wangge::layers::BuildingOverlay::Residents
-    );
+    assert_eq!(h.state().settings.overlay, wangge::layers::BuildingOverlay::Residents);
 }

@@ -32,35 +32,18 @@ pub struct MbTiles {
 impl MbTiles {
     pub fn open(path: &Path, ctx: Context) -> Result<Self, BasemapError> {
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        let (min_zoom, max_zoom): (Option<u8>, Option<u8>) = conn.query_row(
-            "SELECT min(zoom_level), max(zoom_level) FROM tiles",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+        let (min_zoom, max_zoom): (Option<u8>, Option<u8>) =
+            conn.query_row("SELECT min(zoom_level), max(zoom_level) FROM tiles", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
         let (Some(min_zoom), Some(max_zoom)) = (min_zoom, max_zoom) else {
             return Err(BasemapError::NoTiles);
         };
         let name = conn
-            .query_row("SELECT value FROM metadata WHERE name = 'name'", [], |r| {
-                r.get::<_, String>(0)
-            })
+            .query_row("SELECT value FROM metadata WHERE name = 'name'", [], |r| r.get::<_, String>(0))
             .optional()
             .ok()
             .flatten()
-            .unwrap_or_else(|| {
-                path.file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            });
-        Ok(Self {
-            conn,
-            path: path.into(),
-            name,
-            min_zoom,
-            max_zoom,
-            ctx,
-            cache: HashMap::new(),
-        })
+            .unwrap_or_else(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
+        Ok(Self { conn, path: path.into(), name, min_zoom, max_zoom, ctx, cache: HashMap::new() })
     }
 
     fn load(&mut self, id: TileId) -> Option<Tile> {
@@ -93,17 +76,10 @@ impl Tiles for MbTiles {
         let start = id.zoom.min(self.max_zoom);
         for zoom in (self.min_zoom..=start).rev() {
             let k = id.zoom - zoom;
-            let parent = TileId {
-                x: id.x >> k,
-                y: id.y >> k,
-                zoom,
-            };
+            let parent = TileId { x: id.x >> k, y: id.y >> k, zoom };
             if let Some(tile) = self.load(parent) {
                 let n = (1u32 << k) as f32;
-                let (dx, dy) = (
-                    (id.x & ((1 << k) - 1)) as f32 / n,
-                    (id.y & ((1 << k) - 1)) as f32 / n,
-                );
+                let (dx, dy) = ((id.x & ((1 << k) - 1)) as f32 / n, (id.y & ((1 << k) - 1)) as f32 / n);
                 let uv = Rect::from_min_max(pos2(dx, dy), pos2(dx + 1.0 / n, dy + 1.0 / n));
                 return Some(TilePiece::new(tile, uv));
             }
@@ -112,12 +88,7 @@ impl Tiles for MbTiles {
     }
 
     fn attribution(&self) -> Attribution {
-        Attribution {
-            text: "MBTiles",
-            url: "",
-            logo_light: None,
-            logo_dark: None,
-        }
+        Attribution { text: "MBTiles", url: "", logo_light: None, logo_dark: None }
     }
 
     fn tile_size(&self) -> u32 {

@@ -1,8 +1,6 @@
 //! The map: walkers handles panning, zooming and tiles; we draw the scene's shape list on top.
 
-use egui::{
-    Align2, Color32, FontId, Mesh, Pos2, Rect, Response, Ui, Vec2, epaint::Vertex, pos2, vec2,
-};
+use egui::{Align2, Color32, FontId, Mesh, Pos2, Rect, Response, Ui, Vec2, epaint::Vertex, pos2, vec2};
 use walkers::{Map, MapMemory, Projector, Tiles};
 
 use crate::layers::{FrameParams, Legend, MapPos, MapRect, Rgba, Scene, Shape};
@@ -19,15 +17,8 @@ pub struct ScreenFromMap {
 impl ScreenFromMap {
     pub fn from_projector(projector: &Projector, rect: Rect, scene: &Scene) -> Self {
         let center_lonlat = projector.unproject(rect.center().to_vec2());
-        let center_map = scene.to_map(geo::Coord {
-            x: center_lonlat.x(),
-            y: center_lonlat.y(),
-        });
-        Self {
-            center_screen: rect.center(),
-            center_map,
-            px_per_m: projector.scale_pixel_per_meter(center_lonlat),
-        }
+        let center_map = scene.to_map(geo::Coord { x: center_lonlat.x(), y: center_lonlat.y() });
+        Self { center_screen: rect.center(), center_map, px_per_m: projector.scale_pixel_per_meter(center_lonlat) }
     }
 
     pub fn screen(&self, m: MapPos) -> Pos2 {
@@ -80,17 +71,10 @@ pub fn fit_zoom(bounds: &MapRect, rect: Rect, lat_deg: f64) -> f64 {
         .min(f64::from(rect.height()) / f64::from(bounds.height().max(1.0)))
         * 0.92;
     // pixels per metre at zoom z = 256·2^z / (C·cos φ)
-    (px_per_m * EARTH_CIRCUMFERENCE_M * lat_deg.to_radians().cos() / 256.0)
-        .log2()
-        .clamp(2.0, 21.0)
+    (px_per_m * EARTH_CIRCUMFERENCE_M * lat_deg.to_radians().cos() / 256.0).log2().clamp(2.0, 21.0)
 }
 
-pub fn map_ui(
-    ui: &mut Ui,
-    memory: &mut MapMemory,
-    tiles: Option<&mut dyn Tiles>,
-    input: &MapInput<'_>,
-) -> MapOutput {
+pub fn map_ui(ui: &mut Ui, memory: &mut MapMemory, tiles: Option<&mut dyn Tiles>, input: &MapInput<'_>) -> MapOutput {
     let scene = input.scene;
     let center = scene.to_lonlat(scene.bounds.center());
     let home = walkers::lon_lat(center.x, center.y);
@@ -100,8 +84,7 @@ pub fn map_ui(
         memory.center_at(home);
     }
     // A plain paper-coloured background under the (optional) tiles: offline is the normal case.
-    ui.painter()
-        .rect_filled(ui.available_rect_before_wrap(), 0.0, BACKGROUND);
+    ui.painter().rect_filled(ui.available_rect_before_wrap(), 0.0, BACKGROUND);
     let map = Map::new(tiles, memory, home).zoom_with_ctrl(false);
     let inner = map.show(ui, |ui, response, projector, _memory| {
         let rect = response.rect;
@@ -112,6 +95,7 @@ pub fn map_ui(
             labels: input.labels,
             selected_building: input.selected_building,
             highlighted_grid: input.highlighted_grid,
+            focus_grid: None,
             text_scale: 1.0,
         };
         let shapes = scene.frame(&params, input.fills);
@@ -150,10 +134,7 @@ pub fn paint(ui: &Ui, rect: Rect, t: &ScreenFromMap, shapes: &[Shape]) {
     };
     for shape in shapes {
         match shape {
-            Shape::Fill {
-                mesh: tri,
-                color: c,
-            } => {
+            Shape::Fill { mesh: tri, color: c, .. } => {
                 let base = mesh.vertices.len() as u32;
                 let c = color(*c);
                 mesh.vertices.extend(tri.vertices.iter().map(|&v| Vertex {
@@ -163,11 +144,7 @@ pub fn paint(ui: &Ui, rect: Rect, t: &ScreenFromMap, shapes: &[Shape]) {
                 }));
                 mesh.indices.extend(tri.indices.iter().map(|&i| base + i));
             }
-            Shape::Dot {
-                pos,
-                size,
-                color: c,
-            } => {
+            Shape::Dot { pos, size, color: c } => {
                 let p = t.screen(*pos);
                 mesh.add_colored_rect(Rect::from_center_size(p, Vec2::splat(*size)), color(*c));
             }
@@ -201,24 +178,13 @@ pub fn paint(ui: &Ui, rect: Rect, t: &ScreenFromMap, shapes: &[Shape]) {
                 }
                 painter.add(egui::Shape::line(pts, egui::Stroke::new(w, c)));
             }
-            Shape::Text {
-                pos,
-                text,
-                size,
-                color: c,
-                halo,
-                ..
-            } => {
+            Shape::Text { pos, text, size, color: c, halo, .. } => {
                 flush(&mut mesh);
                 let p = t.screen(*pos);
                 if !rect.contains(p) {
                     continue;
                 }
-                let galley = painter.layout_no_wrap(
-                    text.to_string(),
-                    FontId::proportional(*size),
-                    color(*c),
-                );
+                let galley = painter.layout_no_wrap(text.to_string(), FontId::proportional(*size), color(*c));
                 let top_left = p - galley.size() / 2.0;
                 if let Some(h) = halo {
                     let bg = Rect::from_min_size(top_left, galley.size()).expand2(vec2(3.0, 1.0));
@@ -238,27 +204,12 @@ fn legend_ui(ui: &Ui, rect: Rect, legend: &Legend) {
         .entries
         .iter()
         .map(|e| crate::layers::labels::text_width(&e.label, 13.0))
-        .fold(
-            crate::layers::labels::text_width(&legend.title, 14.0),
-            f32::max,
-        )
+        .fold(crate::layers::labels::text_width(&legend.title, 14.0), f32::max)
         + 40.0;
     let height = 26.0 + row_h * legend.entries.len() as f32;
-    let frame = Rect::from_min_size(
-        pos2(rect.left() + 10.0, rect.bottom() - height - 10.0),
-        vec2(width, height),
-    );
-    painter.rect_filled(
-        frame,
-        6.0,
-        Color32::from_rgba_unmultiplied(255, 255, 255, 230),
-    );
-    painter.rect_stroke(
-        frame,
-        6.0,
-        egui::Stroke::new(1.0, Color32::from_gray(170)),
-        egui::StrokeKind::Inside,
-    );
+    let frame = Rect::from_min_size(pos2(rect.left() + 10.0, rect.bottom() - height - 10.0), vec2(width, height));
+    painter.rect_filled(frame, 6.0, Color32::from_rgba_unmultiplied(255, 255, 255, 230));
+    painter.rect_stroke(frame, 6.0, egui::Stroke::new(1.0, Color32::from_gray(170)), egui::StrokeKind::Inside);
     painter.text(
         frame.left_top() + vec2(10.0, 6.0),
         Align2::LEFT_TOP,
@@ -270,12 +221,7 @@ fn legend_ui(ui: &Ui, rect: Rect, legend: &Legend) {
         let y = frame.top() + 26.0 + row_h * i as f32;
         let swatch = Rect::from_min_size(pos2(frame.left() + 10.0, y + 2.0), vec2(16.0, 12.0));
         painter.rect_filled(swatch, 2.0, color(e.color));
-        painter.rect_stroke(
-            swatch,
-            2.0,
-            egui::Stroke::new(0.5, Color32::from_gray(90)),
-            egui::StrokeKind::Inside,
-        );
+        painter.rect_stroke(swatch, 2.0, egui::Stroke::new(0.5, Color32::from_gray(90)), egui::StrokeKind::Inside);
         painter.text(
             pos2(swatch.right() + 8.0, y + 8.0),
             Align2::LEFT_CENTER,
@@ -292,17 +238,10 @@ mod tests {
 
     #[test]
     fn screen_transform_round_trips() {
-        let t = ScreenFromMap {
-            center_screen: pos2(400.0, 300.0),
-            center_map: [120.0, -40.0],
-            px_per_m: 2.5,
-        };
+        let t = ScreenFromMap { center_screen: pos2(400.0, 300.0), center_map: [120.0, -40.0], px_per_m: 2.5 };
         for m in [[0.0, 0.0], [120.0, -40.0], [-350.5, 812.25]] {
             let back = t.map(t.screen(m));
-            assert!(
-                (back[0] - m[0]).abs() < 1e-3 && (back[1] - m[1]).abs() < 1e-3,
-                "{m:?} → {back:?}"
-            );
+            assert!((back[0] - m[0]).abs() < 1e-3 && (back[1] - m[1]).abs() < 1e-3, "{m:?} → {back:?}");
         }
         // North is up on screen.
         assert!(t.screen([120.0, 0.0]).y < t.screen([120.0, -40.0]).y);
@@ -311,14 +250,8 @@ mod tests {
     #[test]
     fn fit_zoom_grows_when_the_area_shrinks() {
         let rect = Rect::from_min_size(Pos2::ZERO, vec2(1200.0, 800.0));
-        let big = MapRect {
-            min: [-700.0, -420.0],
-            max: [700.0, 420.0],
-        };
-        let small = MapRect {
-            min: [-70.0, -42.0],
-            max: [70.0, 42.0],
-        };
+        let big = MapRect { min: [-700.0, -420.0], max: [700.0, 420.0] };
+        let small = MapRect { min: [-70.0, -42.0], max: [70.0, 42.0] };
         let (zb, zs) = (fit_zoom(&big, rect, 24.49), fit_zoom(&small, rect, 24.49));
         assert!((zs - zb - 10f64.log2()).abs() < 1e-6);
         assert!((15.0..17.0).contains(&zb), "{zb}");

@@ -27,11 +27,7 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Self {
-            lang: Lang::ZhCn,
-            overlay: BuildingOverlay::ByGrid,
-            labels: true,
-        }
+        Self { lang: Lang::ZhCn, overlay: BuildingOverlay::ByGrid, labels: true }
     }
 }
 
@@ -83,17 +79,10 @@ pub struct WanggeApp {
 }
 
 impl WanggeApp {
-    pub fn new(
-        cc: &eframe::CreationContext<'_>,
-        doc: Document,
-        lang_override: Option<Lang>,
-    ) -> Self {
+    pub fn new(cc: &eframe::CreationContext<'_>, doc: Document, lang_override: Option<Lang>) -> Self {
         fonts::install(&cc.egui_ctx);
         cc.egui_ctx.set_visuals(egui::Visuals::light());
-        let mut settings: Settings = cc
-            .storage
-            .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
-            .unwrap_or_default();
+        let mut settings: Settings = cc.storage.and_then(|s| eframe::get_value(s, eframe::APP_KEY)).unwrap_or_default();
         if let Some(lang) = lang_override {
             settings.lang = lang;
         }
@@ -138,12 +127,7 @@ impl WanggeApp {
     }
 
     fn title(&self) -> String {
-        format!(
-            "{} {} · {}",
-            self.tr(T::AppName),
-            env!("CARGO_PKG_VERSION"),
-            self.doc.community.info.name
-        )
+        format!("{} {} · {}", self.tr(T::AppName), env!("CARGO_PKG_VERSION"), self.doc.community.info.name)
     }
 
     fn apply(&mut self, ctx: &egui::Context, command: Command) {
@@ -176,16 +160,12 @@ impl WanggeApp {
                 }
             }
             Command::PickOpen => self.pick(ctx, |d| d.pick_file().map(Picked::Open)),
-            Command::PickSaveAs => self.pick(ctx, |d| {
-                d.set_file_name("community.sqlite")
-                    .save_file()
-                    .map(Picked::SaveAs)
-            }),
-            Command::PickBasemap => self.pick(ctx, |d| {
-                d.add_filter("MBTiles", &["mbtiles"])
-                    .pick_file()
-                    .map(Picked::Basemap)
-            }),
+            Command::PickSaveAs => {
+                self.pick(ctx, |d| d.set_file_name("community.sqlite").save_file().map(Picked::SaveAs))
+            }
+            Command::PickBasemap => {
+                self.pick(ctx, |d| d.add_filter("MBTiles", &["mbtiles"]).pick_file().map(Picked::Basemap))
+            }
             Command::Open(path) => match Document::open(&path, self.settings.lang) {
                 Ok(doc) => {
                     self.doc = doc;
@@ -219,11 +199,7 @@ impl WanggeApp {
         }
     }
 
-    fn pick(
-        &mut self,
-        ctx: &egui::Context,
-        f: impl FnOnce(rfd::FileDialog) -> Option<Picked> + Send + 'static,
-    ) {
+    fn pick(&mut self, ctx: &egui::Context, f: impl FnOnce(rfd::FileDialog) -> Option<Picked> + Send + 'static) {
         let (tx, rx) = channel();
         let ctx = ctx.clone();
         std::thread::spawn(move || {
@@ -263,48 +239,38 @@ impl eframe::App for WanggeApp {
         if let Some(b) = self.selected_building {
             commands.extend(panels::inspector(ui, self, b));
         }
-        egui::CentralPanel::default()
-            .frame(egui::Frame::NONE)
-            .show(ui, |ui| {
-                let input = map_view::MapInput {
-                    scene: &self.doc.scene,
-                    fills: &self.fills,
-                    legend: &self.legend,
-                    labels: self.settings.labels,
-                    selected_building: self.selected_building,
-                    highlighted_grid: self.highlighted_grid,
-                    fit_requested: self.fit_requested,
-                };
-                let tiles = self.basemap.as_mut().map(|t| t as &mut dyn walkers::Tiles);
-                let out = map_view::map_ui(ui, &mut self.map_memory, tiles, &input);
-                self.fit_requested = false;
-                self.pointer_lonlat = out.pointer_lonlat;
-                self.hovered_building = out.hovered_building;
-                if let Some(clicked) = out.clicked_building {
-                    commands.push(Command::SelectBuilding(clicked));
-                }
-                if let Some(b) = out
-                    .hovered_building
-                    .and_then(|b| self.doc.community.buildings.get(b))
-                {
-                    egui::Tooltip::always_open(
-                        ui.ctx().clone(),
-                        ui.layer_id(),
-                        egui::Id::unique("building_tip"),
-                        egui::PopupAnchor::Pointer,
-                    )
-                    .gap(12.0)
-                    .show(|ui| {
-                        ui.label(format!(
-                            "{} · {} {}",
-                            b.name,
-                            b.residents,
-                            self.settings.lang.tr(T::People)
-                        ));
-                    });
-                }
-                panels::map_buttons(ui, self, &mut commands);
-            });
+        egui::CentralPanel::default().frame(egui::Frame::NONE).show(ui, |ui| {
+            let input = map_view::MapInput {
+                scene: &self.doc.scene,
+                fills: &self.fills,
+                legend: &self.legend,
+                labels: self.settings.labels,
+                selected_building: self.selected_building,
+                highlighted_grid: self.highlighted_grid,
+                fit_requested: self.fit_requested,
+            };
+            let tiles = self.basemap.as_mut().map(|t| t as &mut dyn walkers::Tiles);
+            let out = map_view::map_ui(ui, &mut self.map_memory, tiles, &input);
+            self.fit_requested = false;
+            self.pointer_lonlat = out.pointer_lonlat;
+            self.hovered_building = out.hovered_building;
+            if let Some(clicked) = out.clicked_building {
+                commands.push(Command::SelectBuilding(clicked));
+            }
+            if let Some(b) = out.hovered_building.and_then(|b| self.doc.community.buildings.get(b)) {
+                egui::Tooltip::always_open(
+                    ui.ctx().clone(),
+                    ui.layer_id(),
+                    egui::Id::unique("building_tip"),
+                    egui::PopupAnchor::Pointer,
+                )
+                .gap(12.0)
+                .show(|ui| {
+                    ui.label(format!("{} · {} {}", b.name, b.residents, self.settings.lang.tr(T::People)));
+                });
+            }
+            panels::map_buttons(ui, self, &mut commands);
+        });
         if let Some(msg) = self.message.clone() {
             commands.extend(panels::message_window(&ctx, self, &msg));
         }
@@ -320,8 +286,7 @@ impl eframe::App for WanggeApp {
 
 /// Where the default document lives: the user's data folder (AppData on Windows).
 pub fn default_document_path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("cn", "Wangge", "Wangge")
-        .map(|d| d.data_dir().join("康乐社区-演示.sqlite"))
+    directories::ProjectDirs::from("cn", "Wangge", "Wangge").map(|d| d.data_dir().join("康乐社区-演示.sqlite"))
 }
 
 /// Opens `db`, or the demo in the data folder (created on first run, never overwritten).
@@ -335,12 +300,10 @@ pub fn open_or_create_default(db: Option<PathBuf>, lang: Lang) -> anyhow::Result
             p
         }
         None => {
-            let p =
-                default_document_path().context("找不到用户数据文件夹 (no user data folder)")?;
+            let p = default_document_path().context("找不到用户数据文件夹 (no user data folder)")?;
             if !p.exists() {
                 if let Some(dir) = p.parent() {
-                    std::fs::create_dir_all(dir)
-                        .with_context(|| format!("无法创建文件夹 {}", dir.display()))?;
+                    std::fs::create_dir_all(dir).with_context(|| format!("无法创建文件夹 {}", dir.display()))?;
                 }
                 crate::store::write_new_document(&p, &crate::demo::kangle(), false)?;
             }
@@ -358,9 +321,5 @@ pub fn run_gui(doc: Document, lang: Option<Lang>) -> eframe::Result {
             .with_title(format!("网格通 · {}", doc.community.info.name)),
         ..Default::default()
     };
-    eframe::run_native(
-        "wangge",
-        options,
-        Box::new(move |cc| Ok(Box::new(WanggeApp::new(cc, doc, lang)))),
-    )
+    eframe::run_native("wangge", options, Box::new(move |cc| Ok(Box::new(WanggeApp::new(cc, doc, lang)))))
 }

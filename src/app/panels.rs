@@ -25,13 +25,7 @@ pub(super) fn menu_bar(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                 if ui.button(tr(T::OpenBasemap)).clicked() {
                     out.push(Command::PickBasemap);
                 }
-                if ui
-                    .add_enabled(
-                        app.basemap.is_some(),
-                        egui::Button::new(tr(T::CloseBasemap)),
-                    )
-                    .clicked()
-                {
+                if ui.add_enabled(app.basemap.is_some(), egui::Button::new(tr(T::CloseBasemap))).clicked() {
                     out.push(Command::CloseBasemap);
                 }
                 ui.separator();
@@ -58,10 +52,7 @@ pub(super) fn menu_bar(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
             ui.separator();
             ui.label(tr(T::Overlay));
             for o in BuildingOverlay::ALL {
-                if ui
-                    .selectable_label(app.settings.overlay == o, tr(o.label()))
-                    .clicked()
-                {
+                if ui.selectable_label(app.settings.overlay == o, tr(o.label())).clicked() {
                     out.push(Command::SetOverlay(o));
                 }
             }
@@ -70,11 +61,8 @@ pub(super) fn menu_bar(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                 out.push(Command::FitCommunity);
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let other = if app.settings.lang == Lang::ZhCn {
-                    (Lang::En, "English")
-                } else {
-                    (Lang::ZhCn, "中文")
-                };
+                let other =
+                    if app.settings.lang == Lang::ZhCn { (Lang::En, "English") } else { (Lang::ZhCn, "中文") };
                 if ui.button(other.1).clicked() {
                     out.push(Command::SetLang(other.0));
                 }
@@ -84,32 +72,21 @@ pub(super) fn menu_bar(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
     out
 }
 
-pub(super) fn status_bar(
-    ui: &mut Ui,
-    app: &WanggeApp,
-    pointer: Option<(f64, f64)>,
-) -> Vec<Command> {
+pub(super) fn status_bar(ui: &mut Ui, app: &WanggeApp, pointer: Option<(f64, f64)>) -> Vec<Command> {
     let tr = |t| app.settings.lang.tr(t);
     egui::Panel::bottom("status").show(ui, |ui| {
         ui.horizontal(|ui| {
             let topo = &app.doc.topology;
             let tolerance = topo.boundary_area * 1e-6;
             let (text, colour) = if topo.is_clean(1e-6) {
-                (
-                    tr(T::TopologyClean).to_string(),
-                    Color32::from_rgb(30, 130, 60),
-                )
+                (tr(T::TopologyClean).to_string(), Color32::from_rgb(30, 130, 60))
             } else {
                 let mut parts = Vec::new();
                 if topo.gap_area > tolerance {
                     parts.push(format!("{} {:.0} m²", tr(T::TopologyGap), topo.gap_area));
                 }
                 if topo.overlap_area > tolerance {
-                    parts.push(format!(
-                        "{} {:.0} m²",
-                        tr(T::TopologyOverlap),
-                        topo.overlap_area
-                    ));
+                    parts.push(format!("{} {:.0} m²", tr(T::TopologyOverlap), topo.overlap_area));
                 }
                 (parts.join(" · "), Color32::from_rgb(190, 40, 30))
             };
@@ -138,133 +115,100 @@ pub(super) fn grid_panel(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
     let lang = app.settings.lang;
     let tr = |t| lang.tr(t);
     let c = &app.doc.community;
-    egui::Panel::left("grids")
-        .default_size(430.0)
-        .resizable(true)
-        .show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                ui.heading(format!("{} · {}", c.info.name, c.info.subdistrict));
-                let t = c.totals();
-                egui::Grid::new("totals")
-                    .num_columns(4)
-                    .spacing([12.0, 4.0])
-                    .show(ui, |ui| {
-                        ui.label(tr(T::Buildings));
-                        ui.strong(t.buildings.to_string());
-                        ui.label(tr(T::Dwellings));
-                        ui.strong(t.dwellings.to_string());
-                        ui.end_row();
-                        ui.label(tr(T::Households));
-                        ui.strong(t.households.to_string());
-                        ui.label(tr(T::Residents));
-                        ui.strong(t.residents.to_string());
-                        ui.end_row();
-                        ui.label(tr(T::Organisations));
-                        ui.strong(t.organisations.to_string());
-                        ui.label(tr(T::Grids));
-                        ui.strong(t.grids.to_string());
-                        ui.end_row();
-                    });
-                ui.add_space(6.0);
-                let (min, max) = (c.info.grid_residents_min, c.info.grid_residents_max);
-                ui.label(
-                    RichText::new(format!(
-                        "{}: {min}–{max} {}",
-                        tr(T::BalanceRule),
-                        tr(T::People)
-                    ))
+    egui::Panel::left("grids").default_size(430.0).resizable(true).show(ui, |ui| {
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            ui.heading(format!("{} · {}", c.info.name, c.info.subdistrict));
+            let t = c.totals();
+            egui::Grid::new("totals").num_columns(4).spacing([12.0, 4.0]).show(ui, |ui| {
+                ui.label(tr(T::Buildings));
+                ui.strong(t.buildings.to_string());
+                ui.label(tr(T::Dwellings));
+                ui.strong(t.dwellings.to_string());
+                ui.end_row();
+                ui.label(tr(T::Households));
+                ui.strong(t.households.to_string());
+                ui.label(tr(T::Residents));
+                ui.strong(t.residents.to_string());
+                ui.end_row();
+                ui.label(tr(T::Organisations));
+                ui.strong(t.organisations.to_string());
+                ui.label(tr(T::Grids));
+                ui.strong(t.grids.to_string());
+                ui.end_row();
+            });
+            ui.add_space(6.0);
+            let (min, max) = (c.info.grid_residents_min, c.info.grid_residents_max);
+            ui.label(
+                RichText::new(format!("{}: {min}–{max} {}", tr(T::BalanceRule), tr(T::People)))
                     .small()
                     .color(Color32::from_gray(90)),
-                );
-                ui.separator();
-                ui.heading(tr(T::Grids));
-                for (i, (g, s)) in c.grids.iter().zip(&app.doc.grid_stats).enumerate() {
-                    let status = BalanceStatus::of(s.residents, min, max);
-                    let (mark, colour, status_text) = match status {
-                        BalanceStatus::Within => {
-                            ("✔", Color32::from_rgb(30, 140, 60), T::WithinRange)
-                        }
-                        BalanceStatus::Below => {
-                            ("▼", Color32::from_rgb(210, 130, 0), T::BelowRange)
-                        }
-                        BalanceStatus::Above => {
-                            ("▲", Color32::from_rgb(200, 40, 30), T::AboveRange)
-                        }
-                    };
-                    let staff = c.grid_staff(g.id);
-                    let leader = staff.iter().find(|p| p.role == StaffRole::GridLeader);
-                    let workers = staff
-                        .iter()
-                        .filter(|p| p.role == StaffRole::GridWorker)
-                        .count();
-                    let selected = app.highlighted_grid == Some(i);
-                    let frame = egui::Frame::group(ui.style()).fill(if selected {
-                        Color32::from_rgb(232, 240, 255)
-                    } else {
-                        Color32::from_gray(250)
-                    });
-                    let response = frame
-                        .show(ui, |ui| {
-                            ui.horizontal(|ui| {
-                                let (rect, _) = ui.allocate_exact_size(
-                                    egui::vec2(14.0, 14.0),
-                                    egui::Sense::hover(),
-                                );
-                                ui.painter().rect_filled(
-                                    rect,
-                                    3.0,
-                                    Color32::from_rgb(g.colour[0], g.colour[1], g.colour[2]),
-                                );
-                                ui.strong(&g.name);
-                                ui.label(
-                                    RichText::new(&g.code)
-                                        .small()
-                                        .color(Color32::from_gray(110)),
-                                );
-                            });
-                            ui.horizontal(|ui| {
-                                ui.colored_label(
-                                    colour,
-                                    format!("{mark} {} {}", s.residents, tr(T::People)),
-                                )
+            );
+            ui.separator();
+            ui.heading(tr(T::Grids));
+            for (i, (g, s)) in c.grids.iter().zip(&app.doc.grid_stats).enumerate() {
+                let status = BalanceStatus::of(s.residents, min, max);
+                let (mark, colour, status_text) = match status {
+                    BalanceStatus::Within => ("✔", Color32::from_rgb(30, 140, 60), T::WithinRange),
+                    BalanceStatus::Below => ("▼", Color32::from_rgb(210, 130, 0), T::BelowRange),
+                    BalanceStatus::Above => ("▲", Color32::from_rgb(200, 40, 30), T::AboveRange),
+                };
+                let staff = c.grid_staff(g.id);
+                let leader = staff.iter().find(|p| p.role == StaffRole::GridLeader);
+                let workers = staff.iter().filter(|p| p.role == StaffRole::GridWorker).count();
+                let selected = app.highlighted_grid == Some(i);
+                let frame = egui::Frame::group(ui.style()).fill(if selected {
+                    Color32::from_rgb(232, 240, 255)
+                } else {
+                    Color32::from_gray(250)
+                });
+                let response = frame
+                    .show(ui, |ui| {
+                        ui.horizontal(|ui| {
+                            let (rect, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
+                            ui.painter().rect_filled(
+                                rect,
+                                3.0,
+                                Color32::from_rgb(g.colour[0], g.colour[1], g.colour[2]),
+                            );
+                            ui.strong(&g.name);
+                            ui.label(RichText::new(&g.code).small().color(Color32::from_gray(110)));
+                        });
+                        ui.horizontal(|ui| {
+                            ui.colored_label(colour, format!("{mark} {} {}", s.residents, tr(T::People)))
                                 .on_hover_text(tr(status_text));
-                                ui.label(format!("{} {}", tr(T::Households), s.households));
-                                ui.label(format!("{} {}", tr(T::Buildings), s.buildings));
-                                ui.label(format!("{} {}", tr(T::Staff), staff.len()));
-                            });
-                            if let Some(l) = leader {
-                                ui.label(
-                                    RichText::new(format!(
-                                        "{}: {} {} · {} {}",
-                                        tr(T::GridLeader),
-                                        l.name,
-                                        l.phone,
-                                        tr(T::GridWorker),
-                                        workers
-                                    ))
-                                    .small(),
-                                );
-                            }
-                        })
-                        .response
-                        .interact(egui::Sense::click());
-                    if response.clicked() {
-                        out.push(Command::ZoomToGrid(i));
-                    }
-                    if response.hovered() && app.highlighted_grid != Some(i) {
-                        out.push(Command::HighlightGrid(Some(i)));
-                    }
+                            ui.label(format!("{} {}", tr(T::Households), s.households));
+                            ui.label(format!("{} {}", tr(T::Buildings), s.buildings));
+                            ui.label(format!("{} {}", tr(T::Staff), staff.len()));
+                        });
+                        if let Some(l) = leader {
+                            ui.label(
+                                RichText::new(format!(
+                                    "{}: {} {} · {} {}",
+                                    tr(T::GridLeader),
+                                    l.name,
+                                    l.phone,
+                                    tr(T::GridWorker),
+                                    workers
+                                ))
+                                .small(),
+                            );
+                        }
+                    })
+                    .response
+                    .interact(egui::Sense::click());
+                if response.clicked() {
+                    out.push(Command::ZoomToGrid(i));
                 }
-                if app.selected_building.is_none() {
-                    ui.add_space(8.0);
-                    ui.label(
-                        RichText::new(tr(T::ClickABuilding))
-                            .italics()
-                            .color(Color32::from_gray(110)),
-                    );
+                if response.hovered() && app.highlighted_grid != Some(i) {
+                    out.push(Command::HighlightGrid(Some(i)));
                 }
-            });
+            }
+            if app.selected_building.is_none() {
+                ui.add_space(8.0);
+                ui.label(RichText::new(tr(T::ClickABuilding)).italics().color(Color32::from_gray(110)));
+            }
         });
+    });
     out
 }
 
@@ -276,87 +220,63 @@ pub(super) fn inspector(ui: &mut Ui, app: &WanggeApp, building: usize) -> Vec<Co
     let Some(b) = c.buildings.get(building) else {
         return vec![Command::SelectBuilding(None)];
     };
-    egui::Panel::right("inspector")
-        .default_size(300.0)
-        .show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.heading(tr(T::Inspector));
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    if ui.button(tr(T::Close)).clicked() {
-                        out.push(Command::SelectBuilding(None));
-                    }
-                });
-            });
-            ui.separator();
-            ui.label(RichText::new(&b.name).size(18.0).strong());
-            let dash = "—".to_string();
-            let compound = b
-                .compound_id
-                .and_then(|id| c.compound(id))
-                .map_or(dash.clone(), |k| k.name.clone());
-            let grid = app
-                .doc
-                .assignment
-                .grid_of
-                .get(building)
-                .copied()
-                .flatten()
-                .map(|g| &c.grids[g]);
-            let group = b.group_id.and_then(|id| c.group(id));
-            let area = group.and_then(|g| c.area(g.area_id));
-            let patrol = b
-                .last_patrol
-                .clone()
-                .unwrap_or_else(|| tr(T::NeverPatrolled).to_string());
-            let rows: Vec<(T, String)> = vec![
-                (T::Compound, compound),
-                (
-                    T::Grid,
-                    grid.map_or(tr(T::NotInGrid).to_string(), |g| {
-                        format!("{} ({})", g.name, g.code)
-                    }),
-                ),
-                (T::Area, area.map_or(dash.clone(), |a| a.name.clone())),
-                (T::Group, group.map_or(dash.clone(), |g| g.name.clone())),
-                (T::Floors, b.floors.to_string()),
-                (T::Stairwells, b.stairwells.to_string()),
-                (T::Dwellings, b.dwellings.to_string()),
-                (T::Households, b.households.to_string()),
-                (T::Residents, b.residents.to_string()),
-                (T::LastPatrol, patrol),
-            ];
-            egui::Grid::new("inspector_rows")
-                .num_columns(2)
-                .striped(true)
-                .spacing([16.0, 4.0])
-                .show(ui, |ui| {
-                    for (k, v) in rows {
-                        ui.label(tr(k));
-                        ui.strong(v);
-                        ui.end_row();
-                    }
-                });
-            ui.separator();
-            let orgs: Vec<_> = c.organisations_in(b.id).collect();
-            ui.label(RichText::new(format!("{} ({})", tr(T::Organisations), orgs.len())).strong());
-            egui::ScrollArea::vertical().id_salt("orgs").show(ui, |ui| {
-                if orgs.is_empty() {
-                    ui.label(tr(T::NoneInside));
-                }
-                for o in orgs {
-                    ui.label(format!("• {}", o.name));
+    egui::Panel::right("inspector").default_size(300.0).show(ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.heading(tr(T::Inspector));
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button(tr(T::Close)).clicked() {
+                    out.push(Command::SelectBuilding(None));
                 }
             });
         });
+        ui.separator();
+        ui.label(RichText::new(&b.name).size(18.0).strong());
+        let dash = "—".to_string();
+        let compound = b.compound_id.and_then(|id| c.compound(id)).map_or(dash.clone(), |k| k.name.clone());
+        let grid = app.doc.assignment.grid_of.get(building).copied().flatten().map(|g| &c.grids[g]);
+        let group = b.group_id.and_then(|id| c.group(id));
+        let area = group.and_then(|g| c.area(g.area_id));
+        let patrol = b.last_patrol.clone().unwrap_or_else(|| tr(T::NeverPatrolled).to_string());
+        let rows: Vec<(T, String)> = vec![
+            (T::Compound, compound),
+            (T::Grid, grid.map_or(tr(T::NotInGrid).to_string(), |g| format!("{} ({})", g.name, g.code))),
+            (T::Area, area.map_or(dash.clone(), |a| a.name.clone())),
+            (T::Group, group.map_or(dash.clone(), |g| g.name.clone())),
+            (T::Floors, b.floors.to_string()),
+            (T::Stairwells, b.stairwells.to_string()),
+            (T::Dwellings, b.dwellings.to_string()),
+            (T::Households, b.households.to_string()),
+            (T::Residents, b.residents.to_string()),
+            (T::LastPatrol, patrol),
+        ];
+        egui::Grid::new("inspector_rows").num_columns(2).striped(true).spacing([16.0, 4.0]).show(ui, |ui| {
+            for (k, v) in rows {
+                ui.label(tr(k));
+                ui.strong(v);
+                ui.end_row();
+            }
+        });
+        ui.separator();
+        let orgs: Vec<_> = c.organisations_in(b.id).collect();
+        ui.label(RichText::new(format!("{} ({})", tr(T::Organisations), orgs.len())).strong());
+        egui::ScrollArea::vertical().id_salt("orgs").show(ui, |ui| {
+            if orgs.is_empty() {
+                ui.label(tr(T::NoneInside));
+            }
+            for o in orgs {
+                ui.label(format!("• {}", o.name));
+            }
+        });
+    });
     out
 }
 
 pub(super) fn map_buttons(ui: &mut Ui, app: &WanggeApp, out: &mut Vec<Command>) {
     let tr = |t| app.settings.lang.tr(t);
     let rect = ui.max_rect();
-    egui::Area::new(egui::Id::unique("map_buttons"))
-        .fixed_pos(rect.right_top() + egui::vec2(-130.0, 10.0))
-        .show(ui.ctx(), |ui| {
+    egui::Area::new(egui::Id::unique("map_buttons")).fixed_pos(rect.right_top() + egui::vec2(-130.0, 10.0)).show(
+        ui.ctx(),
+        |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
                 ui.vertical(|ui| {
                     if ui.button(format!("＋ {}", tr(T::ZoomIn))).clicked() {
@@ -370,20 +290,20 @@ pub(super) fn map_buttons(ui: &mut Ui, app: &WanggeApp, out: &mut Vec<Command>) 
                     }
                 });
             });
-        });
+        },
+    );
 }
 
 pub(super) fn message_window(ctx: &egui::Context, app: &WanggeApp, msg: &str) -> Vec<Command> {
     let mut out = Vec::new();
-    egui::Window::new("⚠")
-        .collapsible(false)
-        .resizable(false)
-        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
-        .show(ctx, |ui| {
+    egui::Window::new("⚠").collapsible(false).resizable(false).anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0]).show(
+        ctx,
+        |ui| {
             ui.label(msg);
             if ui.button(app.settings.lang.tr(T::Close)).clicked() {
                 out.push(Command::DismissMessage);
             }
-        });
+        },
+    );
     out
 }

@@ -12,8 +12,8 @@ use geo::{Coord, LineString, MapCoords, Point, Polygon};
 
 use crate::geom::LocalProjection;
 use crate::model::{
-    Area, Building, Community, CommunityInfo, Compound, CompoundKind, Grid, Group, Id,
-    Organisation, OrganisationKind, Road, Staff, StaffRole,
+    Area, Building, Community, CommunityInfo, Compound, CompoundKind, Grid, Group, Id, Organisation, OrganisationKind,
+    Road, Shift, ShiftKind, Staff, StaffRole,
 };
 
 pub const TOTAL_BUILDINGS: usize = 188;
@@ -22,23 +22,13 @@ pub const TOTAL_HOUSEHOLDS: u32 = 3752;
 pub const TOTAL_RESIDENTS: u32 = 9241;
 pub const TOTAL_ORGANISATIONS: usize = 350;
 
-const ORIGIN_LONLAT: Coord<f64> = Coord {
-    x: 118.1085,
-    y: 24.4945,
-};
+const ORIGIN_LONLAT: Coord<f64> = Coord { x: 118.1085, y: 24.4945 };
 /// Streets of the district run a little off north.
 const ROTATION_DEG: f64 = 8.0;
 /// Road centrelines, west→east and south→north (local metres before rotation).
 const XS: [f64; 6] = [-690.0, -410.0, -140.0, 125.0, 385.0, 675.0];
 const YS: [f64; 4] = [-410.0, -140.0, 125.0, 405.0];
-const X_ROADS: [&str; 6] = [
-    "金尚路",
-    "康乐一路",
-    "康乐二路",
-    "康乐三路",
-    "东浦路",
-    "金湖路",
-];
+const X_ROADS: [&str; 6] = ["金尚路", "康乐一路", "康乐二路", "康乐三路", "东浦路", "金湖路"];
 const Y_ROADS: [&str; 4] = ["湖里大道", "康乐南路", "康乐北路", "枋湖路"];
 const MAIN_ROAD_WIDTH_M: f64 = 30.0;
 const STREET_WIDTH_M: f64 = 16.0;
@@ -56,16 +46,8 @@ enum Part {
 
 #[derive(Clone, Copy)]
 enum Use {
-    Residential {
-        name: &'static str,
-        buildings: usize,
-        towers: usize,
-        floors: u32,
-    },
-    Dormitory {
-        name: &'static str,
-        buildings: usize,
-    },
+    Residential { name: &'static str, buildings: usize, towers: usize, floors: u32 },
+    Dormitory { name: &'static str, buildings: usize },
     School,
     ServiceCentre,
     Kindergarten,
@@ -101,15 +83,8 @@ const PARCELS: [ParcelSpec; 16] = [
     ParcelSpec { row: 0, col: 4, part: Part::Whole, usage: Use::Dormitory { name: "建工集团宿舍", buildings: 8 }, grid: 6 },
 ];
 
-const GRID_NAMES: [&str; 7] = [
-    "康乐第一网格",
-    "康乐第二网格",
-    "康乐第三网格",
-    "康乐第四网格",
-    "康乐第五网格",
-    "康乐第六网格",
-    "康乐第七网格",
-];
+const GRID_NAMES: [&str; 7] =
+    ["康乐第一网格", "康乐第二网格", "康乐第三网格", "康乐第四网格", "康乐第五网格", "康乐第六网格", "康乐第七网格"];
 /// Soft, distinguishable colours (ColorBrewer Set2 + one), readable under black labels when printed.
 pub const GRID_COLOURS: [[u8; 3]; 7] = [
     [102, 194, 165],
@@ -158,30 +133,17 @@ struct Georef {
 impl Georef {
     fn new() -> Self {
         let (sin, cos) = ROTATION_DEG.to_radians().sin_cos();
-        Self {
-            projection: LocalProjection::new(ORIGIN_LONLAT),
-            sin,
-            cos,
-        }
+        Self { projection: LocalProjection::new(ORIGIN_LONLAT), sin, cos }
     }
 
     fn lonlat(&self, p: Coord<f64>) -> Coord<f64> {
-        let rotated = Coord {
-            x: p.x * self.cos - p.y * self.sin,
-            y: p.x * self.sin + p.y * self.cos,
-        };
+        let rotated = Coord { x: p.x * self.cos - p.y * self.sin, y: p.x * self.sin + p.y * self.cos };
         let c = self.projection.lonlat_from_local(rotated);
-        Coord {
-            x: round7(c.x),
-            y: round7(c.y),
-        }
+        Coord { x: round7(c.x), y: round7(c.y) }
     }
 
     fn polygon(&self, ring_local: &[Coord<f64>]) -> Polygon<f64> {
-        Polygon::new(
-            LineString::new(ring_local.iter().map(|&c| self.lonlat(c)).collect()),
-            vec![],
-        )
+        Polygon::new(LineString::new(ring_local.iter().map(|&c| self.lonlat(c)).collect()), vec![])
     }
 
     fn line(&self, points_local: &[Coord<f64>]) -> LineString<f64> {
@@ -206,10 +168,7 @@ fn lattice(rng: &mut Rng) -> [[Coord<f64>; 6]; 4] {
     let mut nodes = [[c(0.0, 0.0); 6]; 4];
     for (r, row) in nodes.iter_mut().enumerate() {
         for (col, node) in row.iter_mut().enumerate() {
-            *node = c(
-                XS[col] + rng.range(-12.0, 12.0),
-                YS[r] + rng.range(-10.0, 10.0),
-            );
+            *node = c(XS[col] + rng.range(-12.0, 12.0), YS[r] + rng.range(-10.0, 10.0));
         }
     }
     nodes
@@ -238,18 +197,9 @@ struct ParcelGeometry {
 
 fn parcel_geometry(nodes: &[[Coord<f64>; 6]; 4], spec: &ParcelSpec) -> ParcelGeometry {
     let (r, col) = (spec.row, spec.col);
-    let (sw, se, ne, nw) = (
-        nodes[r][col],
-        nodes[r][col + 1],
-        nodes[r + 1][col + 1],
-        nodes[r + 1][col],
-    );
+    let (sw, se, ne, nw) = (nodes[r][col], nodes[r][col + 1], nodes[r + 1][col + 1], nodes[r + 1][col]);
     let road_inset = |exists: bool, main: bool| {
-        if !exists || main {
-            MAIN_ROAD_WIDTH_M / 2.0 + 3.0
-        } else {
-            STREET_WIDTH_M / 2.0 + 3.0
-        }
+        if !exists || main { MAIN_ROAD_WIDTH_M / 2.0 + 3.0 } else { STREET_WIDTH_M / 2.0 + 3.0 }
     };
     let south = road_inset(r > 0 && cell_exists(r - 1, col), r == 0);
     let north = road_inset(cell_exists(r + 1, col), r == 2);
@@ -258,14 +208,8 @@ fn parcel_geometry(nodes: &[[Coord<f64>; 6]; 4], spec: &ParcelSpec) -> ParcelGeo
     let lane = LANE_WIDTH_M / 2.0 + 2.0;
     let (corners, insets) = match spec.part {
         Part::Whole => ([sw, se, ne, nw], [south, east, north, west]),
-        Part::West(t) => (
-            [sw, lerp(sw, se, t), lerp(nw, ne, t), nw],
-            [south, lane, north, west],
-        ),
-        Part::East(t) => (
-            [lerp(sw, se, t), se, ne, lerp(nw, ne, t)],
-            [south, east, north, lane],
-        ),
+        Part::West(t) => ([sw, lerp(sw, se, t), lerp(nw, ne, t), nw], [south, lane, north, west]),
+        Part::East(t) => ([lerp(sw, se, t), se, ne, lerp(nw, ne, t)], [south, east, north, lane]),
     };
     // Lane ends of split neighbours above and below lie on this parcel's north and south edges.
     let mut ring = vec![corners[0]];
@@ -284,11 +228,7 @@ fn parcel_geometry(nodes: &[[Coord<f64>; 6]; 4], spec: &ParcelSpec) -> ParcelGeo
     }
     ring.push(corners[3]);
     ring.push(corners[0]);
-    ParcelGeometry {
-        corners,
-        ring,
-        insets,
-    }
+    ParcelGeometry { corners, ring, insets }
 }
 
 /// Offsets each edge of a convex quad inwards by its own distance (roads differ in width).
@@ -310,12 +250,7 @@ fn inset_quad(q: [Coord<f64>; 4], d: [f64; 4]) -> [Coord<f64>; 4] {
         let t = ((p3.x - p1.x) * d2.y - (p3.y - p1.y) * d2.x) / denom;
         c(p1.x + d1.x * t, p1.y + d1.y * t)
     };
-    [
-        meet(lines[3], lines[0]),
-        meet(lines[0], lines[1]),
-        meet(lines[1], lines[2]),
-        meet(lines[2], lines[3]),
-    ]
+    [meet(lines[3], lines[0]), meet(lines[0], lines[1]), meet(lines[1], lines[2]), meet(lines[2], lines[3])]
 }
 
 fn rect(x: f64, y: f64, w: f64, h: f64) -> Vec<Coord<f64>> {
@@ -382,14 +317,7 @@ fn inner_box(q: [Coord<f64>; 4], margin: f64) -> Bx {
     }
 }
 
-fn housing_plans(
-    b: &Bx,
-    count: usize,
-    towers: usize,
-    floors: u32,
-    dorm: bool,
-    rng: &mut Rng,
-) -> Vec<Plan> {
+fn housing_plans(b: &Bx, count: usize, towers: usize, floors: u32, dorm: bool, rng: &mut Rng) -> Vec<Plan> {
     const DEPTH_M: f64 = 12.0;
     const ROW_PITCH_M: f64 = 33.0;
     let (w, h) = (b.x1 - b.x0, b.y1 - b.y0);
@@ -402,11 +330,7 @@ fn housing_plans(
     let max_len = if dorm { 46.0 } else { 64.0 };
     let len = ((w - (per_row as f64 - 1.0) * gap_x) / per_row as f64).min(max_len);
     let total_rows = rows + usize::from(towers > 0);
-    let pitch = if total_rows > 1 {
-        (h - DEPTH_M) / (total_rows - 1) as f64
-    } else {
-        0.0
-    };
+    let pitch = if total_rows > 1 { (h - DEPTH_M) / (total_rows - 1) as f64 } else { 0.0 };
     let mut plans = Vec::new();
     // Towers stand in the north row; numbering runs north→south, west→east.
     if towers > 0 {
@@ -428,11 +352,8 @@ fn housing_plans(
     }
     let mut placed = 0;
     for row in 0..rows {
-        let y = if towers > 0 {
-            b.y1 - DEPTH_M - pitch * (row + 1) as f64
-        } else {
-            b.y1 - DEPTH_M - pitch * row as f64
-        };
+        let y =
+            if towers > 0 { b.y1 - DEPTH_M - pitch * (row + 1) as f64 } else { b.y1 - DEPTH_M - pitch * row as f64 };
         let in_row = per_row.min(slabs - placed);
         let spare = w - in_row as f64 * len - (in_row as f64 - 1.0) * gap_x;
         let mut x = b.x0 + spare / 2.0;
@@ -440,11 +361,7 @@ fn housing_plans(
             let l = len * rng.range(0.86, 1.0);
             let dx = rng.range(0.0, len - l);
             let stairwells = ((l / 13.0).round() as u32).clamp(1, 5);
-            let f = if dorm {
-                5 + rng.index(2) as u32
-            } else {
-                floors + rng.index(2) as u32
-            };
+            let f = if dorm { 5 + rng.index(2) as u32 } else { floors + rng.index(2) as u32 };
             let last = i + 1 == in_row;
             // The wing turns north, so the top row (against the fence) has none.
             let ring = if last && in_row > 1 && row > 0 && !dorm && rng.unit() < 0.3 {
@@ -479,31 +396,19 @@ fn public_plans(usage: Use, b: &Bx) -> Vec<Plan> {
     let (x0, y0, x1, y1) = (b.x0, b.y0, b.x1, b.y1);
     match usage {
         Use::School => vec![
-            plan(
-                l_block(x0 + 4.0, y1 - 58.0, 70.0, 15.0, 56.0),
-                "康乐小学教学楼",
-                5,
-            ),
+            plan(l_block(x0 + 4.0, y1 - 58.0, 70.0, 15.0, 56.0), "康乐小学教学楼", 5),
             plan(rect(x0 + 4.0, y0 + 16.0, 38.0, 18.0), "康乐小学综合楼", 4),
             plan(rect(x1 - 30.0, y0 + 16.0, 24.0, 16.0), "康乐小学食堂", 2),
         ],
         Use::ServiceCentre => vec![
-            plan(
-                rect(x0 + 10.0, y1 - 40.0, 34.0, 22.0),
-                "康乐社区服务中心",
-                4,
-            ),
+            plan(rect(x0 + 10.0, y1 - 40.0, 34.0, 22.0), "康乐社区服务中心", 4),
             plan(rect(x1 - 74.0, y1 - 52.0, 64.0, 36.0), "康乐农贸市场", 2),
             plan(rect(x0 + 10.0, y0 + 12.0, 46.0, 16.0), "康乐商业楼A座", 5),
             plan(rect(x1 - 56.0, y0 + 12.0, 46.0, 16.0), "康乐商业楼B座", 5),
         ],
         Use::Kindergarten => vec![
             plan(rect(x0 + 6.0, y1 - 40.0, 36.0, 24.0), "康乐幼儿园", 3),
-            plan(
-                rect(x0 + 8.0, y0 + 14.0, 26.0, 14.0),
-                "康乐社区卫生服务站",
-                3,
-            ),
+            plan(rect(x0 + 8.0, y0 + 14.0, 26.0, 14.0), "康乐社区卫生服务站", 3),
         ],
         Use::Residential { .. } | Use::Dormitory { .. } => Vec::new(),
     }
@@ -550,12 +455,7 @@ fn person_name(rng: &mut Rng, used: &mut std::collections::HashSet<String>) -> S
 
 fn phone(rng: &mut Rng) -> String {
     const PREFIXES: [&str; 6] = ["138", "139", "159", "186", "135", "177"];
-    format!(
-        "{}{:04}{:04}",
-        PREFIXES[rng.index(PREFIXES.len())],
-        5920 + rng.index(10),
-        rng.index(10_000)
-    )
+    format!("{}{:04}{:04}", PREFIXES[rng.index(PREFIXES.len())], 5920 + rng.index(10), rng.index(10_000))
 }
 
 /// Builds the demo community.
@@ -576,14 +476,7 @@ pub fn kangle() -> Community {
     };
 
     let areas = ["北片", "中片", "南片"];
-    community.areas = areas
-        .iter()
-        .enumerate()
-        .map(|(i, n)| Area {
-            id: i as Id + 1,
-            name: (*n).into(),
-        })
-        .collect();
+    community.areas = areas.iter().enumerate().map(|(i, n)| Area { id: i as Id + 1, name: (*n).into() }).collect();
 
     let mut parcels_lonlat: Vec<Polygon<f64>> = Vec::new();
     let mut grid_parcels: Vec<Vec<usize>> = vec![Vec::new(); GRID_NAMES.len()];
@@ -596,19 +489,13 @@ pub fn kangle() -> Community {
         let fence = inset_quad(g.corners, g.insets);
         let inner = inner_box(fence, 5.0);
         let (compound, parcel_plans) = match spec.usage {
-            Use::Residential {
-                name,
-                buildings,
-                towers,
-                floors,
-            } => (
+            Use::Residential { name, buildings, towers, floors } => (
                 Some((name, CompoundKind::Residential)),
                 housing_plans(&inner, buildings, towers, floors, false, &mut rng),
             ),
-            Use::Dormitory { name, buildings } => (
-                Some((name, CompoundKind::Dormitory)),
-                housing_plans(&inner, buildings, 0, 6, true, &mut rng),
-            ),
+            Use::Dormitory { name, buildings } => {
+                (Some((name, CompoundKind::Dormitory)), housing_plans(&inner, buildings, 0, 6, true, &mut rng))
+            }
             other => (None, public_plans(other, &inner)),
         };
         let compound_id = compound.map(|(name, kind)| {
@@ -635,13 +522,8 @@ pub fn kangle() -> Community {
     let union_of = |polys: &mut dyn Iterator<Item = &Polygon<f64>>| -> Polygon<f64> {
         let polys: Vec<&Polygon<f64>> = polys.collect();
         // Boolean ops move vertices by ~1e-12°; rounding again makes shared vertices identical.
-        let mp = geo::unary_union(polys).map_coords(|c| Coord {
-            x: round7(c.x),
-            y: round7(c.y),
-        });
-        mp.0.into_iter()
-            .next()
-            .unwrap_or_else(|| Polygon::new(LineString::new(vec![]), vec![]))
+        let mp = geo::unary_union(polys).map_coords(|c| Coord { x: round7(c.x), y: round7(c.y) });
+        mp.0.into_iter().next().unwrap_or_else(|| Polygon::new(LineString::new(vec![]), vec![]))
     };
     community.info.boundary = union_of(&mut parcels_lonlat.iter());
 
@@ -651,22 +533,11 @@ pub fn kangle() -> Community {
     let grid_dwellings = apportion(TOTAL_DWELLINGS, &weights);
     let mut counts = vec![(0u32, 0u32, 0u32); plans.len()];
     for g in 0..GRID_NAMES.len() {
-        let members: Vec<usize> = (0..plans.len())
-            .filter(|&i| PARCELS[plans[i].1].grid == g)
-            .collect();
-        let capacity: Vec<f64> = members
-            .iter()
-            .map(|&i| f64::from(plans[i].0.capacity))
-            .collect();
+        let members: Vec<usize> = (0..plans.len()).filter(|&i| PARCELS[plans[i].1].grid == g).collect();
+        let capacity: Vec<f64> = members.iter().map(|&i| f64::from(plans[i].0.capacity)).collect();
         let dwellings = apportion(grid_dwellings[g], &capacity);
-        let households = apportion(
-            grid_households[g],
-            &dwellings.iter().map(|&d| f64::from(d)).collect::<Vec<_>>(),
-        );
-        let residents = apportion(
-            GRID_RESIDENTS[g],
-            &households.iter().map(|&h| f64::from(h)).collect::<Vec<_>>(),
-        );
+        let households = apportion(grid_households[g], &dwellings.iter().map(|&d| f64::from(d)).collect::<Vec<_>>());
+        let residents = apportion(GRID_RESIDENTS[g], &households.iter().map(|&h| f64::from(h)).collect::<Vec<_>>());
         for (k, &i) in members.iter().enumerate() {
             counts[i] = (dwellings[k], households[k], residents[k]);
         }
@@ -687,19 +558,11 @@ pub fn kangle() -> Community {
                     Some(g) => g.id,
                     None => {
                         let id = community.groups.len() as Id + 1;
-                        community.groups.push(Group {
-                            id,
-                            area_id: 3 - PARCELS[*pi].row as Id,
-                            name: group_name,
-                        });
+                        community.groups.push(Group { id, area_id: 3 - PARCELS[*pi].row as Id, name: group_name });
                         id
                     }
                 };
-                (
-                    number.to_string(),
-                    format!("{compound_name}{number}号楼"),
-                    Some(group_id),
-                )
+                (number.to_string(), format!("{compound_name}{number}号楼"), Some(group_id))
             }
             None => (plan.name_suffix.clone(), plan.name_suffix.clone(), None),
         };
@@ -744,11 +607,7 @@ pub fn kangle() -> Community {
         community.roads.push(Road {
             id: community.roads.len() as Id + 1,
             name: (*name).into(),
-            width_m: if main {
-                MAIN_ROAD_WIDTH_M
-            } else {
-                STREET_WIDTH_M
-            },
+            width_m: if main { MAIN_ROAD_WIDTH_M } else { STREET_WIDTH_M },
             centerline: geo.line(&pts),
         });
     }
@@ -760,11 +619,7 @@ pub fn kangle() -> Community {
         community.roads.push(Road {
             id: community.roads.len() as Id + 1,
             name: (*name).into(),
-            width_m: if main {
-                MAIN_ROAD_WIDTH_M
-            } else {
-                STREET_WIDTH_M
-            },
+            width_m: if main { MAIN_ROAD_WIDTH_M } else { STREET_WIDTH_M },
             centerline: geo.line(&pts),
         });
     }
@@ -783,18 +638,14 @@ pub fn kangle() -> Community {
     }
 
     add_staff(&mut community, &mut rng);
+    add_shifts(&mut community);
     add_organisations(&mut community, &plans, &mut rng);
     community
 }
 
 fn add_staff(community: &mut Community, rng: &mut Rng) {
     let mut used = std::collections::HashSet::new();
-    let mut push = |community: &mut Community,
-                    role,
-                    grid_id,
-                    compound_ids: Vec<Id>,
-                    title: &str,
-                    rng: &mut Rng| {
+    let mut push = |community: &mut Community, role, grid_id, compound_ids: Vec<Id>, title: &str, rng: &mut Rng| {
         let id = community.staff.len() as Id + 1;
         let name = person_name(rng, &mut used);
         community.staff.push(Staff {
@@ -808,48 +659,13 @@ fn add_staff(community: &mut Community, rng: &mut Rng) {
             title: title.into(),
         });
     };
-    push(
-        community,
-        StaffRole::CommunityLeader,
-        None,
-        vec![],
-        "党委书记",
-        rng,
-    );
-    push(
-        community,
-        StaffRole::CommunityLeader,
-        None,
-        vec![],
-        "居委会主任",
-        rng,
-    );
+    push(community, StaffRole::CommunityLeader, None, vec![], "党委书记", rng);
+    push(community, StaffRole::CommunityLeader, None, vec![], "居委会主任", rng);
     let grid_ids: Vec<Id> = community.grids.iter().map(|g| g.id).collect();
     for &gid in &grid_ids {
-        push(
-            community,
-            StaffRole::GridLeader,
-            Some(gid),
-            vec![],
-            "网格长",
-            rng,
-        );
-        push(
-            community,
-            StaffRole::GridWorker,
-            Some(gid),
-            vec![],
-            "专职网格员",
-            rng,
-        );
-        push(
-            community,
-            StaffRole::GridWorker,
-            Some(gid),
-            vec![],
-            "专职网格员",
-            rng,
-        );
+        push(community, StaffRole::GridLeader, Some(gid), vec![], "网格长", rng);
+        push(community, StaffRole::GridWorker, Some(gid), vec![], "专职网格员", rng);
+        push(community, StaffRole::GridWorker, Some(gid), vec![], "专职网格员", rng);
     }
     // Liaison officers (下沉力量): each covers a run of compounds.
     let compound_ids: Vec<Id> = community.compounds.iter().map(|c| c.id).collect();
@@ -870,31 +686,52 @@ fn add_staff(community: &mut Community, rng: &mut Rng) {
     }
 }
 
-fn add_organisations(
-    community: &mut Community,
-    plans: &[(Plan, usize, Option<Id>)],
-    rng: &mut Rng,
-) {
-    let mut used = std::collections::HashSet::new();
-    let mut add =
-        |community: &mut Community, name: String, kind, building: &Building, rng: &mut Rng| {
-            if !used.insert(name.clone()) {
-                return false;
+/// The week of 2026-11-23: office hours on weekdays, staggered evening visits in turn (one grid
+/// worker per grid most evenings), weekend duty shared by the leaders and workers.
+fn add_shifts(community: &mut Community) {
+    let days: Vec<String> = (23..=29).map(|d| format!("2026-11-{d}")).collect();
+    let push = |community: &mut Community, staff_id: Id, day: &str, start: &str, end: &str, kind: ShiftKind| {
+        let id = community.shifts.len() as Id + 1;
+        community.shifts.push(Shift { id, staff_id, day: day.into(), start: start.into(), end: end.into(), kind });
+    };
+    let grid_ids: Vec<Id> = community.grids.iter().map(|g| g.id).collect();
+    for (gi, gid) in grid_ids.iter().enumerate() {
+        let team: Vec<(Id, StaffRole)> = community.grid_staff(*gid).iter().map(|s| (s.id, s.role)).collect();
+        for (k, (sid, role)) in team.iter().enumerate() {
+            for (d, day) in days.iter().enumerate() {
+                let weekend = d >= 5;
+                if !weekend {
+                    push(community, *sid, day, "08:30", "17:30", ShiftKind::Day);
+                    // Workers alternate evenings; the leader takes one a week.
+                    let evening = match role {
+                        StaffRole::GridWorker => (d + k + gi) % 2 == 0,
+                        _ => d == (gi % 5),
+                    };
+                    if evening {
+                        push(community, *sid, day, "18:00", "21:00", ShiftKind::Evening);
+                    }
+                } else if (d - 5 + k + gi) % 3 == 0 {
+                    push(community, *sid, day, "09:00", "17:00", ShiftKind::Day);
+                }
             }
-            let ring = &building.footprint.exterior().0;
-            let (a, b) = (ring[0], ring[2 % ring.len()]);
-            let t = rng.range(0.2, 0.8);
-            let position = Point::new(round7(a.x + (b.x - a.x) * t), round7(a.y + (b.y - a.y) * t));
-            let id = community.organisations.len() as Id + 1;
-            community.organisations.push(Organisation {
-                id,
-                name,
-                kind,
-                position,
-                building_id: Some(building.id),
-            });
-            true
-        };
+        }
+    }
+}
+
+fn add_organisations(community: &mut Community, plans: &[(Plan, usize, Option<Id>)], rng: &mut Rng) {
+    let mut used = std::collections::HashSet::new();
+    let mut add = |community: &mut Community, name: String, kind, building: &Building, rng: &mut Rng| {
+        if !used.insert(name.clone()) {
+            return false;
+        }
+        let ring = &building.footprint.exterior().0;
+        let (a, b) = (ring[0], ring[2 % ring.len()]);
+        let t = rng.range(0.2, 0.8);
+        let position = Point::new(round7(a.x + (b.x - a.x) * t), round7(a.y + (b.y - a.y) * t));
+        let id = community.organisations.len() as Id + 1;
+        community.organisations.push(Organisation { id, name, kind, position, building_id: Some(building.id) });
+        true
+    };
     let buildings = community.buildings.clone();
     // Public buildings host their institution.
     for b in buildings.iter().filter(|b| b.compound_id.is_none()) {
@@ -907,17 +744,14 @@ fn add_organisations(
         } else {
             OrganisationKind::Service
         };
-        if !b.name.contains("商业楼") && !b.name.contains("综合楼") && !b.name.contains("食堂")
-        {
+        if !b.name.contains("商业楼") && !b.name.contains("综合楼") && !b.name.contains("食堂") {
             add(community, b.name.clone(), kind, b, rng);
         }
     }
     // Each residential compound has a property-management office.
     for compound in community.compounds.clone() {
         if compound.kind == CompoundKind::Residential
-            && let Some(b) = buildings
-                .iter()
-                .find(|b| b.compound_id == Some(compound.id))
+            && let Some(b) = buildings.iter().find(|b| b.compound_id == Some(compound.id))
         {
             let name = compound.property_manager.clone();
             add(community, name, OrganisationKind::PropertyManager, b, rng);
@@ -928,8 +762,7 @@ fn add_organisations(
         .iter()
         .zip(plans)
         .filter(|(b, (p, _, _))| {
-            p.street_front
-                && (b.compound_id.is_some() || b.name.contains("商业楼") || b.name.contains("市场"))
+            p.street_front && (b.compound_id.is_some() || b.name.contains("商业楼") || b.name.contains("市场"))
         })
         .map(|(b, _)| b)
         .collect();
@@ -940,29 +773,17 @@ fn add_organisations(
         let roll = rng.unit();
         let (name, kind) = if roll < 0.55 {
             let p = names::SHOP_PREFIXES[rng.index(names::SHOP_PREFIXES.len())];
-            (
-                format!(
-                    "{p}{}",
-                    names::SHOP_KINDS[rng.index(names::SHOP_KINDS.len())]
-                ),
-                OrganisationKind::Shop,
-            )
+            (format!("{p}{}", names::SHOP_KINDS[rng.index(names::SHOP_KINDS.len())]), OrganisationKind::Shop)
         } else if roll < 0.75 {
             let p = names::SHOP_PREFIXES[rng.index(names::SHOP_PREFIXES.len())];
             (
-                format!(
-                    "{p}{}",
-                    names::RESTAURANT_KINDS[rng.index(names::RESTAURANT_KINDS.len())]
-                ),
+                format!("{p}{}", names::RESTAURANT_KINDS[rng.index(names::RESTAURANT_KINDS.len())]),
                 OrganisationKind::Restaurant,
             )
         } else {
             let w = names::COMPANY_WORDS[rng.index(names::COMPANY_WORDS.len())];
             (
-                format!(
-                    "厦门{w}{}",
-                    names::COMPANY_TRADES[rng.index(names::COMPANY_TRADES.len())]
-                ),
+                format!("厦门{w}{}", names::COMPANY_TRADES[rng.index(names::COMPANY_TRADES.len())]),
                 OrganisationKind::Company,
             )
         };
@@ -985,10 +806,7 @@ mod tests {
 
     #[test]
     fn inset_quad_of_a_square_is_a_smaller_square() {
-        let q = inset_quad(
-            [c(0.0, 0.0), c(10.0, 0.0), c(10.0, 10.0), c(0.0, 10.0)],
-            [1.0, 2.0, 3.0, 4.0],
-        );
+        let q = inset_quad([c(0.0, 0.0), c(10.0, 0.0), c(10.0, 10.0), c(0.0, 10.0)], [1.0, 2.0, 3.0, 4.0]);
         assert!((q[0].x - 4.0).abs() < 1e-9 && (q[0].y - 1.0).abs() < 1e-9);
         assert!((q[2].x - 8.0).abs() < 1e-9 && (q[2].y - 7.0).abs() < 1e-9);
     }

@@ -14,20 +14,14 @@ impl GridAssignment {
     /// Assigns each footprint to the grid containing its interior point (a point guaranteed to lie
     /// inside the footprint, unlike the centroid of an L-shaped block). Footprints and grids must
     /// be in the same coordinate space.
-    pub fn compute<'a>(
-        grids: &[Polygon<f64>],
-        footprints: impl IntoIterator<Item = &'a Polygon<f64>>,
-    ) -> Self {
+    pub fn compute<'a>(grids: &[Polygon<f64>], footprints: impl IntoIterator<Item = &'a Polygon<f64>>) -> Self {
         let index: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>> = RTree::bulk_load(
             grids
                 .iter()
                 .enumerate()
                 .filter_map(|(i, g)| {
                     let r = g.bounding_rect()?;
-                    Some(GeomWithData::new(
-                        Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-                        i,
-                    ))
+                    Some(GeomWithData::new(Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]), i))
                 })
                 .collect(),
         );
@@ -48,10 +42,7 @@ impl GridAssignment {
 
     /// Buildings lying in no grid: a gap the office must close.
     pub fn unassigned(&self) -> impl Iterator<Item = usize> + '_ {
-        self.grid_of
-            .iter()
-            .enumerate()
-            .filter_map(|(b, g)| g.is_none().then_some(b))
+        self.grid_of.iter().enumerate().filter_map(|(b, g)| g.is_none().then_some(b))
     }
 }
 

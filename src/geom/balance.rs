@@ -34,11 +34,7 @@ pub struct GridStats {
 
 impl GridStats {
     /// One entry per grid, in grid order.
-    pub fn per_grid(
-        grid_count: usize,
-        buildings: &[Building],
-        assignment: &GridAssignment,
-    ) -> Vec<Self> {
+    pub fn per_grid(grid_count: usize, buildings: &[Building], assignment: &GridAssignment) -> Vec<Self> {
         let mut stats = vec![Self::default(); grid_count];
         for (building, grid) in buildings.iter().zip(&assignment.grid_of) {
             if let Some(s) = grid.and_then(|g| stats.get_mut(g)) {

@@ -16,10 +16,7 @@ pub struct LocalProjection {
 
 impl LocalProjection {
     pub fn new(origin_lonlat: Coord<f64>) -> Self {
-        Self {
-            origin_lonlat,
-            cos_lat0: origin_lonlat.y.to_radians().cos(),
-        }
+        Self { origin_lonlat, cos_lat0: origin_lonlat.y.to_radians().cos() }
     }
 
     pub fn local_from_lonlat(&self, pos_lonlat: Coord<f64>) -> Coord<f64> {
@@ -62,16 +59,8 @@ mod tests {
 
     #[test]
     fn local_round_trip_is_identity() {
-        let p = LocalProjection::new(Coord {
-            x: 118.108,
-            y: 24.494,
-        });
-        for (lon, lat) in [
-            (118.1, 24.49),
-            (118.12, 24.5),
-            (118.108, 24.494),
-            (117.9, 24.7),
-        ] {
+        let p = LocalProjection::new(Coord { x: 118.108, y: 24.494 });
+        for (lon, lat) in [(118.1, 24.49), (118.12, 24.5), (118.108, 24.494), (117.9, 24.7)] {
             let c = Coord { x: lon, y: lat };
             let back = p.lonlat_from_local(p.local_from_lonlat(c));
             assert!((back.x - lon).abs() < 1e-12 && (back.y - lat).abs() < 1e-12);

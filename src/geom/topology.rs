@@ -47,25 +47,19 @@ mod tests {
     #[test]
     fn gap_and_overlap_are_measured() {
         let boundary = wkt!(POLYGON((0. 0.,20. 0.,20. 10.,0. 10.,0. 0.)));
-        let clean = [
-            wkt!(POLYGON((0. 0.,10. 0.,10. 10.,0. 10.,0. 0.))),
-            wkt!(POLYGON((10. 0.,20. 0.,20. 10.,10. 10.,10. 0.))),
-        ];
+        let clean =
+            [wkt!(POLYGON((0. 0.,10. 0.,10. 10.,0. 10.,0. 0.))), wkt!(POLYGON((10. 0.,20. 0.,20. 10.,10. 10.,10. 0.)))];
         let r = PartitionReport::compute(&boundary, &clean);
         assert!(r.is_clean(1e-9), "{r:?}");
 
-        let overlapping = [
-            wkt!(POLYGON((0. 0.,12. 0.,12. 10.,0. 10.,0. 0.))),
-            wkt!(POLYGON((10. 0.,20. 0.,20. 10.,10. 10.,10. 0.))),
-        ];
+        let overlapping =
+            [wkt!(POLYGON((0. 0.,12. 0.,12. 10.,0. 10.,0. 0.))), wkt!(POLYGON((10. 0.,20. 0.,20. 10.,10. 10.,10. 0.)))];
         let r = PartitionReport::compute(&boundary, &overlapping);
         assert!((r.overlap_area - 20.0).abs() < 1e-9, "{r:?}");
         assert!(!r.is_clean(1e-6));
 
-        let gappy = [
-            wkt!(POLYGON((0. 0.,9. 0.,9. 10.,0. 10.,0. 0.))),
-            wkt!(POLYGON((10. 0.,22. 0.,22. 10.,10. 10.,10. 0.))),
-        ];
+        let gappy =
+            [wkt!(POLYGON((0. 0.,9. 0.,9. 10.,0. 10.,0. 0.))), wkt!(POLYGON((10. 0.,22. 0.,22. 10.,10. 10.,10. 0.)))];
         let r = PartitionReport::compute(&boundary, &gappy);
         assert!((r.gap_area - 10.0).abs() < 1e-9, "{r:?}");
         assert!((r.outside_area - 20.0).abs() < 1e-9, "{r:?}");

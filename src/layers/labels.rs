@@ -7,11 +7,17 @@ use std::collections::HashMap;
 const CELL: f32 = 64.0;
 
 /// Approximate advance of a string at `size`: CJK glyphs are square, Latin ones about half.
+/// Widest line of a (multi-line) label.
 pub fn text_width(text: &str, size: f32) -> f32 {
-    text.chars()
-        .map(|c| if c.is_ascii() { 0.56 } else { 1.0 })
-        .sum::<f32>()
+    text.lines()
+        .map(|line| line.chars().map(|c| if c.is_ascii() { 0.56 } else { 1.0 }).sum::<f32>())
+        .fold(0.0, f32::max)
         * size
+}
+
+/// Height of a (multi-line) label at `size`.
+pub fn text_height(text: &str, size: f32) -> f32 {
+    text.lines().count().max(1) as f32 * size * 1.25
 }
 
 #[derive(Default)]
@@ -23,12 +29,7 @@ pub struct LabelPlacer {
 impl LabelPlacer {
     /// Tries to place a box centred at `center` (device units); returns whether it fits.
     pub fn try_place(&mut self, center: [f32; 2], width: f32, height: f32) -> bool {
-        let b = [
-            center[0] - width / 2.0,
-            center[1] - height / 2.0,
-            center[0] + width / 2.0,
-            center[1] + height / 2.0,
-        ];
+        let b = [center[0] - width / 2.0, center[1] - height / 2.0, center[0] + width / 2.0, center[1] + height / 2.0];
         let cells = || {
             let (x0, y0) = ((b[0] / CELL).floor() as i32, (b[1] / CELL).floor() as i32);
             let (x1, y1) = ((b[2] / CELL).floor() as i32, (b[3] / CELL).floor() as i32);

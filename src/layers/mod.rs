@@ -25,10 +25,7 @@ pub struct MapRect {
 }
 
 impl MapRect {
-    pub const EMPTY: Self = Self {
-        min: [f32::INFINITY; 2],
-        max: [f32::NEG_INFINITY; 2],
-    };
+    pub const EMPTY: Self = Self { min: [f32::INFINITY; 2], max: [f32::NEG_INFINITY; 2] };
 
     pub fn from_points(points: impl IntoIterator<Item = MapPos>) -> Self {
         points.into_iter().fold(Self::EMPTY, |r, p| r.including(p))
@@ -46,17 +43,11 @@ impl MapRect {
     }
 
     pub fn intersects(&self, o: &Self) -> bool {
-        self.min[0] <= o.max[0]
-            && o.min[0] <= self.max[0]
-            && self.min[1] <= o.max[1]
-            && o.min[1] <= self.max[1]
+        self.min[0] <= o.max[0] && o.min[0] <= self.max[0] && self.min[1] <= o.max[1] && o.min[1] <= self.max[1]
     }
 
     pub fn contains_rect(&self, o: &Self) -> bool {
-        self.min[0] <= o.min[0]
-            && self.min[1] <= o.min[1]
-            && o.max[0] <= self.max[0]
-            && o.max[1] <= self.max[1]
+        self.min[0] <= o.min[0] && self.min[1] <= o.min[1] && o.max[0] <= self.max[0] && o.max[1] <= self.max[1]
     }
 
     pub fn width(&self) -> f32 {
@@ -68,17 +59,11 @@ impl MapRect {
     }
 
     pub fn center(&self) -> MapPos {
-        [
-            (self.min[0] + self.max[0]) / 2.0,
-            (self.min[1] + self.max[1]) / 2.0,
-        ]
+        [(self.min[0] + self.max[0]) / 2.0, (self.min[1] + self.max[1]) / 2.0]
     }
 
     pub fn expand(&self, by: f32) -> Self {
-        Self {
-            min: [self.min[0] - by, self.min[1] - by],
-            max: [self.max[0] + by, self.max[1] + by],
-        }
+        Self { min: [self.min[0] - by, self.min[1] - by], max: [self.max[0] + by, self.max[1] + by] }
     }
 }
 
@@ -106,11 +91,7 @@ pub struct Stroke {
 
 impl Stroke {
     pub const fn device(width: f32, color: Rgba) -> Self {
-        Self {
-            width: Width::Device(width),
-            color,
-            dash: None,
-        }
+        Self { width: Width::Device(width), color, dash: None }
     }
 
     /// Width in device units at a given scale.
@@ -132,29 +113,16 @@ pub enum TextRole {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Shape {
-    /// Filled triangles.
-    Fill { mesh: Arc<TriMesh>, color: Rgba },
+    /// A filled polygon: triangles for the screen, rings for vector output (no seams in print).
+    Fill { mesh: Arc<TriMesh>, rings: Arc<Vec<Vec<MapPos>>>, color: Rgba },
     /// Closed rings (outlines).
-    Rings {
-        rings: Arc<Vec<Vec<MapPos>>>,
-        stroke: Stroke,
-    },
+    Rings { rings: Arc<Vec<Vec<MapPos>>>, stroke: Stroke },
     /// An open polyline.
-    Path {
-        points: Arc<Vec<MapPos>>,
-        stroke: Stroke,
-    },
+    Path { points: Arc<Vec<MapPos>>, stroke: Stroke },
     /// A small square standing for a building too small to draw (level of detail).
     Dot { pos: MapPos, size: f32, color: Rgba },
-    /// Centred text. `size` is the font size in device units.
-    Text {
-        pos: MapPos,
-        text: Arc<str>,
-        size: f32,
-        color: Rgba,
-        halo: Option<Rgba>,
-        role: TextRole,
-    },
+    /// Centred text, possibly several lines. `size` is the font size in device units.
+    Text { pos: MapPos, text: Arc<str>, size: f32, color: Rgba, halo: Option<Rgba>, role: TextRole },
 }
 
 pub fn with_alpha([r, g, b]: [u8; 3], a: u8) -> Rgba {

@@ -19,12 +19,7 @@ pub enum BuildingOverlay {
 }
 
 impl BuildingOverlay {
-    pub const ALL: [Self; 4] = [
-        Self::ByGrid,
-        Self::Residents,
-        Self::Households,
-        Self::LastPatrol,
-    ];
+    pub const ALL: [Self; 4] = [Self::ByGrid, Self::Residents, Self::Households, Self::LastPatrol];
 
     pub fn label(self) -> T {
         match self {
@@ -49,13 +44,7 @@ pub struct Legend {
 }
 
 /// Sequential yellow→red ramp (ColorBrewer YlOrRd, 5 classes).
-const RAMP: [[u8; 3]; 5] = [
-    [255, 255, 178],
-    [254, 204, 92],
-    [253, 141, 60],
-    [240, 59, 32],
-    [189, 0, 38],
-];
+const RAMP: [[u8; 3]; 5] = [[255, 255, 178], [254, 204, 92], [253, 141, 60], [240, 59, 32], [189, 0, 38]];
 const PUBLIC_GREY: Rgba = [200, 200, 200, 255];
 const UNASSIGNED: Rgba = [120, 120, 120, 255];
 
@@ -81,52 +70,30 @@ pub fn building_fills(
             let mut entries: Vec<LegendEntry> = community
                 .grids
                 .iter()
-                .map(|g| LegendEntry {
-                    color: with_alpha(darker(g.colour, 0.85), 255),
-                    label: g.name.clone(),
-                })
+                .map(|g| LegendEntry { color: with_alpha(darker(g.colour, 0.85), 255), label: g.name.clone() })
                 .collect();
             if assignment.unassigned().next().is_some() {
-                entries.push(LegendEntry {
-                    color: UNASSIGNED,
-                    label: lang.tr(T::NotInGrid).into(),
-                });
+                entries.push(LegendEntry { color: UNASSIGNED, label: lang.tr(T::NotInGrid).into() });
             }
             (fills, Legend { title, entries })
         }
         BuildingOverlay::Residents | BuildingOverlay::Households => {
             let value = |b: &crate::model::Building| {
-                if overlay == BuildingOverlay::Residents {
-                    b.residents
-                } else {
-                    b.households
-                }
+                if overlay == BuildingOverlay::Residents { b.residents } else { b.households }
             };
             let values: Vec<u32> = community.buildings.iter().map(value).collect();
             let breaks = class_breaks(&values, RAMP.len());
             let fills = values
                 .iter()
-                .map(|&v| {
-                    if v == 0 {
-                        PUBLIC_GREY
-                    } else {
-                        with_alpha(RAMP[class_of(v, &breaks)], 255)
-                    }
-                })
+                .map(|&v| if v == 0 { PUBLIC_GREY } else { with_alpha(RAMP[class_of(v, &breaks)], 255) })
                 .collect();
             let mut entries = Vec::new();
             let mut lower = 1;
             for (i, &upper) in breaks.iter().enumerate() {
-                entries.push(LegendEntry {
-                    color: with_alpha(RAMP[i], 255),
-                    label: format!("{lower}–{upper}"),
-                });
+                entries.push(LegendEntry { color: with_alpha(RAMP[i], 255), label: format!("{lower}–{upper}") });
                 lower = upper + 1;
             }
-            entries.push(LegendEntry {
-                color: PUBLIC_GREY,
-                label: lang.tr(T::PublicBuilding).into(),
-            });
+            entries.push(LegendEntry { color: PUBLIC_GREY, label: lang.tr(T::PublicBuilding).into() });
             (fills, Legend { title, entries })
         }
         BuildingOverlay::LastPatrol => {
@@ -138,11 +105,7 @@ pub fn building_fills(
                 (i64::MAX, [215, 48, 39], T::BlindSpot),
             ];
             let reference = today.or_else(|| {
-                community
-                    .buildings
-                    .iter()
-                    .filter_map(|b| b.last_patrol.as_deref().and_then(day_number))
-                    .max()
+                community.buildings.iter().filter_map(|b| b.last_patrol.as_deref().and_then(day_number)).max()
             });
             let fills = community
                 .buildings
@@ -152,19 +115,13 @@ pub fn building_fills(
                         (Some(d), Some(r)) => r - d,
                         _ => i64::MAX,
                     };
-                    let (_, c, _) = colours
-                        .iter()
-                        .find(|(limit, _, _)| age <= *limit)
-                        .unwrap_or(&colours[4]);
+                    let (_, c, _) = colours.iter().find(|(limit, _, _)| age <= *limit).unwrap_or(&colours[4]);
                     with_alpha(*c, 255)
                 })
                 .collect();
             let entries = colours
                 .iter()
-                .map(|(_, c, t)| LegendEntry {
-                    color: with_alpha(*c, 255),
-                    label: lang.tr(*t).into(),
-                })
+                .map(|(_, c, t)| LegendEntry { color: with_alpha(*c, 255), label: lang.tr(*t).into() })
                 .collect();
             (fills, Legend { title, entries })
         }
@@ -200,10 +157,7 @@ pub fn class_breaks(values: &[u32], classes: usize) -> Vec<u32> {
 }
 
 fn class_of(v: u32, breaks: &[u32]) -> usize {
-    breaks
-        .iter()
-        .position(|&b| v <= b)
-        .unwrap_or(breaks.len() - 1)
+    breaks.iter().position(|&b| v <= b).unwrap_or(breaks.len() - 1)
 }
 
 /// Days since 1970-01-01 of an ISO date "YYYY-MM-DD" (proleptic Gregorian).
@@ -226,10 +180,7 @@ pub fn day_number(iso: &str) -> Option<i64> {
 
 /// Today's day number from the system clock.
 pub fn today() -> Option<i64> {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?
-        .as_secs();
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
     Some((secs / 86_400) as i64)
 }
 
@@ -241,12 +192,7 @@ mod tests {
     fn day_numbers_match_the_calendar() {
         assert_eq!(day_number("1970-01-01"), Some(0));
         assert_eq!(day_number("2000-03-01"), Some(11_017));
-        assert_eq!(
-            day_number("2026-11-25")
-                .zip(day_number("2026-11-01"))
-                .map(|(a, b)| a - b),
-            Some(24)
-        );
+        assert_eq!(day_number("2026-11-25").zip(day_number("2026-11-01")).map(|(a, b)| a - b), Some(24));
         assert_eq!(day_number("2026-13-01"), None);
         assert_eq!(day_number("yesterday"), None);
     }

@@ -11,7 +11,7 @@ use crate::geom::{GridStats, LocalProjection};
 use crate::i18n::Lang;
 use crate::model::Community;
 
-use super::labels::{LabelPlacer, text_width};
+use super::labels::{LabelPlacer, text_height, text_width};
 use super::{MapPos, MapRect, Rgba, Shape, Stroke, TextRole, TriMesh, Width, darker, with_alpha};
 
 /// One polygon ready to draw.
@@ -27,31 +27,17 @@ pub struct SceneItem {
 
 impl SceneItem {
     fn new(polygon_local: &Polygon<f64>, label: impl Into<Arc<str>>) -> Self {
-        let rings: Vec<Vec<MapPos>> = std::iter::once(polygon_local.exterior())
-            .chain(polygon_local.interiors())
-            .map(ring_points)
-            .collect();
+        let rings: Vec<Vec<MapPos>> =
+            std::iter::once(polygon_local.exterior()).chain(polygon_local.interiors()).map(ring_points).collect();
         let bbox = MapRect::from_points(rings.iter().flatten().copied());
         let raw = polygon_local.earcut_triangles_raw();
         let mesh = TriMesh {
-            vertices: raw
-                .vertices
-                .iter()
-                .map(|v| [v[0] as f32, v[1] as f32])
-                .collect(),
+            vertices: raw.vertices.iter().map(|v| [v[0] as f32, v[1] as f32]).collect(),
             indices: raw.triangle_indices.iter().map(|&i| i as u32).collect(),
         };
-        let anchor = polygon_local
-            .interior_point()
-            .map(|p| [p.x() as f32, p.y() as f32])
-            .unwrap_or_else(|| bbox.center());
-        Self {
-            mesh: Arc::new(mesh),
-            rings: Arc::new(rings),
-            bbox,
-            anchor,
-            label: label.into(),
-        }
+        let anchor =
+            polygon_local.interior_point().map(|p| [p.x() as f32, p.y() as f32]).unwrap_or_else(|| bbox.center());
+        Self { mesh: Arc::new(mesh), rings: Arc::new(rings), bbox, anchor, label: label.into() }
     }
 
     /// Largest extent in metres: what the level of detail is decided on.
@@ -76,9 +62,7 @@ impl SceneItem {
 }
 
 fn in_triangle(p: MapPos, a: MapPos, b: MapPos, c: MapPos) -> bool {
-    let cross = |o: MapPos, u: MapPos, v: MapPos| {
-        (u[0] - o[0]) * (v[1] - o[1]) - (u[1] - o[1]) * (v[0] - o[0])
-    };
+    let cross = |o: MapPos, u: MapPos, v: MapPos| (u[0] - o[0]) * (v[1] - o[1]) - (u[1] - o[1]) * (v[0] - o[0]);
     let (d1, d2, d3) = (cross(a, b, p), cross(b, c, p), cross(c, a, p));
     let neg = d1 < 0.0 || d2 < 0.0 || d3 < 0.0;
     let pos = d1 > 0.0 || d2 > 0.0 || d3 > 0.0;
@@ -112,8 +96,25 @@ pub struct FrameParams {
     pub labels: bool,
     pub selected_building: Option<usize>,
     pub highlighted_grid: Option<usize>,
+    /// Draw this grid in colour and the others grey.
+    pub focus_grid: Option<usize>,
     /// Multiplies every font size (print layouts use larger or smaller text than the screen).
     pub text_scale: f32,
+}
+
+impl FrameParams {
+    /// A view with labels and nothing selected.
+    pub fn new(view: MapRect, device_per_m: f32) -> Self {
+        Self {
+            view,
+            device_per_m,
+            labels: true,
+            selected_building: None,
+            highlighted_grid: None,
+            focus_grid: None,
+            text_scale: 1.0,
+        }
+    }
 }
 
 /// Below this size on screen a building becomes a dot.
@@ -146,37 +147,22 @@ pub struct Scene {
 impl Scene {
     /// Prepares a community for drawing about its boundary's centre.
     pub fn new(community: &Community, stats: &[GridStats], lang: Lang) -> Self {
-        let origin = community.info.boundary.exterior().0.iter().fold(
-            (Coord { x: 0.0, y: 0.0 }, 0.0),
-            |(s, n), c| {
-                (
-                    Coord {
-                        x: s.x + c.x,
-                        y: s.y + c.y,
-                    },
-                    n + 1.0,
-                )
-            },
-        );
+        let origin = community
+            .info
+            .boundary
+            .exterior()
+            .0
+            .iter()
+            .fold((Coord { x: 0.0, y: 0.0 }, 0.0), |(s, n), c| (Coord { x: s.x + c.x, y: s.y + c.y }, n + 1.0));
         let origin = if origin.1 > 0.0 {
-            Coord {
-                x: origin.0.x / origin.1,
-                y: origin.0.y / origin.1,
-            }
+            Coord { x: origin.0.x / origin.1, y: origin.0.y / origin.1 }
         } else {
-            community
-                .buildings
-                .first()
-                .and_then(|b| b.footprint.exterior().0.first().copied())
-                .unwrap_or_default()
+            community.buildings.first().and_then(|b| b.footprint.exterior().0.first().copied()).unwrap_or_default()
         };
         let projection = LocalProjection::new(origin);
         let local = |p: &Polygon<f64>| projection.polygon_to_local(p);
 
-        let boundary = SceneItem::new(
-            &local(&community.info.boundary),
-            community.info.name.as_str(),
-        );
+        let boundary = SceneItem::new(&local(&community.info.boundary), community.info.name.as_str());
         let people = lang.tr(crate::i18n::T::People);
         let grids: Vec<SceneItem> = community
             .grids
@@ -185,22 +171,13 @@ impl Scene {
             .map(|(i, g)| {
                 let residents = stats.get(i).map_or(0, |s| s.residents);
                 let sep = if lang == Lang::En { " " } else { "" };
-                SceneItem::new(
-                    &local(&g.outline),
-                    format!("{} · {residents}{sep}{people}", g.name),
-                )
+                SceneItem::new(&local(&g.outline), format!("{} · {residents}{sep}{people}", g.name))
             })
             .collect();
-        let compounds = community
-            .compounds
-            .iter()
-            .map(|k| SceneItem::new(&local(&k.outline), k.name.as_str()))
-            .collect();
-        let buildings: Vec<SceneItem> = community
-            .buildings
-            .iter()
-            .map(|b| SceneItem::new(&local(&b.footprint), b.number.as_str()))
-            .collect();
+        let compounds =
+            community.compounds.iter().map(|k| SceneItem::new(&local(&k.outline), k.name.as_str())).collect();
+        let buildings: Vec<SceneItem> =
+            community.buildings.iter().map(|b| SceneItem::new(&local(&b.footprint), b.number.as_str())).collect();
         let roads = community
             .roads
             .iter()
@@ -214,14 +191,8 @@ impl Scene {
                         [l.x as f32, l.y as f32]
                     })
                     .collect();
-                let bbox =
-                    MapRect::from_points(points.iter().copied()).expand(r.width_m as f32 / 2.0);
-                RoadItem {
-                    points: Arc::new(points),
-                    width_m: r.width_m as f32,
-                    name: r.name.as_str().into(),
-                    bbox,
-                }
+                let bbox = MapRect::from_points(points.iter().copied()).expand(r.width_m as f32 / 2.0);
+                RoadItem { points: Arc::new(points), width_m: r.width_m as f32, name: r.name.as_str().into(), bbox }
             })
             .collect();
         Self::assemble(
@@ -249,27 +220,12 @@ impl Scene {
             buildings
                 .iter()
                 .enumerate()
-                .map(|(i, b)| {
-                    GeomWithData::new(Rectangle::from_corners(b.bbox.min, b.bbox.max), i as u32)
-                })
+                .map(|(i, b)| GeomWithData::new(Rectangle::from_corners(b.bbox.min, b.bbox.max), i as u32))
                 .collect(),
         );
-        let bounds = buildings
-            .iter()
-            .map(|b| b.bbox)
-            .chain(grids.iter().map(|g| g.bbox))
-            .fold(boundary.bbox, MapRect::union);
-        Self {
-            projection,
-            bounds,
-            boundary,
-            grids,
-            grid_colours,
-            compounds,
-            roads,
-            buildings,
-            index,
-        }
+        let bounds =
+            buildings.iter().map(|b| b.bbox).chain(grids.iter().map(|g| g.bbox)).fold(boundary.bbox, MapRect::union);
+        Self { projection, bounds, boundary, grids, grid_colours, compounds, roads, buildings, index }
     }
 
     /// A polygon in local metres → a scene item (for callers assembling synthetic scenes).
@@ -283,19 +239,12 @@ impl Scene {
     }
 
     pub fn to_lonlat(&self, pos_map: MapPos) -> Coord<f64> {
-        self.projection.lonlat_from_local(Coord {
-            x: f64::from(pos_map[0]),
-            y: f64::from(pos_map[1]),
-        })
+        self.projection.lonlat_from_local(Coord { x: f64::from(pos_map[0]), y: f64::from(pos_map[1]) })
     }
 
     /// The building under a map position, if any (topmost = last drawn).
     pub fn building_at(&self, pos: MapPos) -> Option<usize> {
-        self.index
-            .locate_all_at_point(&pos)
-            .map(|e| e.data as usize)
-            .filter(|&i| self.buildings[i].contains(pos))
-            .max()
+        self.index.locate_all_at_point(&pos).map(|e| e.data as usize).filter(|&i| self.buildings[i].contains(pos)).max()
     }
 
     /// Building indices whose box meets `view`.
@@ -315,60 +264,50 @@ impl Scene {
 
     /// The shapes of one frame, bottom to top.
     pub fn frame(&self, p: &FrameParams, building_fills: &[Rgba]) -> Vec<Shape> {
+        self.frame_with_grid_labels(p, building_fills, None)
+    }
+
+    /// Like [`Scene::frame`], with other grid labels (print layouts add code, leader and phone).
+    pub fn frame_with_grid_labels(
+        &self,
+        p: &FrameParams,
+        building_fills: &[Rgba],
+        grid_labels: Option<&[Arc<str>]>,
+    ) -> Vec<Shape> {
         let view = p.view;
         let mut shapes = Vec::new();
-        let visible_grids: Vec<usize> = (0..self.grids.len())
-            .filter(|&i| self.grids[i].bbox.intersects(&view))
-            .collect();
+        let visible_grids: Vec<usize> =
+            (0..self.grids.len()).filter(|&i| self.grids[i].bbox.intersects(&view)).collect();
 
         for &g in &visible_grids {
-            let alpha = if p.highlighted_grid == Some(g) {
-                130
-            } else {
-                70
-            };
-            shapes.push(Shape::Fill {
-                mesh: self.grids[g].mesh.clone(),
-                color: with_alpha(self.grid_colours[g], alpha),
-            });
+            let alpha = if p.highlighted_grid == Some(g) { 130 } else { 70 };
+            let colour = self.grid_colour(p, g);
+            let (mesh, rings) = (self.grids[g].mesh.clone(), self.grids[g].rings.clone());
+            shapes.push(Shape::Fill { mesh, rings, color: with_alpha(colour, alpha) });
         }
         for road in self.roads.iter().filter(|r| r.bbox.intersects(&view)) {
             let casing = Stroke {
-                width: Width::Ground {
-                    metres: road.width_m + 2.0,
-                    min_device: 1.5,
-                },
+                width: Width::Ground { metres: road.width_m + 2.0, min_device: 1.5 },
                 color: ROAD_CASING,
                 dash: None,
             };
-            shapes.push(Shape::Path {
-                points: road.points.clone(),
-                stroke: casing,
-            });
+            shapes.push(Shape::Path { points: road.points.clone(), stroke: casing });
         }
         for road in self.roads.iter().filter(|r| r.bbox.intersects(&view)) {
             let fill = Stroke {
-                width: Width::Ground {
-                    metres: road.width_m,
-                    min_device: 0.8,
-                },
+                width: Width::Ground { metres: road.width_m, min_device: 0.8 },
                 color: ROAD_COLOUR,
                 dash: None,
             };
-            shapes.push(Shape::Path {
-                points: road.points.clone(),
-                stroke: fill,
-            });
+            shapes.push(Shape::Path { points: road.points.clone(), stroke: fill });
         }
         for compound in self.compounds.iter().filter(|c| c.bbox.intersects(&view)) {
             shapes.push(Shape::Fill {
                 mesh: compound.mesh.clone(),
+                rings: compound.rings.clone(),
                 color: COMPOUND_FILL,
             });
-            shapes.push(Shape::Rings {
-                rings: compound.rings.clone(),
-                stroke: Stroke::device(0.8, COMPOUND_EDGE),
-            });
+            shapes.push(Shape::Rings { rings: compound.rings.clone(), stroke: Stroke::device(0.8, COMPOUND_EDGE) });
         }
 
         let visible = self.buildings_in(&view);
@@ -378,59 +317,40 @@ impl Scene {
             let size = item.size_m() * p.device_per_m;
             let color = building_fills.get(b).copied().unwrap_or(default_fill);
             if size < DOT_BELOW_DEVICE {
-                shapes.push(Shape::Dot {
-                    pos: item.anchor,
-                    size: size.max(1.2),
-                    color,
-                });
+                shapes.push(Shape::Dot { pos: item.anchor, size: size.max(1.2), color });
                 continue;
             }
-            shapes.push(Shape::Fill {
-                mesh: item.mesh.clone(),
-                color,
-            });
+            shapes.push(Shape::Fill { mesh: item.mesh.clone(), rings: item.rings.clone(), color });
             if size >= OUTLINE_FROM_DEVICE {
-                shapes.push(Shape::Rings {
-                    rings: item.rings.clone(),
-                    stroke: Stroke::device(0.7, BUILDING_EDGE),
-                });
+                shapes.push(Shape::Rings { rings: item.rings.clone(), stroke: Stroke::device(0.7, BUILDING_EDGE) });
             }
         }
         if let Some(sel) = p.selected_building.and_then(|b| self.buildings.get(b)) {
-            shapes.push(Shape::Rings {
-                rings: sel.rings.clone(),
-                stroke: Stroke::device(3.0, SELECTION),
-            });
+            shapes.push(Shape::Rings { rings: sel.rings.clone(), stroke: Stroke::device(3.0, SELECTION) });
         }
 
         for &g in &visible_grids {
-            let edge = with_alpha(darker(self.grid_colours[g], 0.6), 255);
-            let width = if p.highlighted_grid == Some(g) {
-                4.0
-            } else {
-                2.2
-            };
-            shapes.push(Shape::Rings {
-                rings: self.grids[g].rings.clone(),
-                stroke: Stroke::device(width, edge),
-            });
+            let edge = with_alpha(darker(self.grid_colour(p, g), 0.6), 255);
+            let width = if p.highlighted_grid == Some(g) { 4.0 } else { 2.2 };
+            shapes.push(Shape::Rings { rings: self.grids[g].rings.clone(), stroke: Stroke::device(width, edge) });
         }
         if self.boundary.bbox.intersects(&view) {
-            let stroke = Stroke {
-                width: Width::Device(3.0),
-                color: BOUNDARY_COLOUR,
-                dash: Some([10.0, 5.0]),
-            };
-            shapes.push(Shape::Rings {
-                rings: self.boundary.rings.clone(),
-                stroke,
-            });
+            let stroke = Stroke { width: Width::Device(3.0), color: BOUNDARY_COLOUR, dash: Some([10.0, 5.0]) };
+            shapes.push(Shape::Rings { rings: self.boundary.rings.clone(), stroke });
         }
 
         if p.labels {
-            self.labels(p, &visible_grids, &visible, &mut shapes);
+            self.labels(p, &visible_grids, &visible, grid_labels, &mut shapes);
         }
         shapes
+    }
+
+    /// A grid's colour, or grey when another grid has the focus (atlas pages).
+    fn grid_colour(&self, p: &FrameParams, g: usize) -> [u8; 3] {
+        match p.focus_grid {
+            Some(f) if f != g => [205, 205, 205],
+            _ => self.grid_colours[g],
+        }
     }
 
     fn labels(
@@ -438,80 +358,56 @@ impl Scene {
         p: &FrameParams,
         grids: &[usize],
         buildings: &[usize],
+        grid_labels: Option<&[Arc<str>]>,
         shapes: &mut Vec<Shape>,
     ) {
         let mut placer = LabelPlacer::default();
         let s = p.text_scale;
         let device = |pos: MapPos| [pos[0] * p.device_per_m, -pos[1] * p.device_per_m];
-        let mut place = |pos: MapPos,
-                         text: &Arc<str>,
-                         size: f32,
-                         role: TextRole,
-                         halo: Option<Rgba>,
-                         shapes: &mut Vec<Shape>| {
-            if text.is_empty() {
-                return;
-            }
-            let pad = size * 0.3;
-            if placer.try_place(device(pos), text_width(text, size) + pad, size * 1.25 + pad) {
-                shapes.push(Shape::Text {
-                    pos,
-                    text: text.clone(),
-                    size,
-                    color: TEXT_DARK,
-                    halo,
-                    role,
-                });
-            }
-        };
+        let mut place =
+            |pos: MapPos, text: &Arc<str>, size: f32, role: TextRole, halo: Option<Rgba>, shapes: &mut Vec<Shape>| {
+                if text.is_empty() {
+                    return;
+                }
+                let pad = size * 0.3;
+                if placer.try_place(device(pos), text_width(text, size) + pad, text_height(text, size) + pad) {
+                    shapes.push(Shape::Text { pos, text: text.clone(), size, color: TEXT_DARK, halo, role });
+                }
+            };
         // Grid labels first: they matter most.
         for &g in grids {
             let item = &self.grids[g];
+            let label = grid_labels.and_then(|l| l.get(g)).unwrap_or(&item.label);
             let size = 15.0 * s;
-            if item.size_m() * p.device_per_m > text_width(&item.label, size) * 0.8 {
-                place(
-                    item.anchor,
-                    &item.label,
-                    size,
-                    TextRole::GridLabel,
-                    Some(HALO),
-                    shapes,
-                );
+            if item.size_m() * p.device_per_m > text_width(label, size) * 0.8 {
+                place(item.anchor, label, size, TextRole::GridLabel, Some(HALO), shapes);
             }
         }
         let compound_size = 12.0 * s;
         if p.device_per_m * 150.0 > text_width("康乐新村", compound_size) {
             for c in self.compounds.iter().filter(|c| c.bbox.intersects(&p.view)) {
                 // Above the centre so the grid label (often at the centre of a one-compound grid) stays clear.
-                let pos = [
-                    c.anchor[0],
-                    c.bbox.max[1] - 14.0 * compound_size / p.device_per_m / 12.0,
-                ];
-                place(
-                    pos,
-                    &c.label,
-                    compound_size,
-                    TextRole::CompoundName,
-                    Some(HALO),
-                    shapes,
-                );
+                let pos = [c.anchor[0], c.bbox.max[1] - 14.0 * compound_size / p.device_per_m / 12.0];
+                place(pos, &c.label, compound_size, TextRole::CompoundName, Some(HALO), shapes);
+            }
+        }
+        let road_size = 11.0 * s;
+        for road in self.roads.iter().filter(|r| r.bbox.intersects(&p.view) && !r.name.is_empty()) {
+            // At the middle of the road's middle segment, if the segment is long enough to carry it.
+            let mid = road.points.len() / 2;
+            let (a, b) = (road.points[mid.saturating_sub(1)], road.points[mid.min(road.points.len() - 1)]);
+            let seg_device = (b[0] - a[0]).hypot(b[1] - a[1]) * p.device_per_m;
+            if seg_device > text_width(&road.name, road_size) * 1.5 {
+                let pos = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0];
+                place(pos, &road.name, road_size, TextRole::RoadName, Some(HALO), shapes);
             }
         }
         let number_size = 10.0 * s;
         for &b in buildings {
             let item = &self.buildings[b];
             let room = item.bbox.width().min(item.bbox.height() * 3.0) * p.device_per_m;
-            if room > text_width(&item.label, number_size) + 4.0
-                && item.bbox.height() * p.device_per_m > number_size
-            {
-                place(
-                    item.anchor,
-                    &item.label,
-                    number_size,
-                    TextRole::BuildingNumber,
-                    None,
-                    shapes,
-                );
+            if room > text_width(&item.label, number_size) + 4.0 && item.bbox.height() * p.device_per_m > number_size {
+                place(item.anchor, &item.label, number_size, TextRole::BuildingNumber, None, shapes);
             }
         }
     }

@@ -5,7 +5,7 @@ use geo::{LineString, Point, Polygon};
 use serde::{Deserialize, Serialize};
 
 mod staff;
-pub use staff::{Staff, StaffRole};
+pub use staff::{Shift, ShiftKind, Staff, StaffRole};
 
 /// Database row ids: SQLite's INTEGER PRIMARY KEY.
 pub type Id = i64;
@@ -22,6 +22,8 @@ pub struct Community {
     pub grids: Vec<Grid>,
     pub staff: Vec<Staff>,
     pub organisations: Vec<Organisation>,
+    /// Duty shifts for the roster.
+    pub shifts: Vec<Shift>,
 }
 
 #[derive(Clone, Debug)]
@@ -231,18 +233,12 @@ impl Community {
 
     /// Staff working in a grid, leader first.
     pub fn grid_staff(&self, grid_id: Id) -> Vec<&Staff> {
-        let mut staff: Vec<&Staff> = self
-            .staff
-            .iter()
-            .filter(|s| s.grid_id == Some(grid_id))
-            .collect();
+        let mut staff: Vec<&Staff> = self.staff.iter().filter(|s| s.grid_id == Some(grid_id)).collect();
         staff.sort_by_key(|s| (s.role, s.id));
         staff
     }
 
     pub fn organisations_in(&self, building_id: Id) -> impl Iterator<Item = &Organisation> {
-        self.organisations
-            .iter()
-            .filter(move |o| o.building_id == Some(building_id))
+        self.organisations.iter().filter(move |o| o.building_id == Some(building_id))
     }
 }

@@ -16,9 +16,7 @@ where
 {
     Feature {
         bbox: None,
-        geometry: Some(geojson::Geometry::new(geojson::GeometryValue::from(
-            geometry,
-        ))),
+        geometry: Some(geojson::Geometry::new(geojson::GeometryValue::from(geometry))),
         id: None,
         properties: match properties {
             JsonValue::Object(map) => Some(map),
@@ -39,12 +37,7 @@ pub fn layers(c: &Community) -> Vec<(&'static str, FeatureCollection)> {
     let roads = c
         .roads
         .iter()
-        .map(|r| {
-            feature(
-                &r.centerline,
-                serde_json::json!({"id": r.id, "name": r.name, "width_m": r.width_m}),
-            )
-        })
+        .map(|r| feature(&r.centerline, serde_json::json!({"id": r.id, "name": r.name, "width_m": r.width_m})))
         .collect();
     let compounds = c
         .compounds
@@ -105,27 +98,10 @@ pub fn layers(c: &Community) -> Vec<(&'static str, FeatureCollection)> {
 /// Staff as CSV (UTF-8 with BOM so that Excel on a Chinese Windows opens it correctly).
 pub fn staff_csv(c: &Community) -> String {
     let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-    let _ = w.write_record([
-        "id",
-        "role",
-        "title",
-        "name",
-        "phone",
-        "grid_code",
-        "compound_ids",
-    ]);
+    let _ = w.write_record(["id", "role", "title", "name", "phone", "grid_code", "compound_ids"]);
     for s in &c.staff {
-        let grid = s
-            .grid_id
-            .and_then(|g| c.grid(g))
-            .map(|g| g.code.clone())
-            .unwrap_or_default();
-        let compounds = s
-            .compound_ids
-            .iter()
-            .map(|i| i.to_string())
-            .collect::<Vec<_>>()
-            .join(";");
+        let grid = s.grid_id.and_then(|g| c.grid(g)).map(|g| g.code.clone()).unwrap_or_default();
+        let compounds = s.compound_ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(";");
         let _ = w.write_record([
             s.id.to_string().as_str(),
             s.role.as_str(),

@@ -14,17 +14,13 @@ where
 
 pub(super) fn polygon_from_json(text: &str, table: &'static str, id: i64) -> Result<Polygon<f64>> {
     let err = |reason: String| StoreError::Geometry { table, id, reason };
-    let geometry: geojson::Geometry = text
-        .parse()
-        .map_err(|e: geojson::Error| err(e.to_string()))?;
+    let geometry: geojson::Geometry = text.parse().map_err(|e: geojson::Error| err(e.to_string()))?;
     Polygon::try_from(geometry).map_err(|e| err(e.to_string()))
 }
 
 pub(super) fn line_from_json(text: &str, table: &'static str, id: i64) -> Result<LineString<f64>> {
     let err = |reason: String| StoreError::Geometry { table, id, reason };
-    let geometry: geojson::Geometry = text
-        .parse()
-        .map_err(|e: geojson::Error| err(e.to_string()))?;
+    let geometry: geojson::Geometry = text.parse().map_err(|e: geojson::Error| err(e.to_string()))?;
     LineString::try_from(geometry).map_err(|e| err(e.to_string()))
 }
 
@@ -47,18 +43,14 @@ mod tests {
 
     #[test]
     fn colours_round_trip() {
-        assert_eq!(
-            parse_colour(&format_colour([1, 171, 255])),
-            Some([1, 171, 255])
-        );
+        assert_eq!(parse_colour(&format_colour([1, 171, 255])), Some([1, 171, 255]));
         assert_eq!(parse_colour("#12345"), None);
         assert_eq!(parse_colour("123456"), None);
     }
 
     #[test]
     fn broken_geometry_names_its_row() {
-        let e = polygon_from_json("{\"type\":\"Point\",\"coordinates\":[1,2]}", "grids", 7)
-            .unwrap_err();
+        let e = polygon_from_json("{\"type\":\"Point\",\"coordinates\":[1,2]}", "grids", 7).unwrap_err();
         assert!(e.to_string().contains("grids row 7"), "{e}");
         assert!(polygon_from_json("not json", "grids", 1).is_err());
     }

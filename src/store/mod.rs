@@ -11,8 +11,8 @@ use geo::BoundingRect;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::model::{
-    Area, Building, Community, CommunityInfo, Compound, CompoundKind, Grid, Group, Organisation,
-    OrganisationKind, Road, Staff, StaffRole,
+    Area, Building, Community, CommunityInfo, Compound, CompoundKind, Grid, Group, Organisation, OrganisationKind,
+    Road, Shift, ShiftKind, Staff, StaffRole,
 };
 
 pub use schema::SCHEMA_VERSION;
@@ -26,23 +26,11 @@ pub enum StoreError {
     #[error(
         "{path}：由更新版本的网格通创建 (written by a newer Wangge: schema {found}, this build reads up to {supported})"
     )]
-    TooNew {
-        path: PathBuf,
-        found: i64,
-        supported: i64,
-    },
+    TooNew { path: PathBuf, found: i64, supported: i64 },
     #[error("{table} 第 {id} 行几何数据有误 (bad geometry in {table} row {id}: {reason})")]
-    Geometry {
-        table: &'static str,
-        id: i64,
-        reason: String,
-    },
+    Geometry { table: &'static str, id: i64, reason: String },
     #[error("{table} 第 {id} 行数据有误 (bad value in {table} row {id}: {reason})")]
-    Value {
-        table: &'static str,
-        id: i64,
-        reason: String,
-    },
+    Value { table: &'static str, id: i64, reason: String },
     #[error("{0} 已存在，如需覆盖请加 --force (already exists; use --force to overwrite)")]
     Exists(PathBuf),
     #[error("文档中还没有社区数据 (the document has no community yet)")]
@@ -76,17 +64,11 @@ impl Store {
         // A file that is not SQLite fails on the first read; say so in plain words.
         let mode: String = conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .map_err(|e| StoreError::NotADocument {
-                path: path.into(),
-                reason: e.to_string(),
-            })?;
+            .map_err(|e| StoreError::NotADocument { path: path.into(), reason: e.to_string() })?;
         let _ = mode;
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
         schema::migrate(&mut conn, path)?;
-        Ok(Self {
-            conn,
-            path: path.into(),
-        })
+        Ok(Self { conn, path: path.into() })
     }
 
     pub fn path(&self) -> &Path {
@@ -94,23 +76,18 @@ impl Store {
     }
 
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
     pub fn has_community(&self) -> Result<bool> {
-        Ok(self
-            .conn
-            .query_row("SELECT 1 FROM community WHERE id = 1", [], |_| Ok(()))
-            .optional()?
-            .is_some())
+        Ok(self.conn.query_row("SELECT 1 FROM community WHERE id = 1", [], |_| Ok(())).optional()?.is_some())
     }
 
     /// Replaces the whole document in one transaction: either all of it is written or nothing is.
     pub fn replace_community(&mut self, community: &Community) -> Result<()> {
         let tx = self.conn.transaction()?;
         for table in [
+            "shifts",
             "staff_compounds",
             "staff",
             "organisations",
@@ -161,37 +138,15 @@ impl Store {
             hotline: info.6,
         };
 
-        let areas = collect(conn, "SELECT id, name FROM areas ORDER BY id", |r| {
-            Ok(Area {
-                id: r.get(0)?,
-                name: r.get(1)?,
-            })
+        let areas =
+            collect(conn, "SELECT id, name FROM areas ORDER BY id", |r| Ok(Area { id: r.get(0)?, name: r.get(1)? }))?;
+        let groups = collect(conn, "SELECT id, area_id, name FROM groups ORDER BY id", |r| {
+            Ok(Group { id: r.get(0)?, area_id: r.get(1)?, name: r.get(2)? })
         })?;
-        let groups = collect(
-            conn,
-            "SELECT id, area_id, name FROM groups ORDER BY id",
-            |r| {
-                Ok(Group {
-                    id: r.get(0)?,
-                    area_id: r.get(1)?,
-                    name: r.get(2)?,
-                })
-            },
-        )?;
 
-        let rows = collect(
-            conn,
-            "SELECT id, name, kind, outline, property_manager FROM compounds ORDER BY id",
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get(4)?,
-                ))
-            },
-        )?;
+        let rows = collect(conn, "SELECT id, name, kind, outline, property_manager FROM compounds ORDER BY id", |r| {
+            Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get(4)?))
+        })?;
         let mut compounds = Vec::with_capacity(rows.len());
         for (id, name, kind, outline, property_manager) in rows {
             compounds.push(Compound {
@@ -207,26 +162,12 @@ impl Store {
             });
         }
 
-        let rows = collect(
-            conn,
-            "SELECT id, name, width_m, centerline FROM roads ORDER BY id",
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get::<_, String>(3)?,
-                ))
-            },
-        )?;
+        let rows = collect(conn, "SELECT id, name, width_m, centerline FROM roads ORDER BY id", |r| {
+            Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get::<_, String>(3)?))
+        })?;
         let mut roads = Vec::with_capacity(rows.len());
         for (id, name, width_m, line) in rows {
-            roads.push(Road {
-                id,
-                name,
-                width_m,
-                centerline: geometry::line_from_json(&line, "roads", id)?,
-            });
+            roads.push(Road { id, name, width_m, centerline: geometry::line_from_json(&line, "roads", id)? });
         }
 
         let mut buildings = Vec::new();
@@ -257,19 +198,9 @@ impl Store {
             }
         }
 
-        let rows = collect(
-            conn,
-            "SELECT id, code, name, colour, outline FROM grids ORDER BY code, id",
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                ))
-            },
-        )?;
+        let rows = collect(conn, "SELECT id, code, name, colour, outline FROM grids ORDER BY code, id", |r| {
+            Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?))
+        })?;
         let mut grids = Vec::with_capacity(rows.len());
         for (id, code, name, colour, outline) in rows {
             grids.push(Grid {
@@ -285,26 +216,21 @@ impl Store {
             });
         }
 
-        let links = collect(
-            conn,
-            "SELECT staff_id, compound_id FROM staff_compounds ORDER BY staff_id, compound_id",
-            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
-        )?;
-        let rows = collect(
-            conn,
-            "SELECT id, role, name, phone, photo, grid_id, title FROM staff ORDER BY id",
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get::<_, Option<Vec<u8>>>(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                ))
-            },
-        )?;
+        let links =
+            collect(conn, "SELECT staff_id, compound_id FROM staff_compounds ORDER BY staff_id, compound_id", |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+            })?;
+        let rows = collect(conn, "SELECT id, role, name, phone, photo, grid_id, title FROM staff ORDER BY id", |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get::<_, Option<Vec<u8>>>(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })?;
         let mut staff = Vec::with_capacity(rows.len());
         for (id, role, name, phone, photo, grid_id, title) in rows {
             staff.push(Staff {
@@ -318,29 +244,14 @@ impl Store {
                 phone,
                 photo,
                 grid_id,
-                compound_ids: links
-                    .iter()
-                    .filter(|(s, _)| *s == id)
-                    .map(|(_, c)| *c)
-                    .collect(),
+                compound_ids: links.iter().filter(|(s, _)| *s == id).map(|(_, c)| *c).collect(),
                 title,
             });
         }
 
-        let rows = collect(
-            conn,
-            "SELECT id, name, kind, lon, lat, building_id FROM organisations ORDER BY id",
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            },
-        )?;
+        let rows = collect(conn, "SELECT id, name, kind, lon, lat, building_id FROM organisations ORDER BY id", |r| {
+            Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+        })?;
         let mut organisations = Vec::with_capacity(rows.len());
         for (id, name, kind, lon, lat, building_id) in rows {
             organisations.push(Organisation {
@@ -356,17 +267,22 @@ impl Store {
             });
         }
 
-        Ok(Community {
-            info,
-            areas,
-            groups,
-            compounds,
-            roads,
-            buildings,
-            grids,
-            staff,
-            organisations,
-        })
+        let rows = collect(
+            conn,
+            "SELECT id, staff_id, day, start, end, kind FROM shifts ORDER BY day, staff_id, start, id",
+            |r| Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get::<_, String>(5)?)),
+        )?;
+        let mut shifts = Vec::with_capacity(rows.len());
+        for (id, staff_id, day, start, end, kind) in rows {
+            let kind = ShiftKind::parse(&kind).ok_or_else(|| StoreError::Value {
+                table: "shifts",
+                id,
+                reason: format!("unknown kind {kind:?}"),
+            })?;
+            shifts.push(Shift { id, staff_id, day, start, end, kind });
+        }
+
+        Ok(Community { info, areas, groups, compounds, roads, buildings, grids, staff, organisations, shifts })
     }
 
     /// Copies the document to another file (File ▸ Save As), consistent even while open.
@@ -374,19 +290,12 @@ impl Store {
         if target.exists() {
             std::fs::remove_file(target)?;
         }
-        self.conn
-            .execute("VACUUM INTO ?1", [target.to_string_lossy()])?;
+        self.conn.execute("VACUUM INTO ?1", [target.to_string_lossy()])?;
         Ok(())
     }
 
     /// Building ids whose bounding box meets a lon/lat rectangle, through the SQLite R*Tree.
-    pub fn buildings_in_bbox(
-        &self,
-        min_lon: f64,
-        min_lat: f64,
-        max_lon: f64,
-        max_lat: f64,
-    ) -> Result<Vec<i64>> {
+    pub fn buildings_in_bbox(&self, min_lon: f64, min_lat: f64, max_lon: f64, max_lat: f64) -> Result<Vec<i64>> {
         let mut stmt = self.conn.prepare(
             "SELECT id FROM building_rtree
              WHERE max_lon >= ?1 AND min_lon <= ?3 AND max_lat >= ?2 AND min_lat <= ?4 ORDER BY id",
@@ -415,9 +324,7 @@ pub fn write_new_document(path: &Path, community: &Community, force: bool) -> Re
     let mut store = Store::open(path)?;
     store.replace_community(community)?;
     // Fold the WAL back so that the single file is the whole document (easy to copy or e-mail).
-    store
-        .conn
-        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+    store.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
     Ok(())
 }
 
@@ -427,9 +334,7 @@ fn collect<T>(
     f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
 ) -> Result<Vec<T>> {
     let mut stmt = conn.prepare(sql)?;
-    let rows = stmt
-        .query_map([], f)?
-        .collect::<rusqlite::Result<Vec<T>>>()?;
+    let rows = stmt.query_map([], f)?.collect::<rusqlite::Result<Vec<T>>>()?;
     Ok(rows)
 }
 
@@ -438,19 +343,21 @@ fn write_all(tx: &Transaction<'_>, c: &Community) -> Result<()> {
     tx.execute(
         "INSERT INTO community (id, name, subdistrict, code, boundary, grid_residents_min, grid_residents_max, hotline)
          VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![i.name, i.subdistrict, i.code, geometry::to_json(&i.boundary), i.grid_residents_min, i.grid_residents_max, i.hotline],
+        params![
+            i.name,
+            i.subdistrict,
+            i.code,
+            geometry::to_json(&i.boundary),
+            i.grid_residents_min,
+            i.grid_residents_max,
+            i.hotline
+        ],
     )?;
     for a in &c.areas {
-        tx.execute(
-            "INSERT INTO areas (id, name) VALUES (?1, ?2)",
-            params![a.id, a.name],
-        )?;
+        tx.execute("INSERT INTO areas (id, name) VALUES (?1, ?2)", params![a.id, a.name])?;
     }
     for g in &c.groups {
-        tx.execute(
-            "INSERT INTO groups (id, area_id, name) VALUES (?1, ?2, ?3)",
-            params![g.id, g.area_id, g.name],
-        )?;
+        tx.execute("INSERT INTO groups (id, area_id, name) VALUES (?1, ?2, ?3)", params![g.id, g.area_id, g.name])?;
     }
     for k in &c.compounds {
         tx.execute(
@@ -488,33 +395,18 @@ fn write_all(tx: &Transaction<'_>, c: &Community) -> Result<()> {
                 geometry::to_json(&b.footprint),
                 b.last_patrol
             ])?;
-            let bbox = b
-                .footprint
-                .bounding_rect()
-                .ok_or_else(|| StoreError::Geometry {
-                    table: "buildings",
-                    id: b.id,
-                    reason: "empty footprint".into(),
-                })?;
-            rtree.execute(params![
-                b.id,
-                bbox.min().x,
-                bbox.max().x,
-                bbox.min().y,
-                bbox.max().y
-            ])?;
+            let bbox = b.footprint.bounding_rect().ok_or_else(|| StoreError::Geometry {
+                table: "buildings",
+                id: b.id,
+                reason: "empty footprint".into(),
+            })?;
+            rtree.execute(params![b.id, bbox.min().x, bbox.max().x, bbox.min().y, bbox.max().y])?;
         }
     }
     for g in &c.grids {
         tx.execute(
             "INSERT INTO grids (id, code, name, colour, outline) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                g.id,
-                g.code,
-                g.name,
-                geometry::format_colour(g.colour),
-                geometry::to_json(&g.outline)
-            ],
+            params![g.id, g.code, g.name, geometry::format_colour(g.colour), geometry::to_json(&g.outline)],
         )?;
     }
     for s in &c.staff {
@@ -523,11 +415,14 @@ fn write_all(tx: &Transaction<'_>, c: &Community) -> Result<()> {
             params![s.id, s.role.as_str(), s.name, s.phone, s.photo, s.grid_id, s.title],
         )?;
         for cid in &s.compound_ids {
-            tx.execute(
-                "INSERT INTO staff_compounds (staff_id, compound_id) VALUES (?1, ?2)",
-                params![s.id, cid],
-            )?;
+            tx.execute("INSERT INTO staff_compounds (staff_id, compound_id) VALUES (?1, ?2)", params![s.id, cid])?;
         }
+    }
+    for s in &c.shifts {
+        tx.execute(
+            "INSERT INTO shifts (id, staff_id, day, start, end, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![s.id, s.staff_id, s.day, s.start, s.end, s.kind.as_str()],
+        )?;
     }
     for o in &c.organisations {
         tx.execute(

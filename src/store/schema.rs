@@ -84,6 +84,16 @@ const MIGRATIONS: &[&str] = &[
         building_id INTEGER REFERENCES buildings(id)
     );
     CREATE INDEX organisations_building ON organisations(building_id);",
+    // 1 → 2: duty shifts for the roster.
+    "CREATE TABLE shifts (
+        id INTEGER PRIMARY KEY,
+        staff_id INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+        day TEXT NOT NULL,
+        start TEXT NOT NULL,
+        end TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('day', 'evening'))
+    );
+    CREATE INDEX shifts_day ON shifts(day);",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -91,11 +101,7 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version > SCHEMA_VERSION {
-        return Err(StoreError::TooNew {
-            path: path.into(),
-            found: version,
-            supported: SCHEMA_VERSION,
-        });
+        return Err(StoreError::TooNew { path: path.into(), found: version, supported: SCHEMA_VERSION });
     }
     if version == 0 {
         // An unversioned file with tables of its own is someone else's database: leave it alone.

@@ -1,0 +1,138 @@
+//! Printed products (wall map, atlas, supervision boards, duty roster, staffing chart, tiled
+//! posters) as page layouts in millimetres, written to PDF. No egui here.
+
+pub mod layout;
+pub mod paper;
+pub mod pdf;
+pub mod products;
+pub mod scale;
+pub mod tiles;
+
+use crate::Document;
+use crate::i18n::Lang;
+
+pub use layout::{Layout, TextMeasure};
+pub use paper::PageSize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Product {
+    WallMap,
+    Atlas,
+    Boards,
+    Roster,
+    Staffing,
+}
+
+impl Product {
+    pub const ALL: [Self; 5] = [Self::WallMap, Self::Atlas, Self::Boards, Self::Roster, Self::Staffing];
+
+    /// The CLI name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::WallMap => "wall-map",
+            Self::Atlas => "atlas",
+            Self::Boards => "boards",
+            Self::Roster => "roster",
+            Self::Staffing => "staffing",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ExportOptions {
+    pub product: Product,
+    pub paper: PageSize,
+    pub landscape: bool,
+    /// 1:scale for map frames; chosen to fit when None.
+    pub scale: Option<u32>,
+    /// Split every page onto sheets of this size (tiled poster).
+    pub tiles: Option<PageSize>,
+    pub overlap_mm: f32,
+    pub lang: Lang,
+    /// Print date shown on the pages, "YYYY-MM-DD".
+    pub date: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("社区中没有网格，无法导出 (the community has no grids)")]
+    NoGrids,
+    #[error("比例尺无效 (invalid scale) 1:{0}")]
+    BadScale(u32),
+    #[error("重叠宽度无效 (invalid overlap) {0} mm: 须在 0 与图纸宽度的一半之间")]
+    BadOverlap(f32),
+    #[error(transparent)]
+    Pdf(#[from] pdf::PdfError),
+}
+
+/// The pages of a product, before tiling.
+pub fn layouts(doc: &Document, opts: &ExportOptions, measure: &dyn TextMeasure) -> Result<Vec<Layout>, ExportError> {
+    if doc.community.grids.is_empty() && opts.product != Product::Staffing {
+        return Err(ExportError::NoGrids);
+    }
+    if let Some(s) = opts.scale
+        && !(50..=1_000_000).contains(&s)
+    {
+        return Err(ExportError::BadScale(s));
+    }
+    let page = opts.paper.oriented(opts.landscape);
+    Ok(match opts.product {
+        Product::WallMap => vec![products::wall_map(doc, opts, page, measure)],
+        Product::Atlas => products::atlas(doc, opts, page, measure),
+        Product::Boards => products::boards(doc, opts, page, measure),
+        Product::Roster => vec![products::roster(doc, opts, page, measure)],
+        Product::Staffing => vec![products::staffing(doc, opts, page, measure)],
+    })
+}
+
+/// The finished PDF.
+pub fn export_pdf(doc: &Document, opts: &ExportOptions) -> Result<Vec<u8>, ExportError> {
+    let font = pdf::PdfFont::bundled()?;
+    let mut pages = layouts(doc, opts, &font)?;
+    if let Some(sheet) = opts.tiles {
+        let sheet = sheet.oriented(opts.landscape);
+        if !(0.0..sheet.width_mm.min(sheet.height_mm) / 2.0).contains(&opts.overlap_mm) {
+            return Err(ExportError::BadOverlap(opts.overlap_mm));
+        }
+        pages = pages.iter().flat_map(|p| tiles::tile(p, sheet, opts.overlap_mm)).collect();
+    }
+    let title = products::title(doc, opts);
+    Ok(pdf::write_pdf(&pages, &title, &font))
+}
+
+/// Today's date as "YYYY-MM-DD" (UTC+8, the users' time zone).
+pub fn today_iso() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    civil_from_days(((secs + 8 * 3600) / 86_400) as i64)
+}
+
+/// "YYYY-MM-DD" of a day number since 1970-01-01 (Howard Hinnant's civil_from_days).
+pub fn civil_from_days(z: i64) -> String {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layers::overlay::day_number;
+
+    #[test]
+    fn civil_dates_round_trip() {
+        for d in ["1970-01-01", "2000-02-29", "2026-11-25", "2027-01-01"] {
+            assert_eq!(civil_from_days(day_number(d).unwrap()), d);
+        }
+    }
+}

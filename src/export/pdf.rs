@@ -1,0 +1,292 @@
+//! Layouts → PDF with printpdf: vector shapes, the bundled CJK font embedded as a subset, real text
+//! (extractable, searchable), Chinese document title.
+
+use printpdf::{
+    Color, FontId, LineDashPattern, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
+    PdfSaveOptions, Point, Polygon, PolygonRing, Pt, RawImage, Rgb, TextItem, TextRenderingMode, WindingOrder,
+    XObjectTransform,
+};
+
+use crate::layers::{Rgba, Shape, TextRole};
+
+use super::layout::{Align, Item, Layout, MapFrame, PT_PER_MM, PosMm, RectMm, StrokeMm, TextMeasure};
+
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    #[error("内置字体无法读取 (the bundled font could not be parsed)")]
+    Font,
+}
+
+/// The bundled font, parsed once, with its metrics for measuring text.
+pub struct PdfFont {
+    parsed: ParsedFont,
+    units_per_em: f32,
+}
+
+impl PdfFont {
+    pub fn bundled() -> Result<Self, PdfError> {
+        let parsed = ParsedFont::from_bytes(crate::CJK_FONT, 0, &mut Vec::new()).ok_or(PdfError::Font)?;
+        let units_per_em = f32::from(parsed.font_metrics.units_per_em.max(1));
+        Ok(Self { parsed, units_per_em })
+    }
+}
+
+impl TextMeasure for PdfFont {
+    fn width_mm(&self, text: &str, size_pt: f32) -> f32 {
+        let units: f32 = text
+            .chars()
+            .map(|c| {
+                self.parsed
+                    .lookup_glyph_index(c as u32)
+                    .map_or(self.units_per_em, |g| f32::from(self.parsed.get_horizontal_advance(g)))
+            })
+            .sum();
+        units / self.units_per_em * size_pt / PT_PER_MM
+    }
+}
+
+/// Paper is white: transparency is blended onto it, which prints the same and keeps files simple.
+fn colour(c: Rgba) -> Color {
+    let a = f32::from(c[3]) / 255.0;
+    let ch = |v: u8| (f32::from(v) / 255.0) * a + (1.0 - a);
+    Color::Rgb(Rgb { r: ch(c[0]), g: ch(c[1]), b: ch(c[2]), icc_profile: None })
+}
+
+struct PageWriter<'a> {
+    ops: Vec<Op>,
+    page_h_mm: f32,
+    /// Added to every position (a tiled sheet shows a shifted part of a larger page).
+    offset: PosMm,
+    font: &'a PdfFont,
+    font_id: FontId,
+}
+
+impl PageWriter<'_> {
+    fn pt(&self, p: PosMm) -> Point {
+        Point { x: Mm(p[0] + self.offset[0]).into(), y: Mm(self.page_h_mm - p[1] - self.offset[1]).into() }
+    }
+
+    fn ring(&self, points: &[PosMm]) -> PolygonRing {
+        PolygonRing { points: points.iter().map(|&p| LinePoint { p: self.pt(p), bezier: false }).collect() }
+    }
+
+    fn stroke_style(&mut self, s: &StrokeMm) {
+        self.ops.push(Op::SetOutlineColor { col: colour(s.color) });
+        self.ops.push(Op::SetOutlineThickness { pt: Pt(s.width_pt) });
+        let dash = match s.dash_pt {
+            Some([d, g]) => LineDashPattern::new(0.0, &[d, g]),
+            None => LineDashPattern::new(0.0, &[]),
+        };
+        self.ops.push(Op::SetLineDashPattern { dash });
+    }
+
+    fn polygon(&mut self, rings: &[Vec<PosMm>], fill: Option<Rgba>, stroke: Option<&StrokeMm>) {
+        let mode = match (fill, stroke) {
+            (Some(f), Some(s)) => {
+                self.ops.push(Op::SetFillColor { col: colour(f) });
+                self.stroke_style(s);
+                PaintMode::FillStroke
+            }
+            (Some(f), None) => {
+                self.ops.push(Op::SetFillColor { col: colour(f) });
+                PaintMode::Fill
+            }
+            (None, Some(s)) => {
+                self.stroke_style(s);
+                PaintMode::Stroke
+            }
+            (None, None) => return,
+        };
+        let rings = rings.iter().filter(|r| r.len() >= 2).map(|r| self.ring(r)).collect();
+        self.ops.push(Op::DrawPolygon { polygon: Polygon { rings, mode, winding_order: WindingOrder::EvenOdd } });
+    }
+
+    fn line(&mut self, points: &[PosMm], stroke: &StrokeMm) {
+        self.stroke_style(stroke);
+        let points = points.iter().map(|&p| LinePoint { p: self.pt(p), bezier: false }).collect();
+        self.ops.push(Op::DrawLine { line: printpdf::Line { points, is_closed: false } });
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn text(
+        &mut self,
+        pos: PosMm,
+        text: &str,
+        size_pt: f32,
+        align: Align,
+        color: Rgba,
+        bold: bool,
+        halo: Option<Rgba>,
+    ) {
+        if text.is_empty() {
+            return;
+        }
+        let width = self.font.width_mm(text, size_pt);
+        let x = match align {
+            Align::Left => pos[0],
+            Align::Center => pos[0] - width / 2.0,
+            Align::Right => pos[0] - width,
+        };
+        // Baseline: the CJK em box sits about 0.88 em above it.
+        let baseline = [x, pos[1] + size_pt / PT_PER_MM * 0.88];
+        let cursor = self.pt(baseline);
+        let pass = |ops: &mut Vec<Op>, mode: TextRenderingMode, fill: Rgba, outline: Option<(Rgba, f32)>| {
+            ops.push(Op::StartTextSection);
+            ops.push(Op::SetFont { font: PdfFontHandle::External(self.font_id.clone()), size: Pt(size_pt) });
+            ops.push(Op::SetFillColor { col: colour(fill) });
+            if let Some((c, w)) = outline {
+                ops.push(Op::SetOutlineColor { col: colour(c) });
+                ops.push(Op::SetOutlineThickness { pt: Pt(w) });
+                ops.push(Op::SetLineDashPattern { dash: LineDashPattern::new(0.0, &[]) });
+            }
+            ops.push(Op::SetTextRenderingMode { mode });
+            ops.push(Op::SetTextCursor { pos: cursor });
+            ops.push(Op::ShowText { items: vec![TextItem::Text(text.to_string())] });
+            ops.push(Op::EndTextSection);
+        };
+        let mut ops = std::mem::take(&mut self.ops);
+        if let Some(h) = halo {
+            pass(&mut ops, TextRenderingMode::FillStroke, h, Some((h, size_pt * 0.28)));
+        }
+        if bold {
+            pass(&mut ops, TextRenderingMode::FillStroke, color, Some((color, size_pt * 0.045)));
+        } else {
+            pass(&mut ops, TextRenderingMode::Fill, color, None);
+        }
+        self.ops = ops;
+    }
+
+    fn items(&mut self, doc: &mut PdfDocument, items: &[Item]) {
+        for item in items {
+            match item {
+                Item::Text { pos, text, size_pt, align, color, bold } => {
+                    self.text(*pos, text, *size_pt, *align, *color, *bold, None)
+                }
+                Item::Polygon { rings, fill, stroke } => self.polygon(rings, *fill, stroke.as_ref()),
+                Item::Line { points, stroke } => self.line(points, stroke),
+                Item::Image { rect, data } => self.image(doc, rect, data),
+                Item::Map(m) => self.map(m),
+                Item::Sheet { source, offset, clip } => {
+                    self.ops.push(Op::SaveGraphicsState);
+                    let clip_ring = self.ring(&clip.corners());
+                    self.ops.push(Op::DrawPolygon {
+                        polygon: Polygon {
+                            rings: vec![clip_ring],
+                            mode: PaintMode::Clip,
+                            winding_order: WindingOrder::NonZero,
+                        },
+                    });
+                    let saved = self.offset;
+                    self.offset = [saved[0] + offset[0], saved[1] + offset[1]];
+                    self.items(doc, &source.items);
+                    self.offset = saved;
+                    self.ops.push(Op::RestoreGraphicsState);
+                }
+            }
+        }
+    }
+
+    fn image(&mut self, doc: &mut PdfDocument, rect: &RectMm, data: &[u8]) {
+        let mut warnings = Vec::new();
+        let Ok(image) = RawImage::decode_from_bytes(data, &mut warnings) else { return };
+        let (iw, ih) = (image.width as f32, image.height as f32);
+        let id = doc.add_image(&image);
+        // Fit, keeping the aspect ratio, centred in the rectangle; images are placed by their
+        // bottom-left corner.
+        let k = (rect.w / iw).min(rect.h / ih);
+        let (dw, dh) = (iw * k, ih * k);
+        let bottom_left = self.pt([rect.x + (rect.w - dw) / 2.0, rect.y + (rect.h - dh) / 2.0 + dh]);
+        self.ops.push(Op::UseXobject {
+            id,
+            transform: XObjectTransform {
+                translate_x: Some(bottom_left.x),
+                translate_y: Some(bottom_left.y),
+                rotate: None,
+                scale_x: Some(dw * PT_PER_MM / iw),
+                scale_y: Some(dh * PT_PER_MM / ih),
+                dpi: Some(72.0),
+                no_auto_scale: false,
+            },
+        });
+    }
+
+    fn map(&mut self, m: &MapFrame) {
+        self.ops.push(Op::SaveGraphicsState);
+        let clip = self.ring(&m.frame.corners());
+        self.ops.push(Op::DrawPolygon {
+            polygon: Polygon { rings: vec![clip], mode: PaintMode::Clip, winding_order: WindingOrder::NonZero },
+        });
+        let device_per_m = MapFrame::device_per_m(m.scale);
+        for shape in &m.shapes {
+            match shape {
+                Shape::Fill { rings, color, .. } => {
+                    let rings: Vec<Vec<PosMm>> =
+                        rings.iter().map(|r| r.iter().map(|&p| m.page_from_map(p)).collect()).collect();
+                    self.polygon(&rings, Some(*color), None);
+                }
+                Shape::Rings { rings, stroke } => {
+                    let s = StrokeMm {
+                        width_pt: stroke.device_width(device_per_m),
+                        color: stroke.color,
+                        dash_pt: stroke.dash,
+                    };
+                    for ring in rings.iter() {
+                        let mut pts: Vec<PosMm> = ring.iter().map(|&p| m.page_from_map(p)).collect();
+                        pts.extend(pts.first().copied());
+                        self.line(&pts, &s);
+                    }
+                }
+                Shape::Path { points, stroke } => {
+                    let s = StrokeMm {
+                        width_pt: stroke.device_width(device_per_m),
+                        color: stroke.color,
+                        dash_pt: stroke.dash,
+                    };
+                    let pts: Vec<PosMm> = points.iter().map(|&p| m.page_from_map(p)).collect();
+                    self.ops.push(Op::SetLineJoinStyle { join: printpdf::LineJoinStyle::Round });
+                    self.ops.push(Op::SetLineCapStyle { cap: printpdf::LineCapStyle::Round });
+                    self.line(&pts, &s);
+                }
+                Shape::Dot { pos, size, color } => {
+                    let c = m.page_from_map(*pos);
+                    let h = size / PT_PER_MM / 2.0;
+                    self.polygon(&[RectMm::new(c[0] - h, c[1] - h, 2.0 * h, 2.0 * h).corners()], Some(*color), None);
+                }
+                Shape::Text { pos, text, size, color, halo, role } => {
+                    let c = m.page_from_map(*pos);
+                    let lines: Vec<&str> = text.lines().collect();
+                    let line_h = size / PT_PER_MM * 1.2;
+                    let top = c[1] - line_h * lines.len() as f32 / 2.0;
+                    for (i, line) in lines.iter().enumerate() {
+                        let bold = *role == TextRole::GridLabel && i == 0;
+                        self.text([c[0], top + line_h * i as f32], line, *size, Align::Center, *color, bold, *halo);
+                    }
+                }
+            }
+        }
+        self.ops.push(Op::RestoreGraphicsState);
+    }
+}
+
+/// Writes the pages as one PDF document titled `title`.
+pub fn write_pdf(layouts: &[Layout], title: &str, font: &PdfFont) -> Vec<u8> {
+    let mut doc = PdfDocument::new(title);
+    doc.metadata.info.creator = format!("网格通 Wangge {}", env!("CARGO_PKG_VERSION"));
+    doc.metadata.info.producer = "Wangge (printpdf)".into();
+    let font_id = doc.add_font(&font.parsed);
+    let mut pages = Vec::with_capacity(layouts.len());
+    for layout in layouts {
+        let mut w = PageWriter {
+            ops: Vec::new(),
+            page_h_mm: layout.page.height_mm,
+            offset: [0.0, 0.0],
+            font,
+            font_id: font_id.clone(),
+        };
+        w.items(&mut doc, &layout.items);
+        pages.push(PdfPage::new(Mm(layout.page.width_mm), Mm(layout.page.height_mm), w.ops));
+    }
+    let options = PdfSaveOptions { subset_fonts: true, image_optimization: None, ..Default::default() };
+    let mut warnings = Vec::new();
+    doc.with_pages(pages).save(&options, &mut warnings)
+}

@@ -1,0 +1,771 @@
+//! The printed products, each a function from the document to page layouts.
+
+use std::sync::Arc;
+
+use crate::Document;
+use crate::geom::GridStats;
+use crate::i18n::Lang;
+use crate::layers::{FrameParams, MapRect, Rgba, darker, overlay, with_alpha};
+use crate::model::{Grid, ShiftKind, Staff, StaffRole};
+
+use super::layout::{
+    ACCENT, Align, DARK, GREY, Item, LIGHT, Layout, MapFrame, PT_PER_MM, PosMm, RectMm, StrokeMm, Table, TextMeasure,
+    WHITE, fit_text, wrap,
+};
+use super::paper::PageSize;
+use super::scale::{choose_scale, format_scale, group_thousands, scale_bar};
+use super::{ExportOptions, Product};
+
+/// Chinese or English, chosen by the export's language.
+fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    if lang == Lang::En { en } else { zh }
+}
+
+/// Size unit: 1 on A4, growing with the page so a wall map reads from a step away.
+fn unit(page: PageSize) -> f32 {
+    (page.width_mm.min(page.height_mm) / 210.0).sqrt()
+}
+
+pub fn title(doc: &Document, opts: &ExportOptions) -> String {
+    let name = &doc.community.info.name;
+    let lang = opts.lang;
+    match opts.product {
+        Product::WallMap => format!("{name}{}", t(lang, "网格图", " grid map")),
+        Product::Atlas => format!("{name}{}", t(lang, "网格分图册", " grid atlas")),
+        Product::Boards => format!("{name}{}", t(lang, "网格服务监督台", " supervision boards")),
+        Product::Roster => format!("{name}{}", t(lang, "网格员值班表", " duty roster")),
+        Product::Staffing => format!("{name}{}", t(lang, "网格化服务管理人员编配示意图", " staffing chart")),
+    }
+}
+
+fn leader_of<'a>(doc: &'a Document, grid: &Grid) -> Option<&'a Staff> {
+    doc.community.grid_staff(grid.id).into_iter().find(|s| s.role == StaffRole::GridLeader)
+}
+
+fn workers_of<'a>(doc: &'a Document, grid: &Grid) -> Vec<&'a Staff> {
+    doc.community.grid_staff(grid.id).into_iter().filter(|s| s.role == StaffRole::GridWorker).collect()
+}
+
+fn people(lang: Lang, n: u64) -> String {
+    if lang == Lang::En { format!("{} residents", group_thousands(n as u32)) } else { format!("{n}人") }
+}
+
+/// Title band at the top; returns the y where content may start.
+fn header(l: &mut Layout, m: f32, u: f32, title: &str, subtitle: &str) -> f32 {
+    let w = l.page.width_mm;
+    let title_pt = 22.0 * u * u;
+    l.text_styled([w / 2.0, m], title, title_pt, Align::Center, DARK, true);
+    let sub_y = m + title_pt / PT_PER_MM * 1.35;
+    let sub_pt = 10.0 * u;
+    l.text_styled([w / 2.0, sub_y], subtitle, sub_pt, Align::Center, GREY, false);
+    let rule_y = sub_y + sub_pt / PT_PER_MM * 1.6;
+    l.line(vec![[m, rule_y], [w - m, rule_y]], StrokeMm::solid(1.2 * u, ACCENT));
+    rule_y + 3.0 * u
+}
+
+fn footer(l: &mut Layout, m: f32, u: f32, doc: &Document, opts: &ExportOptions) {
+    let (w, h) = (l.page.width_mm, l.page.height_mm);
+    let pt = 7.5 * u;
+    let y = h - m + 1.0;
+    l.line(vec![[m, y - 1.5], [w - m, y - 1.5]], StrokeMm::solid(0.5, GREY));
+    let left = format!("{} · {}", doc.community.info.name, doc.community.info.subdistrict);
+    l.text_styled([m, y], left, pt, Align::Left, GREY, false);
+    let right = format!(
+        "{}{} · {} {}",
+        t(opts.lang, "打印日期 ", "printed "),
+        opts.date,
+        t(opts.lang, "网格通", "Wangge"),
+        env!("CARGO_PKG_VERSION")
+    );
+    l.text_styled([w - m, y], right, pt, Align::Right, GREY, false);
+}
+
+/// A map frame showing `extent` (map metres) at a round scale, with the given grid in focus.
+struct MapSpec<'a> {
+    frame: RectMm,
+    extent: MapRect,
+    scale: Option<u32>,
+    focus_grid: Option<usize>,
+    text_scale: f32,
+    grid_labels: Option<&'a [Arc<str>]>,
+    fills: &'a [Rgba],
+}
+
+fn map_frame(doc: &Document, spec: &MapSpec<'_>) -> MapFrame {
+    let margin = 1.02;
+    let scale = spec.scale.unwrap_or_else(|| {
+        choose_scale([spec.extent.width() * margin, spec.extent.height() * margin], [spec.frame.w, spec.frame.h])
+    });
+    let center = spec.extent.center();
+    let k = 1000.0 / scale as f32;
+    let (half_w, half_h) = (spec.frame.w / k / 2.0, spec.frame.h / k / 2.0);
+    let view = MapRect { min: [center[0] - half_w, center[1] - half_h], max: [center[0] + half_w, center[1] + half_h] };
+    let params = FrameParams {
+        view,
+        device_per_m: MapFrame::device_per_m(scale),
+        labels: true,
+        selected_building: None,
+        highlighted_grid: None,
+        focus_grid: spec.focus_grid,
+        text_scale: spec.text_scale,
+    };
+    let shapes = doc.scene.frame_with_grid_labels(&params, spec.fills, spec.grid_labels);
+    MapFrame { frame: spec.frame, center, scale, shapes }
+}
+
+/// Neighbours grey: only the focused grid's buildings keep their colour.
+fn focus_fills(doc: &Document, base: &[Rgba], grid: usize) -> Vec<Rgba> {
+    base.iter()
+        .zip(&doc.assignment.grid_of)
+        .map(|(f, a)| if *a == Some(grid) { *f } else { [215, 215, 215, 255] })
+        .collect()
+}
+
+fn by_grid_fills(doc: &Document, lang: Lang) -> Vec<Rgba> {
+    overlay::building_fills(&doc.community, &doc.assignment, overlay::BuildingOverlay::ByGrid, None, lang).0
+}
+
+/// North arrow with "北 N" under it, centred at `c`.
+fn north_arrow(l: &mut Layout, c: PosMm, size: f32) {
+    let (x, y) = (c[0], c[1]);
+    let left = vec![[x, y - size / 2.0], [x - size * 0.28, y + size / 2.0], [x, y + size * 0.3]];
+    let right = vec![[x, y - size / 2.0], [x + size * 0.28, y + size / 2.0], [x, y + size * 0.3]];
+    l.items.push(Item::Polygon { rings: vec![left], fill: Some(DARK), stroke: Some(StrokeMm::solid(0.6, DARK)) });
+    l.items.push(Item::Polygon { rings: vec![right], fill: Some(WHITE), stroke: Some(StrokeMm::solid(0.6, DARK)) });
+    l.text_styled([x, y + size * 0.55], "北 N", size * 0.9, Align::Center, DARK, true);
+}
+
+/// Segmented scale bar with labels, left end at `origin` (top of the bar). Returns its height.
+fn scale_bar_item(l: &mut Layout, origin: PosMm, scale: u32, target_mm: f32, u: f32, lang: Lang) -> f32 {
+    let bar = scale_bar(scale, target_mm);
+    let h = 2.2 * u;
+    let seg = bar.paper_mm / bar.segments as f32;
+    for i in 0..bar.segments {
+        let fill = if i % 2 == 0 { DARK } else { WHITE };
+        l.rect(
+            RectMm::new(origin[0] + seg * i as f32, origin[1], seg, h),
+            Some(fill),
+            Some(StrokeMm::solid(0.5, DARK)),
+        );
+    }
+    let pt = 7.0 * u;
+    let label_y = origin[1] + h + 0.8;
+    l.text([origin[0], label_y], "0", pt, Align::Center);
+    let end =
+        if bar.ground_m >= 1000.0 { format!("{} km", bar.ground_m / 1000.0) } else { format!("{} m", bar.ground_m) };
+    l.text([origin[0] + bar.paper_mm, label_y], end, pt, Align::Center);
+    let caption = format!("{} {}", t(lang, "比例尺", "Scale"), format_scale(scale));
+    l.text_styled(
+        [origin[0] + bar.paper_mm / 2.0, origin[1] - pt / PT_PER_MM * 1.3],
+        caption,
+        pt,
+        Align::Center,
+        DARK,
+        true,
+    );
+    h + pt / PT_PER_MM * 2.6
+}
+
+fn grid_print_labels(doc: &Document, lang: Lang, with_leader: bool) -> Vec<Arc<str>> {
+    doc.community
+        .grids
+        .iter()
+        .zip(&doc.grid_stats)
+        .map(|(g, s)| {
+            let mut text = format!("{}\n{}\n{}", g.name, g.code, people(lang, s.residents));
+            if with_leader && let Some(leader) = leader_of(doc, g) {
+                text.push_str(&format!("\n{} {} {}", t(lang, "网格长", "Leader"), leader.name, leader.phone));
+            }
+            text.into()
+        })
+        .collect()
+}
+
+pub fn wall_map(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dyn TextMeasure) -> Layout {
+    let lang = opts.lang;
+    let mut l = Layout::new(page);
+    let u = unit(page);
+    let m = 8.0 * u;
+    let c = &doc.community;
+    let side_w = (page.width_mm * 0.27).max(70.0);
+    let content_top = header(
+        &mut l,
+        m,
+        u,
+        &title(doc, opts),
+        &format!("{} · {} · {}", c.info.subdistrict, grid_count_text(lang, c.grids.len()), opts.date),
+    );
+    let footer_h = 8.0 * u;
+    let frame = RectMm::new(
+        m,
+        content_top,
+        page.width_mm - 2.0 * m - side_w - 4.0 * u,
+        page.height_mm - content_top - m - footer_h,
+    );
+    let labels = grid_print_labels(doc, lang, true);
+    let fills = by_grid_fills(doc, lang);
+    let spec = MapSpec {
+        frame,
+        extent: doc.scene.boundary.bbox,
+        scale: opts.scale,
+        focus_grid: None,
+        text_scale: 0.75 * u,
+        grid_labels: Some(&labels),
+        fills: &fills,
+    };
+    let map = map_frame(doc, &spec);
+    let scale = map.scale;
+    l.items.push(Item::Map(Box::new(map)));
+    l.rect(frame, None, Some(StrokeMm::solid(1.0 * u, DARK)));
+    // North arrow top-right inside the frame, scale bar bottom-left on a white plate.
+    north_arrow(&mut l, [frame.right() - 10.0 * u, frame.y + 12.0 * u], 12.0 * u);
+    let plate = RectMm::new(frame.x + 3.0 * u, frame.bottom() - 17.0 * u, 0.3 * frame.w.min(260.0), 14.0 * u);
+    l.rect(plate, Some([255, 255, 255, 230]), Some(StrokeMm::solid(0.4, GREY)));
+    scale_bar_item(&mut l, [plate.x + 6.0 * u, plate.y + 6.0 * u], scale, plate.w - 14.0 * u, u, lang);
+
+    // Side panel: legend, then the staff table.
+    let sx = frame.right() + 4.0 * u;
+    let mut y = content_top;
+    let pt = 9.0 * u;
+    let row = pt / PT_PER_MM * 1.7;
+    l.text_styled([sx, y], t(lang, "图例", "Legend"), pt * 1.25, Align::Left, DARK, true);
+    y += row * 1.4;
+    for (g, s) in c.grids.iter().zip(&doc.grid_stats) {
+        l.rect(
+            RectMm::new(sx, y, 7.0 * u, row * 0.7),
+            Some(with_alpha(g.colour, 255)),
+            Some(StrokeMm::solid(0.6, with_alpha(darker(g.colour, 0.6), 255))),
+        );
+        let text = format!("{}  {}  {}", g.name, g.code, people(lang, s.residents));
+        l.text([sx + 9.0 * u, y], fit_text(measure, &text, side_w - 10.0 * u, pt), pt, Align::Left);
+        y += row;
+    }
+    let symbols: [(&str, &str, Item); 3] = [
+        (
+            "社区边界",
+            "Community boundary",
+            Item::Line {
+                points: vec![[sx, y + row * 0.35], [sx + 7.0 * u, y + row * 0.35]],
+                stroke: StrokeMm {
+                    width_pt: 1.8 * u,
+                    color: crate::layers::scene::BOUNDARY_COLOUR,
+                    dash_pt: Some([4.0, 2.0]),
+                },
+            },
+        ),
+        (
+            "小区 (物业小区/单位宿舍)",
+            "Compound",
+            Item::Polygon {
+                rings: vec![RectMm::new(sx, y + row, 7.0 * u, row * 0.7).corners()],
+                fill: Some([236, 232, 222, 255]),
+                stroke: Some(StrokeMm::solid(0.5, [170, 160, 140, 255])),
+            },
+        ),
+        (
+            "道路",
+            "Road",
+            Item::Line {
+                points: vec![[sx, y + row * 2.35], [sx + 7.0 * u, y + row * 2.35]],
+                stroke: StrokeMm::solid(4.0 * u, [200, 196, 188, 255]),
+            },
+        ),
+    ];
+    for (i, (zh, en, item)) in symbols.into_iter().enumerate() {
+        l.items.push(item);
+        l.text([sx + 9.0 * u, y + row * i as f32], t(lang, zh, en), pt, Align::Left);
+    }
+    y += row * 3.0 + 3.0 * u;
+
+    l.text_styled([sx, y], t(lang, "网格工作人员", "Grid staff"), pt * 1.25, Align::Left, DARK, true);
+    y += row * 1.3;
+    let rows: Vec<Vec<String>> = c
+        .grids
+        .iter()
+        .map(|g| {
+            let leader = leader_of(doc, g).map(|s| format!("{} {}", s.name, s.phone)).unwrap_or_default();
+            let workers: Vec<String> = workers_of(doc, g).iter().map(|s| format!("{} {}", s.name, s.phone)).collect();
+            vec![g.name.replace("康乐", ""), leader, workers.join("\n")]
+        })
+        .flat_map(|r| {
+            // A worker per line: split the workers into extra rows under the same grid.
+            let workers: Vec<String> = r[2].lines().map(str::to_string).collect();
+            workers
+                .iter()
+                .enumerate()
+                .map(|(i, w)| {
+                    if i == 0 {
+                        vec![r[0].clone(), r[1].clone(), w.clone()]
+                    } else {
+                        vec![String::new(), String::new(), w.clone()]
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let cols = [
+        (t(lang, "网格", "Grid"), side_w * 0.22),
+        (t(lang, "网格长 · 电话", "Leader · phone"), side_w * 0.39),
+        (t(lang, "网格员 · 电话", "Workers · phone"), side_w * 0.39),
+    ];
+    Table { origin: [sx, y], columns: &cols, rows: &rows, size_pt: 8.0 * u, row_h_mm: 8.0 * u / PT_PER_MM * 1.75 }
+        .draw(&mut l, measure);
+    let hotline = format!("{}: {}", t(lang, "监督电话", "Supervision hotline"), c.info.hotline);
+    l.text_styled([sx, frame.bottom() - pt / PT_PER_MM * 1.2], hotline, pt, Align::Left, ACCENT, true);
+
+    footer(&mut l, m, u, doc, opts);
+    l
+}
+
+fn grid_count_text(lang: Lang, n: usize) -> String {
+    if lang == Lang::En { format!("{n} grids") } else { format!("共{n}个网格") }
+}
+
+pub fn atlas(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dyn TextMeasure) -> Vec<Layout> {
+    let lang = opts.lang;
+    let c = &doc.community;
+    let base_fills = by_grid_fills(doc, lang);
+    let labels = grid_print_labels(doc, lang, false);
+    c.grids
+        .iter()
+        .enumerate()
+        .map(|(gi, g)| {
+            let mut l = Layout::new(page);
+            let u = unit(page);
+            let m = 8.0 * u;
+            let stats: &GridStats = &doc.grid_stats[gi];
+            let top = header(
+                &mut l,
+                m,
+                u,
+                &format!("{}（{}）", g.name, g.code),
+                &format!(
+                    "{} · {} · {} {} · {} {} · {}",
+                    c.info.name,
+                    people(lang, stats.residents),
+                    t(lang, "户数", "households"),
+                    stats.households,
+                    t(lang, "楼栋", "buildings"),
+                    stats.buildings,
+                    opts.date
+                ),
+            );
+            let fills = focus_fills(doc, &base_fills, gi);
+            let map_h = (page.height_mm - top - m) * 0.55;
+            let frame = RectMm::new(m, top, page.width_mm - 2.0 * m, map_h);
+            let spec = MapSpec {
+                frame,
+                extent: doc.scene.grids[gi].bbox,
+                scale: opts.scale,
+                focus_grid: Some(gi),
+                text_scale: 0.65 * u,
+                grid_labels: Some(&labels),
+                fills: &fills,
+            };
+            let map = map_frame(doc, &spec);
+            let scale = map.scale;
+            l.items.push(Item::Map(Box::new(map)));
+            l.rect(frame, None, Some(StrokeMm::solid(0.8, DARK)));
+            north_arrow(&mut l, [frame.right() - 8.0 * u, frame.y + 10.0 * u], 9.0 * u);
+            let plate = RectMm::new(frame.x + 2.0 * u, frame.bottom() - 13.0 * u, 62.0 * u, 11.0 * u);
+            l.rect(plate, Some([255, 255, 255, 230]), Some(StrokeMm::solid(0.4, GREY)));
+            scale_bar_item(&mut l, [plate.x + 5.0 * u, plate.y + 5.0 * u], scale, 45.0 * u, u, lang);
+
+            // Staff line, then the building table in as many columns as the page needs.
+            let mut y = frame.bottom() + 4.0 * u;
+            let pt = 8.5 * u;
+            let staff: Vec<String> = c
+                .grid_staff(g.id)
+                .iter()
+                .map(|s| format!("{} {} {}", role_name(lang, s.role), s.name, s.phone))
+                .collect();
+            l.text_styled([m, y], staff.join("    "), pt, Align::Left, DARK, true);
+            y += pt / PT_PER_MM * 2.0;
+            let rows: Vec<Vec<String>> = c
+                .buildings
+                .iter()
+                .zip(&doc.assignment.grid_of)
+                .filter(|(_, a)| **a == Some(gi))
+                .map(|(b, _)| {
+                    vec![b.name.clone(), b.floors.to_string(), b.households.to_string(), b.residents.to_string()]
+                })
+                .collect();
+            let row_h = 7.5 * u / PT_PER_MM * 1.6;
+            let avail = page.height_mm - y - m - 8.0 * u;
+            let per_col = ((avail / row_h).floor() as usize).saturating_sub(1).max(1);
+            let n_cols = rows.len().div_ceil(per_col).max(1);
+            let gap = 4.0 * u;
+            let col_w = (page.width_mm - 2.0 * m - gap * (n_cols as f32 - 1.0)) / n_cols as f32;
+            let cols = [
+                (t(lang, "楼栋", "Building"), col_w * 0.52),
+                (t(lang, "层", "Fl."), col_w * 0.12),
+                (t(lang, "户数", "Hh."), col_w * 0.18),
+                (t(lang, "居民", "Res."), col_w * 0.18),
+            ];
+            for (k, chunk) in rows.chunks(per_col).enumerate() {
+                Table {
+                    origin: [m + k as f32 * (col_w + gap), y],
+                    columns: &cols,
+                    rows: chunk,
+                    size_pt: 7.5 * u,
+                    row_h_mm: row_h,
+                }
+                .draw(&mut l, measure);
+            }
+            footer(&mut l, m, u, doc, opts);
+            l
+        })
+        .collect()
+}
+
+pub fn role_name(lang: Lang, role: StaffRole) -> &'static str {
+    lang.tr(match role {
+        StaffRole::CommunityLeader => crate::T::CommunityLeader,
+        StaffRole::GridLeader => crate::T::GridLeader,
+        StaffRole::GridWorker => crate::T::GridWorker,
+        StaffRole::CommunityPolice => crate::T::CommunityPolice,
+        StaffRole::UrbanManagement => crate::T::UrbanManagement,
+        StaffRole::Mediator => crate::T::Mediator,
+    })
+}
+
+const LEADER_DUTIES_ZH: &str = "统筹网格内各项服务管理工作；组织网格员开展巡查走访；协调解决网格内群众反映的问题，难以解决的及时上报社区；每周一参加例会，通报网格工作情况。";
+const LEADER_DUTIES_EN: &str = "Leads all service work in the grid; organises the workers' patrols and visits; resolves residents' problems or escalates them to the community; reports at the Monday meeting.";
+const WORKER_DUTIES_ZH: &str = "每半天巡查网格一次，走访住户与单位；采集、更新人口、房屋、单位信息；收集居民诉求与民生需求，发现问题及时处置或上报；开展政策宣传，服务困难群众。";
+const WORKER_DUTIES_EN: &str = "Patrols the grid every half day and visits households and organisations; keeps population, housing and organisation records current; collects residents' needs, handles or reports problems; explains policies and helps residents in difficulty.";
+
+/// A neutral silhouette where a staff member has no photo.
+fn silhouette(l: &mut Layout, r: RectMm) {
+    l.rect(r, Some([226, 230, 236, 255]), Some(StrokeMm::solid(0.5, GREY)));
+    let c = [r.x + r.w / 2.0, r.y + r.h * 0.38];
+    let head_r = r.w * 0.2;
+    let head: Vec<PosMm> = (0..32)
+        .map(|i| {
+            let a = i as f32 / 32.0 * std::f32::consts::TAU;
+            [c[0] + head_r * a.cos(), c[1] + head_r * a.sin()]
+        })
+        .collect();
+    let body: Vec<PosMm> = (0..=32)
+        .map(|i| {
+            let a = std::f32::consts::PI + i as f32 / 32.0 * std::f32::consts::PI;
+            [c[0] + r.w * 0.36 * a.cos(), r.bottom() + r.h * 0.32 * a.sin()]
+        })
+        .collect();
+    let tone = [160, 168, 180, 255];
+    l.items.push(Item::Polygon { rings: vec![head], fill: Some(tone), stroke: None });
+    l.items.push(Item::Polygon { rings: vec![body], fill: Some(tone), stroke: None });
+}
+
+pub fn boards(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dyn TextMeasure) -> Vec<Layout> {
+    let lang = opts.lang;
+    let c = &doc.community;
+    let base_fills = by_grid_fills(doc, lang);
+    // Boards hang in public: grid names only on the map, no population figures.
+    let labels: Vec<Arc<str>> = c.grids.iter().map(|g| Arc::from(g.name.as_str())).collect();
+    c.grids
+        .iter()
+        .enumerate()
+        .map(|(gi, g)| {
+            let mut l = Layout::new(page);
+            let u = unit(page);
+            let m = 10.0 * u;
+            let w = page.width_mm;
+            // Red header band with the grid's name and code.
+            let band_h = 34.0 * u;
+            l.rect(RectMm::new(0.0, 0.0, w, band_h), Some(ACCENT), None);
+            l.text_styled([w / 2.0, 6.0 * u], t(lang, "网格服务监督台", "Grid service supervision board"), 26.0 * u, Align::Center, WHITE, true);
+            l.text_styled(
+                [w / 2.0, 20.0 * u],
+                format!("{} · {}{}", g.name, t(lang, "网格编码 ", "code "), g.code),
+                13.0 * u,
+                Align::Center,
+                WHITE,
+                false,
+            );
+            let mut y = band_h + 6.0 * u;
+            // Staff cards: leader and workers, with photo or silhouette, role, name and phone.
+            let staff = c.grid_staff(g.id);
+            let n = staff.len().max(1) as f32;
+            let card_w = ((w - 2.0 * m) - (n - 1.0) * 6.0 * u) / n;
+            let photo_h = card_w.min(55.0 * u) * 1.25;
+            for (i, s) in staff.iter().enumerate() {
+                let x = m + i as f32 * (card_w + 6.0 * u);
+                let photo_w = photo_h / 1.25;
+                let photo = RectMm::new(x + (card_w - photo_w) / 2.0, y, photo_w, photo_h);
+                match &s.photo {
+                    Some(bytes) => {
+                        l.items.push(Item::Image { rect: photo, data: Arc::new(bytes.clone()) });
+                        l.rect(photo, None, Some(StrokeMm::solid(0.5, GREY)));
+                    }
+                    None => silhouette(&mut l, photo),
+                }
+                let cx = x + card_w / 2.0;
+                let ty = y + photo_h + 3.0 * u;
+                l.text_styled([cx, ty], role_name(lang, s.role), 10.0 * u, Align::Center, ACCENT, true);
+                l.text_styled([cx, ty + 6.0 * u], &s.name, 15.0 * u, Align::Center, DARK, true);
+                l.text_styled([cx, ty + 14.0 * u], &s.phone, 11.0 * u, Align::Center, DARK, false);
+            }
+            y += photo_h + 26.0 * u;
+            // The grid on a small map, beside the duties.
+            let map_w = (w - 2.0 * m) * 0.45;
+            let map_h = (page.height_mm - y - m - 30.0 * u).max(40.0);
+            let frame = RectMm::new(m, y, map_w, map_h);
+            let fills = focus_fills(doc, &base_fills, gi);
+            let spec = MapSpec {
+                frame,
+                extent: doc.scene.grids[gi].bbox,
+                scale: None,
+                focus_grid: Some(gi),
+                text_scale: 0.55 * u,
+                grid_labels: Some(&labels),
+                fills: &fills,
+            };
+            let map = map_frame(doc, &spec);
+            l.items.push(Item::Map(Box::new(map)));
+            l.rect(frame, None, Some(StrokeMm::solid(0.8, DARK)));
+            north_arrow(&mut l, [frame.right() - 6.0 * u, frame.y + 8.0 * u], 7.0 * u);
+
+            let dx = m + map_w + 6.0 * u;
+            let dw = w - m - dx;
+            let mut dy = y;
+            let pt = 12.0 * u;
+            for (heading, text) in [
+                (t(lang, "网格长职责", "Grid leader's duties"), t(lang, LEADER_DUTIES_ZH, LEADER_DUTIES_EN)),
+                (t(lang, "网格员职责", "Grid workers' duties"), t(lang, WORKER_DUTIES_ZH, WORKER_DUTIES_EN)),
+            ] {
+                l.text_styled([dx, dy], heading, pt * 1.2, Align::Left, ACCENT, true);
+                dy += pt / PT_PER_MM * 2.0;
+                dy += l.paragraph(measure, [dx, dy], dw, text, pt) + 3.0 * u;
+            }
+            let promise = t(
+                lang,
+                "服务承诺：有求必应、有问必答、有难必帮。欢迎居民监督。",
+                "Our promise: every request answered, every question replied, every difficulty helped. Residents are welcome to supervise our work.",
+            );
+            dy += l.paragraph(measure, [dx, dy], dw, promise, pt) + 3.0 * u;
+            // What the grid covers: its compounds and public sites, so residents know whom to call.
+            let mut scope: Vec<String> = Vec::new();
+            for (b, a) in c.buildings.iter().zip(&doc.assignment.grid_of) {
+                if *a != Some(gi) {
+                    continue;
+                }
+                let name = b.compound_id.and_then(|id| c.compound(id)).map_or_else(|| b.name.clone(), |k| k.name.clone());
+                if !scope.contains(&name) {
+                    scope.push(name);
+                }
+            }
+            l.text_styled([dx, dy], t(lang, "服务范围", "Area served"), pt * 1.2, Align::Left, ACCENT, true);
+            dy += pt / PT_PER_MM * 2.0;
+            l.paragraph(measure, [dx, dy], dw, &scope.join("、"), pt);
+            // Hotline band at the bottom.
+            let band = RectMm::new(0.0, page.height_mm - 24.0 * u, w, 24.0 * u);
+            l.rect(band, Some(LIGHT), None);
+            l.text_styled(
+                [w / 2.0, band.y + 4.0 * u],
+                format!("{}: {}", t(lang, "监督电话", "Supervision hotline"), c.info.hotline),
+                16.0 * u,
+                Align::Center,
+                ACCENT,
+                true,
+            );
+            l.text_styled(
+                [w / 2.0, band.y + 14.0 * u],
+                format!("{} {} · {}", c.info.subdistrict, c.info.name, t(lang, "居民委员会", "residents' committee")),
+                10.0 * u,
+                Align::Center,
+                DARK,
+                false,
+            );
+            l
+        })
+        .collect()
+}
+
+pub fn roster(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dyn TextMeasure) -> Layout {
+    let lang = opts.lang;
+    let c = &doc.community;
+    let mut l = Layout::new(page);
+    let u = unit(page);
+    let m = 8.0 * u;
+    let days = roster_week(doc);
+    let span = match (days.first(), days.last()) {
+        (Some(a), Some(b)) => format!("{a} — {b}"),
+        _ => String::new(),
+    };
+    let top = header(&mut l, m, u, &title(doc, opts), &format!("{} · {}", c.info.subdistrict, span));
+    let weekdays_zh = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
+    let weekdays_en = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let day_headers: Vec<String> = days
+        .iter()
+        .enumerate()
+        .map(|(i, d)| format!("{} {}", t(lang, weekdays_zh[i % 7], weekdays_en[i % 7]), &d[5..]))
+        .collect();
+    let width = page.width_mm - 2.0 * m;
+    let fixed = [width * 0.1, width * 0.08, width * 0.08, width * 0.11];
+    let tail = [width * 0.06, width * 0.06];
+    let day_w = (width - fixed.iter().sum::<f32>() - tail.iter().sum::<f32>()) / days.len().max(1) as f32;
+    let mut cols: Vec<(&str, f32)> = vec![
+        (t(lang, "网格", "Grid"), fixed[0]),
+        (t(lang, "岗位", "Role"), fixed[1]),
+        (t(lang, "姓名", "Name"), fixed[2]),
+        (t(lang, "电话", "Phone"), fixed[3]),
+    ];
+    for h in &day_headers {
+        cols.push((h.as_str(), day_w));
+    }
+    cols.push((t(lang, "晚间(时)", "Eve. h"), tail[0]));
+    cols.push((t(lang, "可调休", "Days off"), tail[1]));
+    let mut rows = Vec::new();
+    let mut evening_cells: Vec<(usize, usize)> = Vec::new();
+    for g in &c.grids {
+        for s in c.grid_staff(g.id) {
+            let mut row =
+                vec![g.name.replace("康乐", ""), role_name(lang, s.role).to_string(), s.name.clone(), s.phone.clone()];
+            let mut evening_min = 0u32;
+            for (di, d) in days.iter().enumerate() {
+                let shifts: Vec<_> = c.shifts.iter().filter(|x| x.staff_id == s.id && &x.day == d).collect();
+                let has = |k: ShiftKind| shifts.iter().any(|x| x.kind == k);
+                let text = match (has(ShiftKind::Day), has(ShiftKind::Evening)) {
+                    (true, true) => t(lang, "白班+晚班", "day+eve"),
+                    (true, false) if di >= 5 => t(lang, "值班", "duty"),
+                    (true, false) => t(lang, "白班", "day"),
+                    (false, true) => t(lang, "晚班", "eve"),
+                    (false, false) => t(lang, "休", "off"),
+                };
+                if has(ShiftKind::Evening) {
+                    evening_cells.push((rows.len(), di));
+                }
+                evening_min += shifts.iter().filter(|x| x.kind == ShiftKind::Evening).map(|x| x.minutes()).sum::<u32>();
+                row.push(text.to_string());
+            }
+            let hours = evening_min as f32 / 60.0;
+            row.push(format!("{hours:.1}"));
+            row.push(format!("{}", (evening_min / (8 * 60))));
+            rows.push(row);
+        }
+    }
+    // Fill the page: rows as tall as the page allows, up to a comfortable reading size.
+    let row_h = ((page.height_mm - top - m - 40.0 * u) / (rows.len() + 1) as f32).clamp(4.5, 9.0 * u);
+    let size_pt = (row_h * PT_PER_MM / 1.9).min(11.0 * u);
+    // Shade staggered evening shifts before the table's text goes on top.
+    let x_days = m + fixed.iter().sum::<f32>();
+    for (r, d) in &evening_cells {
+        let y = top + 2.0 * u + row_h * (*r as f32 + 1.0);
+        l.rect(RectMm::new(x_days + *d as f32 * day_w, y, day_w, row_h), Some([255, 236, 200, 255]), None);
+    }
+    let used = Table { origin: [m, top + 2.0 * u], columns: &cols, rows: &rows, size_pt, row_h_mm: row_h }
+        .draw(&mut l, measure);
+    let note_y = top + 2.0 * u + used + 4.0 * u;
+    let note = t(
+        lang,
+        "白班 08:30–17:30；晚班 18:00–21:00；周末值班 09:00–17:00。错时上下班：网格员轮流承担晚间入户走访，晚间工作累计满8小时可调休1天。底色标示晚间班次。",
+        "Day 08:30–17:30; evening 18:00–21:00; weekend duty 09:00–17:00. Staggered hours: workers take turns at evening visits; every 8 accumulated evening hours earn one day off. Shaded cells are evening shifts.",
+    );
+    l.paragraph(measure, [m, note_y], width, note, 8.5 * u);
+    footer(&mut l, m, u, doc, opts);
+    l
+}
+
+/// The week (Monday–Sunday) of the latest shifts on file, or the current week.
+pub fn roster_week(doc: &Document) -> Vec<String> {
+    use crate::layers::overlay::day_number;
+    let latest =
+        doc.community.shifts.iter().filter_map(|s| day_number(&s.day)).max().or_else(overlay::today).unwrap_or(0);
+    // 1970-01-01 was a Thursday: Monday of the week is (d - 4) rounded down to a multiple of 7, + 4.
+    let monday = (latest - 4).div_euclid(7) * 7 + 4;
+    (0..7).map(|i| super::civil_from_days(monday + i)).collect()
+}
+
+pub fn staffing(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dyn TextMeasure) -> Layout {
+    let lang = opts.lang;
+    let c = &doc.community;
+    let mut l = Layout::new(page);
+    let u = unit(page);
+    let m = 8.0 * u;
+    let top = header(&mut l, m, u, &title(doc, opts), &format!("{} · {}", c.info.subdistrict, opts.date));
+    let w = page.width_mm - 2.0 * m;
+    let pt = 8.0 * u;
+    let line_h = pt / PT_PER_MM * 1.45;
+    let connector = StrokeMm::solid(0.8 * u, GREY);
+    let boxed = |l: &mut Layout, r: RectMm, lines: &[String], fill: Rgba, bold_first: bool| {
+        l.rect(r, Some(fill), Some(StrokeMm::solid(0.7, DARK)));
+        let y0 = r.y + (r.h - line_h * lines.len() as f32) / 2.0;
+        for (i, s) in lines.iter().enumerate() {
+            let text = fit_text(measure, s, r.w - 2.0, pt);
+            l.text_styled(
+                [r.x + r.w / 2.0, y0 + line_h * i as f32],
+                text,
+                pt,
+                Align::Center,
+                DARK,
+                bold_first && i == 0,
+            );
+        }
+    };
+    // Tier 1: community leadership.
+    let leaders: Vec<&Staff> = c.staff.iter().filter(|s| s.role == StaffRole::CommunityLeader).collect();
+    let tier_h = 16.0 * u;
+    let box_w = (w / 5.0).min(70.0 * u);
+    let lead_lines: Vec<String> = std::iter::once(t(lang, "社区领导", "Community leadership").to_string())
+        .chain(leaders.iter().map(|s| format!("{} {}", s.title, s.name)))
+        .collect();
+    let lead = RectMm::new(m + (w - box_w) / 2.0, top + 4.0 * u, box_w, line_h * (lead_lines.len() as f32 + 1.0));
+    boxed(&mut l, lead, &lead_lines, [255, 228, 225, 255], true);
+    // Tier 2 and 3: grid leaders, each with their workers below.
+    let n = c.grids.len().max(1) as f32;
+    let gap = 3.0 * u;
+    let col_w = (w - gap * (n - 1.0)) / n;
+    let y2 = lead.bottom() + 14.0 * u;
+    let bus_y = lead.bottom() + 7.0 * u;
+    l.line(vec![[lead.center()[0], lead.bottom()], [lead.center()[0], bus_y]], connector);
+    if c.grids.len() > 1 {
+        l.line(vec![[m + col_w / 2.0, bus_y], [m + w - col_w / 2.0, bus_y]], connector);
+    }
+    let mut y_after = y2;
+    for (i, g) in c.grids.iter().enumerate() {
+        let x = m + i as f32 * (col_w + gap);
+        let cx = x + col_w / 2.0;
+        l.line(vec![[cx, bus_y], [cx, y2]], connector);
+        let leader = leader_of(doc, g);
+        let lines = vec![
+            g.name.clone(),
+            format!("{} {}", t(lang, "网格长", "Leader"), leader.map_or("—", |s| s.name.as_str())),
+            leader.map_or(String::new(), |s| s.phone.clone()),
+        ];
+        let r = RectMm::new(x, y2, col_w, tier_h + line_h);
+        boxed(&mut l, r, &lines, with_alpha(g.colour, 255), true);
+        let mut wy = r.bottom() + 6.0 * u;
+        for worker in workers_of(doc, g) {
+            l.line(vec![[cx, wy - 6.0 * u], [cx, wy]], connector);
+            let wr = RectMm::new(x + col_w * 0.08, wy, col_w * 0.84, line_h * 3.0);
+            boxed(
+                &mut l,
+                wr,
+                &[t(lang, "网格员", "Worker").to_string(), worker.name.clone(), worker.phone.clone()],
+                WHITE,
+                false,
+            );
+            wy = wr.bottom() + 4.0 * u;
+        }
+        y_after = y_after.max(wy);
+    }
+    // Tier 4: liaison officers (下沉力量) with the compounds they serve.
+    let liaison: Vec<&Staff> = c.staff.iter().filter(|s| s.role.is_liaison()).collect();
+    let ly = y_after + 8.0 * u;
+    l.text_styled([m, ly], t(lang, "包保干部（下沉力量）", "Liaison officers"), pt * 1.2, Align::Left, ACCENT, true);
+    let k = liaison.len().max(1) as f32;
+    let lw = (w - gap * (k - 1.0)) / k;
+    let lines_max = 4usize;
+    for (i, s) in liaison.iter().enumerate() {
+        let x = m + i as f32 * (lw + gap);
+        let compounds: Vec<String> =
+            s.compound_ids.iter().filter_map(|id| c.compound(*id)).map(|k| k.name.clone()).collect();
+        let mut lines = vec![role_name(lang, s.role).to_string(), format!("{} {}", s.name, s.phone)];
+        let wrapped = wrap(measure, &compounds.join("、"), lw - 2.0, pt);
+        lines.extend(wrapped.into_iter().take(lines_max));
+        let r = RectMm::new(x, ly + pt / PT_PER_MM * 2.2, lw, line_h * (lines_max as f32 + 2.6));
+        boxed(&mut l, r, &lines, [232, 240, 250, 255], true);
+    }
+    footer(&mut l, m, u, doc, opts);
+    l
+}

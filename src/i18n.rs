@@ -42,6 +42,8 @@ texts! {
     OnlineTiles => "在线底图 (OpenStreetMap)", "Online basemap (OpenStreetMap)";
     OnlineTilesUnavailable => "此版本未包含在线底图", "This build has no online basemap";
     Quit => "退出", "Quit";
+    PrintExport => "打印/导出…", "Print / export…";
+    ExportPng => "导出地图图片 (PNG)…", "Export map image (PNG)…";
     View => "视图", "View";
     Language => "语言", "Language";
     FitCommunity => "全图", "Fit community";

@@ -62,3 +62,43 @@ fn errors_go_to_stderr_with_a_non_zero_exit() {
     let out = wangge().args(["frobnicate"]).output().unwrap();
     assert!(!out.status.success());
 }
+
+#[test]
+fn export_writes_a_pdf_and_rejects_bad_options() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.sqlite");
+    assert!(wangge().args(["demo", "--out"]).arg(&db).status().unwrap().success());
+    let pdf = dir.path().join("网格图 wall.pdf");
+    let out = wangge()
+        .args(["export", "wall-map", "--paper", "A1", "--landscape", "--scale", "2500", "--db"])
+        .arg(&db)
+        .arg("--out")
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+
+    for bad in [
+        vec!["export", "poster"],
+        vec!["export", "wall-map", "--paper", "B7"],
+        vec!["export", "wall-map", "--tiles", "A4", "--overlap-mm", "500"],
+        vec!["export", "wall-map", "--scale", "0"],
+        vec!["export", "roster", "--date", "next monday"],
+    ] {
+        let target = dir.path().join("bad.pdf");
+        let out = wangge().args(&bad).arg("--db").arg(&db).arg("--out").arg(&target).output().unwrap();
+        assert!(!out.status.success(), "{bad:?} should fail");
+        assert!(!String::from_utf8_lossy(&out.stderr).is_empty(), "{bad:?} says why");
+        assert!(!target.exists(), "{bad:?} left a file behind");
+    }
+    let tiled = dir.path().join("tiled.pdf");
+    let out = wangge()
+        .args(["export", "atlas", "--paper", "A3", "--tiles", "A4", "--overlap-mm", "10", "--db"])
+        .arg(&db)
+        .arg("--out")
+        .arg(&tiled)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}

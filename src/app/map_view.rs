@@ -181,7 +181,8 @@ pub fn paint(ui: &Ui, rect: Rect, t: &ScreenFromMap, shapes: &[Shape]) {
             Shape::Text { pos, text, size, color: c, halo, .. } => {
                 flush(&mut mesh);
                 let p = t.screen(*pos);
-                if !rect.contains(p) {
+                // Text too small to read (a shrunken print preview) is left out.
+                if !rect.contains(p) || *size < 3.0 {
                     continue;
                 }
                 let galley = painter.layout_no_wrap(text.to_string(), FontId::proportional(*size), color(*c));

@@ -2,6 +2,7 @@
 //! app applies once at the end of the frame; nothing here queries SQLite inside `ui()`.
 
 pub mod basemap;
+pub mod export_dialog;
 pub mod fonts;
 pub mod map_view;
 mod panels;
@@ -51,6 +52,11 @@ pub enum Command {
     OpenBasemap(PathBuf),
     CloseBasemap,
     DismissMessage,
+    OpenExport,
+    PickExportPdf(crate::export::ExportOptions),
+    WritePdf(PathBuf, crate::export::ExportOptions),
+    PickPng,
+    SavePng(PathBuf),
     Quit,
 }
 
@@ -58,6 +64,8 @@ enum Picked {
     Open(PathBuf),
     SaveAs(PathBuf),
     Basemap(PathBuf),
+    Pdf(PathBuf, crate::export::ExportOptions),
+    Png(PathBuf),
 }
 
 pub struct WanggeApp {
@@ -76,6 +84,11 @@ pub struct WanggeApp {
     pointer_lonlat: Option<(f64, f64)>,
     hovered_building: Option<usize>,
     window_title: String,
+    export: export_dialog::ExportDialog,
+    /// Where the map was drawn last frame (PNG export crops the screenshot to it).
+    map_rect: egui::Rect,
+    /// Messages from background work (screenshot saving).
+    async_message: std::sync::Arc<std::sync::Mutex<Option<String>>>,
 }
 
 impl WanggeApp {
@@ -101,6 +114,9 @@ impl WanggeApp {
             pointer_lonlat: None,
             hovered_building: None,
             window_title: String::new(),
+            export: Default::default(),
+            map_rect: egui::Rect::NOTHING,
+            async_message: Default::default(),
         };
         if app.doc.lang != app.settings.lang {
             app.doc.refresh(app.settings.lang);
@@ -195,6 +211,37 @@ impl WanggeApp {
             },
             Command::CloseBasemap => self.basemap = None,
             Command::DismissMessage => self.message = None,
+            Command::OpenExport => self.export.open = true,
+            Command::PickExportPdf(opts) => {
+                let name = format!("{}.pdf", crate::export::products::title(&self.doc, &opts));
+                self.pick(ctx, move |d| {
+                    d.add_filter("PDF", &["pdf"]).set_file_name(name).save_file().map(|p| Picked::Pdf(p, opts))
+                })
+            }
+            Command::WritePdf(path, opts) => {
+                let result = crate::export::export_pdf(&self.doc, &opts)
+                    .map_err(|e| e.to_string())
+                    .and_then(|bytes| std::fs::write(&path, bytes).map_err(|e| e.to_string()));
+                if let Err(e) = result {
+                    self.message = Some(format!("{}：{e}", self.tr(T::SaveFailed)));
+                }
+            }
+            Command::PickPng => {
+                self.pick(ctx, |d| d.add_filter("PNG", &["png"]).set_file_name("map.png").save_file().map(Picked::Png))
+            }
+            Command::SavePng(path) => {
+                let rect = self.map_rect;
+                let ppp = ctx.pixels_per_point();
+                let message = self.async_message.clone();
+                let failed = self.tr(T::SaveFailed);
+                ctx.request_screenshot(move |image| {
+                    if let Err(e) = save_png(&image, rect, ppp, &path)
+                        && let Ok(mut m) = message.lock()
+                    {
+                        *m = Some(format!("{failed}：{e}"));
+                    }
+                });
+            }
             Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
         }
     }
@@ -218,6 +265,8 @@ impl WanggeApp {
             Picked::Open(p) => Command::Open(p),
             Picked::SaveAs(p) => Command::SaveAs(p),
             Picked::Basemap(p) => Command::OpenBasemap(p),
+            Picked::Pdf(p, opts) => Command::WritePdf(p, opts),
+            Picked::Png(p) => Command::SavePng(p),
         })
     }
 }
@@ -250,6 +299,7 @@ impl eframe::App for WanggeApp {
                 fit_requested: self.fit_requested,
             };
             let tiles = self.basemap.as_mut().map(|t| t as &mut dyn walkers::Tiles);
+            self.map_rect = ui.available_rect_before_wrap();
             let out = map_view::map_ui(ui, &mut self.map_memory, tiles, &input);
             self.fit_requested = false;
             self.pointer_lonlat = out.pointer_lonlat;
@@ -271,6 +321,12 @@ impl eframe::App for WanggeApp {
             }
             panels::map_buttons(ui, self, &mut commands);
         });
+        if let Some(opts) = self.export.ui(&ctx, &self.doc, self.settings.lang) {
+            commands.push(Command::PickExportPdf(opts));
+        }
+        if let Some(m) = self.async_message.lock().ok().and_then(|mut m| m.take()) {
+            self.message = Some(m);
+        }
         if let Some(msg) = self.message.clone() {
             commands.extend(panels::message_window(&ctx, self, &msg));
         }
@@ -282,6 +338,21 @@ impl eframe::App for WanggeApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, eframe::APP_KEY, &self.settings);
     }
+}
+
+/// Crops a screenshot to the map and writes it as PNG.
+fn save_png(image: &egui::ColorImage, rect: egui::Rect, ppp: f32, path: &std::path::Path) -> Result<(), String> {
+    let [w, h] = image.size;
+    let x0 = ((rect.min.x * ppp).max(0.0) as usize).min(w);
+    let y0 = ((rect.min.y * ppp).max(0.0) as usize).min(h);
+    let x1 = ((rect.max.x * ppp) as usize).clamp(x0, w);
+    let y1 = ((rect.max.y * ppp) as usize).clamp(y0, h);
+    let mut buf = image::RgbaImage::new((x1 - x0) as u32, (y1 - y0) as u32);
+    for (x, y, px) in buf.enumerate_pixels_mut() {
+        let c = image.pixels[(y0 + y as usize) * w + x0 + x as usize];
+        *px = image::Rgba(c.to_srgba_unmultiplied());
+    }
+    buf.save(path).map_err(|e| e.to_string())
 }
 
 /// Where the default document lives: the user's data folder (AppData on Windows).

@@ -22,6 +22,13 @@ pub(super) fn menu_bar(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                     out.push(Command::PickSaveAs);
                 }
                 ui.separator();
+                if ui.button(tr(T::PrintExport)).clicked() {
+                    out.push(Command::OpenExport);
+                }
+                if ui.button(tr(T::ExportPng)).clicked() {
+                    out.push(Command::PickPng);
+                }
+                ui.separator();
                 if ui.button(tr(T::OpenBasemap)).clicked() {
                     out.push(Command::PickBasemap);
                 }
@@ -57,6 +64,9 @@ pub(super) fn menu_bar(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                 }
             }
             ui.separator();
+            if ui.button(tr(T::PrintExport)).clicked() {
+                out.push(Command::OpenExport);
+            }
             if ui.button(tr(T::FitCommunity).to_string()).clicked() {
                 out.push(Command::FitCommunity);
             }

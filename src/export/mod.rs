@@ -42,7 +42,7 @@ impl Product {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExportOptions {
     pub product: Product,
     pub paper: PageSize,

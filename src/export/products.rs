@@ -187,7 +187,7 @@ pub fn wall_map(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &
     let u = unit(page);
     let m = 8.0 * u;
     let c = &doc.community;
-    let side_w = (page.width_mm * 0.27).max(70.0);
+    let side_w = (page.width_mm * 0.23).max(70.0);
     let content_top = header(
         &mut l,
         m,
@@ -209,7 +209,7 @@ pub fn wall_map(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &
         extent: doc.scene.boundary.bbox,
         scale: opts.scale,
         focus_grid: None,
-        text_scale: 0.75 * u,
+        text_scale: 0.55 * u.powf(1.5),
         grid_labels: Some(&labels),
         fills: &fills,
     };
@@ -219,7 +219,7 @@ pub fn wall_map(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &
     l.rect(frame, None, Some(StrokeMm::solid(1.0 * u, DARK)));
     // North arrow top-right inside the frame, scale bar bottom-left on a white plate.
     north_arrow(&mut l, [frame.right() - 10.0 * u, frame.y + 12.0 * u], 12.0 * u);
-    let plate = RectMm::new(frame.x + 3.0 * u, frame.bottom() - 17.0 * u, 0.3 * frame.w.min(260.0), 14.0 * u);
+    let plate = RectMm::new(frame.x + 3.0 * u, frame.bottom() - 17.0 * u, (frame.w * 0.2).clamp(60.0, 200.0), 14.0 * u);
     l.rect(plate, Some([255, 255, 255, 230]), Some(StrokeMm::solid(0.4, GREY)));
     scale_bar_item(&mut l, [plate.x + 6.0 * u, plate.y + 6.0 * u], scale, plate.w - 14.0 * u, u, lang);
 

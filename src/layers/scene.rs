@@ -386,8 +386,9 @@ impl Scene {
         let compound_size = 12.0 * s;
         if p.device_per_m * 150.0 > text_width("康乐新村", compound_size) {
             for c in self.compounds.iter().filter(|c| c.bbox.intersects(&p.view)) {
-                // Above the centre so the grid label (often at the centre of a one-compound grid) stays clear.
-                let pos = [c.anchor[0], c.bbox.max[1] - 14.0 * compound_size / p.device_per_m / 12.0];
+                // Towards the north fence, inside the compound, so the grid label (often at the centre of a
+                // one-compound grid) stays clear.
+                let pos = [c.anchor[0], c.anchor[1] + c.bbox.height() * 0.36];
                 place(pos, &c.label, compound_size, TextRole::CompoundName, Some(HALO), shapes);
             }
         }

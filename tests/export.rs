@@ -1,0 +1,274 @@
+//! Every printed product, reopened as a PDF: pages, paper size, embedded subset font, Chinese text.
+
+use lopdf::{Document as Pdf, Object};
+use wangge::export::{self, ExportOptions, PageSize, Product, tiles};
+use wangge::{Document, Lang};
+
+fn demo() -> Document {
+    Document::new(wangge::demo::kangle(), None, Lang::ZhCn)
+}
+
+fn options(product: Product, paper: &str, landscape: bool) -> ExportOptions {
+    ExportOptions {
+        product,
+        paper: paper.parse().unwrap(),
+        landscape,
+        scale: None,
+        tiles: None,
+        overlap_mm: 10.0,
+        lang: Lang::ZhCn,
+        date: "2026-11-25".into(),
+    }
+}
+
+fn page_size_mm(pdf: &Pdf, page: lopdf::ObjectId) -> (f32, f32) {
+    let dict = pdf.get_dictionary(page).unwrap();
+    let media = dict.get(b"MediaBox").unwrap().as_array().unwrap();
+    let num = |o: &Object| o.as_float().or_else(|_| o.as_i64().map(|v| v as f32)).unwrap();
+    ((num(&media[2]) - num(&media[0])) * 25.4 / 72.0, (num(&media[3]) - num(&media[1])) * 25.4 / 72.0)
+}
+
+/// The glyph-code → text map of the (single, subset) font, from its ToUnicode CMap. lopdf's own
+/// `extract_text` rejects printpdf's CMap header, so the few lines of bfchar/bfrange are read here.
+fn to_unicode(pdf: &Pdf) -> std::collections::HashMap<u16, String> {
+    let mut map = std::collections::HashMap::new();
+    for obj in pdf.objects.values() {
+        let Ok(stream) = obj.as_stream() else { continue };
+        let Ok(data) = stream.decompressed_content().or_else(|_| Ok::<_, ()>(stream.content.clone())) else { continue };
+        let text = String::from_utf8_lossy(&data);
+        if !text.contains("begincmap") {
+            continue;
+        }
+        let hex = |s: &str| u32::from_str_radix(s.trim_matches(|c| c == '<' || c == '>'), 16).ok();
+        let mut mode = "";
+        for line in text.lines() {
+            let line = line.trim();
+            if line.ends_with("beginbfchar") || line.ends_with("beginbfrange") {
+                mode = if line.ends_with("beginbfchar") { "char" } else { "range" };
+                continue;
+            }
+            if line.starts_with("end") {
+                mode = "";
+                continue;
+            }
+            let parts: Vec<&str> = line.split_whitespace().collect();
+            match (mode, parts.as_slice()) {
+                ("char", [code, uni]) => {
+                    if let (Some(c), Some(u)) = (hex(code), hex(uni)) {
+                        map.insert(c as u16, char::from_u32(u).map(String::from).unwrap_or_default());
+                    }
+                }
+                ("range", [lo, hi, start]) => {
+                    if let (Some(lo), Some(hi), Some(start)) = (hex(lo), hex(hi), hex(start)) {
+                        for (k, c) in (lo..=hi).enumerate() {
+                            map.insert(
+                                c as u16,
+                                char::from_u32(start + k as u32).map(String::from).unwrap_or_default(),
+                            );
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    map
+}
+
+/// Text of some pages: every `<hex> Tj` decoded, one line per text object.
+fn pages_text(pdf: &Pdf, pages: &[u32]) -> String {
+    let map = to_unicode(pdf);
+    let all = pdf.get_pages();
+    let mut out = String::new();
+    for p in pages {
+        let content = pdf.get_page_content(all[p]).unwrap();
+        let content = String::from_utf8_lossy(&content);
+        for chunk in content.split("Tj").collect::<Vec<_>>().iter().rev().skip(1).rev() {
+            let Some(start) = chunk.rfind('<') else { continue };
+            let hex = chunk[start + 1..].trim_end().trim_end_matches('>');
+            let codes = (0..hex.len() / 4).filter_map(|i| u16::from_str_radix(&hex[i * 4..i * 4 + 4], 16).ok());
+            for c in codes {
+                out.push_str(map.get(&c).map_or("?", String::as_str));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// All text of the document.
+fn text(pdf: &Pdf) -> String {
+    let pages: Vec<u32> = pdf.get_pages().keys().copied().collect();
+    pages_text(pdf, &pages)
+}
+
+/// (embedded, subset) for every font in the file.
+fn fonts(pdf: &Pdf) -> Vec<(String, bool, bool)> {
+    let mut out = Vec::new();
+    for (_, obj) in pdf.objects.iter() {
+        let Ok(dict) = obj.as_dict() else { continue };
+        if dict.get(b"Type").and_then(Object::as_name).ok() != Some(b"FontDescriptor".as_slice()) {
+            continue;
+        }
+        let name = String::from_utf8_lossy(dict.get(b"FontName").and_then(Object::as_name).unwrap_or(b"")).into_owned();
+        let embedded = dict.has(b"FontFile2") || dict.has(b"FontFile3") || dict.has(b"FontFile");
+        let subset = name.len() > 7 && name.as_bytes()[6] == b'+' && name[..6].bytes().all(|b| b.is_ascii_uppercase());
+        out.push((name, embedded, subset));
+    }
+    out
+}
+
+fn check_common(bytes: &[u8], pages: usize, size_mm: (f32, f32)) -> Pdf {
+    let pdf = Pdf::load_mem(bytes).expect("a readable PDF");
+    assert_eq!(pdf.get_pages().len(), pages);
+    for (_, id) in pdf.get_pages() {
+        let (w, h) = page_size_mm(&pdf, id);
+        assert!((w - size_mm.0).abs() < 0.5 && (h - size_mm.1).abs() < 0.5, "page {w}×{h} mm, expected {size_mm:?}");
+    }
+    let f = fonts(&pdf);
+    assert!(!f.is_empty(), "a font is used");
+    assert!(f.iter().all(|(_, embedded, subset)| *embedded && *subset), "fonts embedded as subsets: {f:?}");
+    pdf
+}
+
+#[test]
+fn wall_map_is_one_a1_page_with_everything_a_wall_needs() {
+    let doc = demo();
+    let bytes = export::export_pdf(&doc, &options(Product::WallMap, "A1", true)).unwrap();
+    let pdf = check_common(&bytes, 1, (841.0, 594.0));
+    let t = text(&pdf);
+    for needle in
+        ["康乐社区网格图", "比例尺 1:2,500", "图例", "网格工作人员", "监督电话", "北 N", "2026-11-25", "金山花园"]
+    {
+        assert!(t.contains(needle), "wall map lacks {needle:?}");
+    }
+    for g in &doc.community.grids {
+        assert!(t.contains(&g.name) && t.contains(&g.code), "wall map lacks grid {}", g.name);
+    }
+    for s in doc.community.staff.iter().filter(|s| s.grid_id.is_some()) {
+        assert!(t.contains(&s.name) && t.contains(&s.phone), "wall map lacks {} {}", s.name, s.phone);
+    }
+    // A vector map with a subset font stays small (QGIS: 0.55 MB for 10,000 buildings).
+    assert!(bytes.len() < 400_000, "{} bytes", bytes.len());
+}
+
+#[test]
+fn document_title_is_chinese() {
+    let bytes = export::export_pdf(&demo(), &options(Product::WallMap, "A3", true)).unwrap();
+    let pdf = Pdf::load_mem(&bytes).unwrap();
+    let info = pdf.trailer.get(b"Info").and_then(Object::as_reference).unwrap();
+    let title = pdf.get_dictionary(info).unwrap().get(b"Title").unwrap().as_str().unwrap().to_vec();
+    let decoded = if title.starts_with(&[0xFE, 0xFF]) {
+        let units: Vec<u16> = title[2..].chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+        String::from_utf16(&units).unwrap()
+    } else {
+        String::from_utf8(title).unwrap()
+    };
+    assert_eq!(decoded, "康乐社区网格图");
+}
+
+#[test]
+fn atlas_has_a_page_per_grid_with_its_buildings() {
+    let doc = demo();
+    let bytes = export::export_pdf(&doc, &options(Product::Atlas, "A4", false)).unwrap();
+    let pdf = check_common(&bytes, 7, (210.0, 297.0));
+    let first = pages_text(&pdf, &[1]);
+    assert!(first.contains("康乐第一网格（35020600100301）"), "{first}");
+    assert!(first.contains("康乐新村一期1号楼"), "the grid's buildings are listed");
+    assert!(!first.contains("和通里1号楼"), "other grids' buildings are not");
+}
+
+#[test]
+fn boards_show_staff_and_hotline_but_no_resident_data() {
+    let doc = demo();
+    let bytes = export::export_pdf(&doc, &options(Product::Boards, "A3", false)).unwrap();
+    let pdf = check_common(&bytes, 7, (297.0, 420.0));
+    let t = text(&pdf);
+    assert!(t.contains("网格服务监督台") && t.contains("0592-5123456"));
+    for s in doc.community.staff.iter().filter(|s| s.grid_id.is_some()) {
+        assert!(t.contains(&s.name) && t.contains(&s.phone));
+    }
+    for (g, st) in doc.community.grids.iter().zip(&doc.grid_stats) {
+        assert!(!t.contains(&format!("{}人", st.residents)), "board of {} shows a population figure", g.name);
+    }
+}
+
+#[test]
+fn boards_embed_a_photo_once_per_use_and_keep_it_lossless() {
+    let mut community = wangge::demo::kangle();
+    let png = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/one-pixel.png")).unwrap();
+    let leader = community.staff.iter_mut().find(|s| s.role == wangge::model::StaffRole::GridLeader).unwrap();
+    leader.photo = Some(png);
+    let doc = Document::new(community, None, Lang::ZhCn);
+    let bytes = export::export_pdf(&doc, &options(Product::Boards, "A4", false)).unwrap();
+    let pdf = Pdf::load_mem(&bytes).unwrap();
+    let images = pdf
+        .objects
+        .values()
+        .filter(|o| {
+            o.as_stream()
+                .is_ok_and(|s| s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image".as_slice()))
+        })
+        .count();
+    assert!(images >= 1, "the photo is in the PDF");
+}
+
+#[test]
+fn roster_lists_every_grid_worker_with_evening_hours() {
+    let doc = demo();
+    let bytes = export::export_pdf(&doc, &options(Product::Roster, "A3", true)).unwrap();
+    let pdf = check_common(&bytes, 1, (420.0, 297.0));
+    let t = text(&pdf);
+    assert!(t.contains("网格员值班表") && t.contains("2026-11-23") && t.contains("晚班") && t.contains("可调休"));
+    assert!(t.contains("8小时可调休1天"));
+    for s in doc.community.staff.iter().filter(|s| s.grid_id.is_some()) {
+        assert!(t.contains(&s.name));
+    }
+}
+
+#[test]
+fn staffing_chart_has_all_tiers() {
+    let doc = demo();
+    let bytes = export::export_pdf(&doc, &options(Product::Staffing, "A3", true)).unwrap();
+    let pdf = check_common(&bytes, 1, (420.0, 297.0));
+    let t = text(&pdf);
+    for needle in ["社区领导", "党委书记", "网格长", "网格员", "小区警察", "小区城管", "调解员"]
+    {
+        assert!(t.contains(needle), "staffing chart lacks {needle}");
+    }
+    assert_eq!(t.matches("网格员").count() >= 14, true);
+}
+
+#[test]
+fn tiled_poster_splits_an_a1_map_onto_a4_sheets() {
+    let doc = demo();
+    let mut opts = options(Product::WallMap, "A1", true);
+    opts.tiles = Some("A4".parse().unwrap());
+    let bytes = export::export_pdf(&doc, &opts).unwrap();
+    let grid = tiles::sheet_grid(
+        PageSize { width_mm: 841.0, height_mm: 594.0 },
+        PageSize { width_mm: 297.0, height_mm: 210.0 },
+        10.0,
+    );
+    let pdf = check_common(&bytes, grid.rows * grid.cols, (297.0, 210.0));
+    let t = text(&pdf);
+    assert!(t.contains(&format!("A1 / {}×{}", grid.rows, grid.cols)));
+    assert!(t.contains(&format!("{} / {}×{}", tiles::sheet_name(grid.rows - 1, grid.cols - 1), grid.rows, grid.cols)));
+}
+
+#[test]
+fn english_export_speaks_english() {
+    let mut opts = options(Product::WallMap, "A2", true);
+    opts.lang = Lang::En;
+    let bytes = export::export_pdf(&demo(), &opts).unwrap();
+    let t = text(&Pdf::load_mem(&bytes).unwrap());
+    assert!(t.contains("Legend") && t.contains("Scale 1:") && t.contains("Supervision hotline"), "{t}");
+}
+
+#[test]
+fn forced_scale_is_used_and_printed() {
+    let mut opts = options(Product::WallMap, "A0", true);
+    opts.scale = Some(2000);
+    let t = text(&Pdf::load_mem(&export::export_pdf(&demo(), &opts).unwrap()).unwrap());
+    assert!(t.contains("比例尺 1:2,000"));
+}

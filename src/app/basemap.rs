@@ -18,6 +18,32 @@ pub enum BasemapError {
     NoTiles,
 }
 
+/// The raster layers the map can show under the vector layers.
+#[derive(Default)]
+pub struct Basemaps {
+    /// An opened offline MBTiles file; shown whenever present.
+    pub file: Option<MbTiles>,
+    /// Created when first switched on; walkers fetches in the background and never blocks a frame.
+    #[cfg(feature = "online-tiles")]
+    online: Option<walkers::HttpTiles>,
+}
+
+impl Basemaps {
+    /// The layer to draw: the offline file first, online tiles if switched on (and built in).
+    pub fn active(&mut self, online_on: bool, ctx: &Context) -> Option<&mut dyn Tiles> {
+        if let Some(t) = self.file.as_mut() {
+            return Some(t as &mut dyn Tiles);
+        }
+        #[cfg(feature = "online-tiles")]
+        if online_on {
+            let online = self.online.get_or_insert_with(|| walkers::HttpTiles::new(walkers::sources::OpenStreetMap, ctx.clone()));
+            return Some(online as &mut dyn Tiles);
+        }
+        let _ = (online_on, ctx);
+        None
+    }
+}
+
 pub struct MbTiles {
     conn: Connection,
     pub path: PathBuf,

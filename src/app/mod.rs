@@ -24,11 +24,13 @@ pub struct Settings {
     pub lang: Lang,
     pub overlay: BuildingOverlay,
     pub labels: bool,
+    /// Online OpenStreetMap tiles (only in builds with the `online-tiles` feature).
+    pub online_tiles: bool,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { lang: Lang::ZhCn, overlay: BuildingOverlay::ByGrid, labels: true }
+        Self { lang: Lang::ZhCn, overlay: BuildingOverlay::ByGrid, labels: true, online_tiles: false }
     }
 }
 
@@ -38,6 +40,7 @@ pub enum Command {
     SetLang(Lang),
     SetOverlay(BuildingOverlay),
     SetLabels(bool),
+    SetOnlineTiles(bool),
     FitCommunity,
     ZoomIn,
     ZoomOut,
@@ -77,7 +80,7 @@ pub struct WanggeApp {
     pub highlighted_grid: Option<usize>,
     fills: Vec<Rgba>,
     legend: Legend,
-    basemap: Option<basemap::MbTiles>,
+    basemap: basemap::Basemaps,
     message: Option<String>,
     /// File dialogs run on their own thread so the UI never blocks.
     picked: Option<Receiver<Picked>>,
@@ -108,7 +111,7 @@ impl WanggeApp {
             highlighted_grid: None,
             fills: Vec::new(),
             legend: Legend::default(),
-            basemap: None,
+            basemap: Default::default(),
             message: None,
             picked: None,
             pointer_lonlat: None,
@@ -158,6 +161,7 @@ impl WanggeApp {
                 self.restyle();
             }
             Command::SetLabels(on) => self.settings.labels = on,
+            Command::SetOnlineTiles(on) => self.settings.online_tiles = on && cfg!(feature = "online-tiles"),
             Command::FitCommunity => self.fit_requested = true,
             Command::ZoomIn => {
                 let _ = self.map_memory.zoom_in();
@@ -206,10 +210,10 @@ impl WanggeApp {
                 }
             }
             Command::OpenBasemap(path) => match basemap::MbTiles::open(&path, ctx.clone()) {
-                Ok(tiles) => self.basemap = Some(tiles),
+                Ok(tiles) => self.basemap.file = Some(tiles),
                 Err(e) => self.message = Some(format!("{}：{e}", self.tr(T::BasemapFailed))),
             },
-            Command::CloseBasemap => self.basemap = None,
+            Command::CloseBasemap => self.basemap.file = None,
             Command::DismissMessage => self.message = None,
             Command::OpenExport => self.export.open = true,
             Command::PickExportPdf(opts) => {
@@ -298,7 +302,7 @@ impl eframe::App for WanggeApp {
                 highlighted_grid: self.highlighted_grid,
                 fit_requested: self.fit_requested,
             };
-            let tiles = self.basemap.as_mut().map(|t| t as &mut dyn walkers::Tiles);
+            let tiles = self.basemap.active(self.settings.online_tiles, ui.ctx());
             self.map_rect = ui.available_rect_before_wrap();
             let out = map_view::map_ui(ui, &mut self.map_memory, tiles, &input);
             self.fit_requested = false;

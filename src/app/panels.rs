@@ -32,7 +32,7 @@ pub(super) fn menu_bar(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                 if ui.button(tr(T::OpenBasemap)).clicked() {
                     out.push(Command::PickBasemap);
                 }
-                if ui.add_enabled(app.basemap.is_some(), egui::Button::new(tr(T::CloseBasemap))).clicked() {
+                if ui.add_enabled(app.basemap.file.is_some(), egui::Button::new(tr(T::CloseBasemap))).clicked() {
                     out.push(Command::CloseBasemap);
                 }
                 ui.separator();
@@ -47,6 +47,14 @@ pub(super) fn menu_bar(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                 }
                 if ui.button(tr(T::FitCommunity)).clicked() {
                     out.push(Command::FitCommunity);
+                }
+                let mut online = app.settings.online_tiles;
+                let available = cfg!(feature = "online-tiles");
+                let toggle = ui
+                    .add_enabled(available, egui::Checkbox::new(&mut online, tr(T::OnlineTiles)))
+                    .on_disabled_hover_text(tr(T::OnlineTilesUnavailable));
+                if toggle.changed() {
+                    out.push(Command::SetOnlineTiles(online));
                 }
                 ui.separator();
                 ui.label(tr(T::Language));
@@ -106,7 +114,7 @@ pub(super) fn status_bar(ui: &mut Ui, app: &WanggeApp, pointer: Option<(f64, f64
             if let Some(path) = &app.doc.path {
                 ui.label(path.display().to_string());
             }
-            if let Some(b) = &app.basemap {
+            if let Some(b) = &app.basemap.file {
                 ui.separator();
                 ui.label(format!("{}: {}", tr(T::Attribution), b.name));
             }

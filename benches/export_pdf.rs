@@ -63,7 +63,9 @@ fn district(n: usize) -> Community {
         })
         .collect();
     Community {
-        info: CommunityInfo { name: "测试街区".into(), boundary: poly(0.0, 0.0, extent, extent), ..Default::default() },
+        info: CommunityInfo {
+            name: "测试街区".into(), boundary: poly(0.0, 0.0, extent, extent), ..Default::default()
+        },
         buildings,
         grids,
         staff,
@@ -86,7 +88,9 @@ fn bench(c: &mut Criterion) {
         let doc = Document::new(district(n), None, Lang::ZhCn);
         let bytes = export::export_pdf(&doc, &opts).unwrap();
         eprintln!("A1 wall map, {n} buildings: {:.2} MB", bytes.len() as f64 / 1_048_576.0);
-        c.bench_function(&format!("wall_map_a1_{n}"), |b| b.iter(|| black_box(export::export_pdf(&doc, &opts).unwrap())));
+        c.bench_function(&format!("wall_map_a1_{n}"), |b| {
+            b.iter(|| black_box(export::export_pdf(&doc, &opts).unwrap()))
+        });
     }
 }
 

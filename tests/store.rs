@@ -130,3 +130,27 @@ fn a_version_1_document_gains_the_shifts_table() {
     assert_eq!(back.buildings.len(), 188, "data kept through the migration");
     assert!(back.shifts.is_empty());
 }
+
+#[test]
+fn folders_with_chinese_names_and_spaces_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("社区 数据").join("康乐 2026");
+    std::fs::create_dir_all(&folder).unwrap();
+    let path = folder.join("网格 文档.sqlite");
+    write_new_document(&path, &wangge::demo::kangle(), false).unwrap();
+    assert_eq!(Store::open(&path).unwrap().load_community().unwrap().grids.len(), 7);
+}
+
+/// Windows users paste paths with backslashes; they must reach the same file.
+#[cfg(windows)]
+#[test]
+fn backslash_paths_reach_the_same_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("子 文件夹");
+    std::fs::create_dir_all(&folder).unwrap();
+    let written = format!("{}\\子 文件夹\\康乐.sqlite", dir.path().display());
+    write_new_document(std::path::Path::new(&written), &wangge::demo::kangle(), false).unwrap();
+    assert!(folder.join("康乐.sqlite").exists());
+    let forward = format!("{}/子 文件夹/康乐.sqlite", dir.path().display().to_string().replace('\\', "/"));
+    assert_eq!(Store::open(std::path::Path::new(&forward)).unwrap().load_community().unwrap().buildings.len(), 188);
+}

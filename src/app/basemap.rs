@@ -36,7 +36,9 @@ impl Basemaps {
         }
         #[cfg(feature = "online-tiles")]
         if online_on {
-            let online = self.online.get_or_insert_with(|| walkers::HttpTiles::new(walkers::sources::OpenStreetMap, ctx.clone()));
+            let online = self
+                .online
+                .get_or_insert_with(|| walkers::HttpTiles::new(walkers::sources::OpenStreetMap, ctx.clone()));
             return Some(online as &mut dyn Tiles);
         }
         let _ = (online_on, ctx);

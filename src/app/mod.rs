@@ -344,6 +344,28 @@ impl eframe::App for WanggeApp {
     }
 }
 
+/// The window and taskbar icon: a red tile divided into a 3 × 3 grid (网格), drawn in code so
+/// no image decoder runs at start-up.
+pub fn app_icon() -> egui::IconData {
+    const N: usize = 64;
+    let mut rgba = vec![0u8; N * N * 4];
+    for y in 0..N {
+        for x in 0..N {
+            // Rounded corners: outside a radius-10 arc at each corner stays transparent.
+            let (cx, cy) = (x.clamp(10, N - 11) as f32, y.clamp(10, N - 11) as f32);
+            let inside = ((x as f32 - cx).powi(2) + (y as f32 - cy).powi(2)).sqrt() <= 10.0;
+            let line = [16, 32, 48].iter().any(|&l| x.abs_diff(l) <= 1 || y.abs_diff(l) <= 1);
+            let px = match (inside, line) {
+                (false, _) => [0, 0, 0, 0],
+                (true, true) => [255, 255, 255, 255],
+                (true, false) => [196, 30, 36, 255],
+            };
+            rgba[(y * N + x) * 4..(y * N + x) * 4 + 4].copy_from_slice(&px);
+        }
+    }
+    egui::IconData { rgba, width: N as u32, height: N as u32 }
+}
+
 /// Crops a screenshot to the map and writes it as PNG.
 fn save_png(image: &egui::ColorImage, rect: egui::Rect, ppp: f32, path: &std::path::Path) -> Result<(), String> {
     let [w, h] = image.size;
@@ -393,7 +415,8 @@ pub fn run_gui(doc: Document, lang: Option<Lang>) -> eframe::Result {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1400.0, 900.0])
             .with_min_inner_size([800.0, 500.0])
-            .with_title(format!("网格通 · {}", doc.community.info.name)),
+            .with_title(format!("网格通 · {}", doc.community.info.name))
+            .with_icon(std::sync::Arc::new(app_icon())),
         ..Default::default()
     };
     eframe::run_native("wangge", options, Box::new(move |cc| Ok(Box::new(WanggeApp::new(cc, doc, lang)))))

@@ -599,29 +599,24 @@ pub fn kangle() -> Community {
         let len = (b.x - a.x).hypot(b.y - a.y);
         c(b.x + (b.x - a.x) / len * by, b.y + (b.y - a.y) / len * by)
     };
-    for (col, name) in X_ROADS.iter().enumerate() {
-        let mut pts: Vec<Coord<f64>> = (0..4).map(|r| nodes[r][col]).collect();
-        pts.insert(0, extend(pts[1], pts[0], 90.0));
-        pts.push(extend(pts[3], pts[4], 90.0));
-        let main = col == 0 || col == 5;
+    // A road runs on 90 m past the community at both ends; the outer ring roads are main roads.
+    let add_road = |community: &mut Community, name: &str, mut pts: Vec<Coord<f64>>, main: bool| {
+        let n = pts.len();
+        let (start, end) = (extend(pts[1], pts[0], 90.0), extend(pts[n - 2], pts[n - 1], 90.0));
+        pts.insert(0, start);
+        pts.push(end);
         community.roads.push(Road {
             id: community.roads.len() as Id + 1,
-            name: (*name).into(),
+            name: name.into(),
             width_m: if main { MAIN_ROAD_WIDTH_M } else { STREET_WIDTH_M },
             centerline: geo.line(&pts),
         });
+    };
+    for (col, name) in X_ROADS.iter().enumerate() {
+        add_road(&mut community, name, (0..4).map(|r| nodes[r][col]).collect(), col == 0 || col == 5);
     }
     for (r, name) in Y_ROADS.iter().enumerate() {
-        let mut pts: Vec<Coord<f64>> = nodes[r].to_vec();
-        pts.insert(0, extend(pts[1], pts[0], 90.0));
-        pts.push(extend(pts[5], pts[6], 90.0));
-        let main = r == 0 || r == 3;
-        community.roads.push(Road {
-            id: community.roads.len() as Id + 1,
-            name: (*name).into(),
-            width_m: if main { MAIN_ROAD_WIDTH_M } else { STREET_WIDTH_M },
-            centerline: geo.line(&pts),
-        });
+        add_road(&mut community, name, nodes[r].to_vec(), r == 0 || r == 3);
     }
     for spec in &PARCELS {
         if let Part::West(t) = spec.part {

@@ -125,6 +125,23 @@ fn by_grid_fills(doc: &Document, lang: Lang) -> Vec<Rgba> {
     overlay::building_fills(&doc.community, &doc.assignment, overlay::BuildingOverlay::ByGrid, None, lang).0
 }
 
+/// The map in a ruled frame, with a north arrow top-right and, when `scale_bar_lang` is given, a
+/// scale bar on a white plate bottom-left. `k` sizes the furniture.
+fn framed_map(l: &mut Layout, doc: &Document, spec: &MapSpec<'_>, k: f32, scale_bar_lang: Option<Lang>) {
+    let frame = spec.frame;
+    let map = map_frame(doc, spec);
+    let scale = map.scale;
+    l.items.push(Item::Map(Box::new(map)));
+    l.rect(frame, None, Some(StrokeMm::solid(k.max(0.8), DARK)));
+    north_arrow(l, [frame.right() - 10.0 * k, frame.y + 12.0 * k], 12.0 * k);
+    if let Some(lang) = scale_bar_lang {
+        let plate =
+            RectMm::new(frame.x + 3.0 * k, frame.bottom() - 17.0 * k, (frame.w * 0.2).clamp(60.0, 200.0), 14.0 * k);
+        l.rect(plate, Some([255, 255, 255, 230]), Some(StrokeMm::solid(0.4, GREY)));
+        scale_bar_item(l, [plate.x + 6.0 * k, plate.y + 6.0 * k], scale, plate.w - 14.0 * k, k, lang);
+    }
+}
+
 /// North arrow with "北 N" under it, centred at `c`.
 fn north_arrow(l: &mut Layout, c: PosMm, size: f32) {
     let (x, y) = (c[0], c[1]);
@@ -213,15 +230,7 @@ pub fn wall_map(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &
         grid_labels: Some(&labels),
         fills: &fills,
     };
-    let map = map_frame(doc, &spec);
-    let scale = map.scale;
-    l.items.push(Item::Map(Box::new(map)));
-    l.rect(frame, None, Some(StrokeMm::solid(1.0 * u, DARK)));
-    // North arrow top-right inside the frame, scale bar bottom-left on a white plate.
-    north_arrow(&mut l, [frame.right() - 10.0 * u, frame.y + 12.0 * u], 12.0 * u);
-    let plate = RectMm::new(frame.x + 3.0 * u, frame.bottom() - 17.0 * u, (frame.w * 0.2).clamp(60.0, 200.0), 14.0 * u);
-    l.rect(plate, Some([255, 255, 255, 230]), Some(StrokeMm::solid(0.4, GREY)));
-    scale_bar_item(&mut l, [plate.x + 6.0 * u, plate.y + 6.0 * u], scale, plate.w - 14.0 * u, u, lang);
+    framed_map(&mut l, doc, &spec, u, Some(lang));
 
     // Side panel: legend, then the staff table.
     let sx = frame.right() + 4.0 * u;
@@ -362,14 +371,7 @@ pub fn atlas(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dyn
                 grid_labels: Some(&labels),
                 fills: &fills,
             };
-            let map = map_frame(doc, &spec);
-            let scale = map.scale;
-            l.items.push(Item::Map(Box::new(map)));
-            l.rect(frame, None, Some(StrokeMm::solid(0.8, DARK)));
-            north_arrow(&mut l, [frame.right() - 8.0 * u, frame.y + 10.0 * u], 9.0 * u);
-            let plate = RectMm::new(frame.x + 2.0 * u, frame.bottom() - 13.0 * u, 62.0 * u, 11.0 * u);
-            l.rect(plate, Some([255, 255, 255, 230]), Some(StrokeMm::solid(0.4, GREY)));
-            scale_bar_item(&mut l, [plate.x + 5.0 * u, plate.y + 5.0 * u], scale, 45.0 * u, u, lang);
+            framed_map(&mut l, doc, &spec, u * 0.75, Some(lang));
 
             // Staff line, then the building table in as many columns as the page needs.
             let mut y = frame.bottom() + 4.0 * u;
@@ -520,10 +522,7 @@ pub fn boards(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dy
                 grid_labels: Some(&labels),
                 fills: &fills,
             };
-            let map = map_frame(doc, &spec);
-            l.items.push(Item::Map(Box::new(map)));
-            l.rect(frame, None, Some(StrokeMm::solid(0.8, DARK)));
-            north_arrow(&mut l, [frame.right() - 6.0 * u, frame.y + 8.0 * u], 7.0 * u);
+            framed_map(&mut l, doc, &spec, u * 0.6, None);
 
             let dx = m + map_w + 6.0 * u;
             let dw = w - m - dx;

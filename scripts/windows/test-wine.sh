@@ -6,17 +6,19 @@ cd "$(dirname "$0")/../.."
 . scripts/windows/env.sh
 windows_toolchain
 need_packages wine64 wine
+# Debian puts wine64 under /usr/lib/wine; its `wine` wrapper runs 64-bit programs with it.
+export PATH="$PATH:/usr/lib/wine"
 
 # A private Wine prefix with the ProcessPrng stub that Rust's std needs on Wine 8.
 export WINEPREFIX="${WINEPREFIX:-${CARGO_TARGET_DIR:-$PWD/target}/wine-prefix}"
 export WINEDEBUG=-all WINEDLLOVERRIDES="bcryptprimitives=n,b;mscoree=;mshtml="
 if [ ! -f "$WINEPREFIX/.wangge-ready" ]; then
     mkdir -p "$WINEPREFIX"
-    wine64 wineboot --init >/dev/null 2>&1 || true
+    wine wineboot --init >/dev/null 2>&1 || true
     x86_64-w64-mingw32-gcc -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
         scripts/windows/processprng-stub.c -ladvapi32
     touch "$WINEPREFIX/.wangge-ready"
 fi
 
-export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=wine64
+export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=wine
 cargo test --locked --target x86_64-pc-windows-gnu --lib --test store --test cli --test export --test demo --test layers

@@ -83,6 +83,7 @@ fn bench(c: &mut Criterion) {
         overlap_mm: 10.0,
         lang: Lang::ZhCn,
         date: "2026-11-25".into(),
+        per_building: false,
     };
     for n in [10_000, 100_000] {
         let doc = Document::new(district(n), None, Lang::ZhCn);

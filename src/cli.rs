@@ -69,6 +69,9 @@ pub enum Command {
         /// Print date on the pages (YYYY-MM-DD; default today).
         #[arg(long)]
         date: Option<String>,
+        /// Boards: `grid` (one per grid, default) or `building` (one per inhabited building).
+        #[arg(long, default_value = "grid", value_parser = ["grid", "building"])]
+        per: String,
     },
     /// Print the totals of a community document.
     Info {
@@ -98,7 +101,7 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
             }
             Ok(format!("已写入演示社区 (demo written): {}\n", out.display()))
         }
-        Command::Export { product, paper, landscape, tiles, overlap_mm, scale, out, lang, date } => {
+        Command::Export { product, paper, landscape, tiles, overlap_mm, scale, out, lang, date, per } => {
             let product = Product::parse(product).with_context(|| {
                 format!("未知的导出类型 (unknown product) {product:?}: wall-map, atlas, boards, roster, staffing")
             })?;
@@ -125,6 +128,7 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
                 overlap_mm: *overlap_mm,
                 lang,
                 date: date.clone().unwrap_or_else(export::today_iso),
+                per_building: per == "building",
             };
             let bytes = export::export_pdf(&doc, &opts)?;
             write_atomically(out, &bytes)?;

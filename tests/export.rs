@@ -18,6 +18,7 @@ fn options(product: Product, paper: &str, landscape: bool) -> ExportOptions {
         overlap_mm: 10.0,
         lang: Lang::ZhCn,
         date: "2026-11-25".into(),
+        per_building: false,
     }
 }
 
@@ -271,4 +272,17 @@ fn forced_scale_is_used_and_printed() {
     opts.scale = Some(2000);
     let t = text(&Pdf::load_mem(&export::export_pdf(&demo(), &opts).unwrap()).unwrap());
     assert!(t.contains("比例尺 1:2,000"));
+}
+
+#[test]
+fn boards_can_be_one_per_building() {
+    let doc = demo();
+    let mut opts = options(Product::Boards, "A4", false);
+    opts.per_building = true;
+    let bytes = export::export_pdf(&doc, &opts).unwrap();
+    let inhabited = doc.community.buildings.iter().filter(|b| b.households > 0).count();
+    let pdf = check_common(&bytes, inhabited, (210.0, 297.0));
+    let first = pages_text(&pdf, &[1]);
+    let b = doc.community.buildings.iter().find(|b| b.households > 0).unwrap();
+    assert!(first.contains("楼栋网格服务监督牌") && first.contains(&b.name), "{first}");
 }

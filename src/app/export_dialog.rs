@@ -25,6 +25,7 @@ pub struct ExportDialog {
     tiled: bool,
     tile_paper: usize,
     overlap_mm: f32,
+    per_building: bool,
     page: usize,
     font: Option<Arc<PdfFont>>,
     /// Pages for the current options, rebuilt only when they change.
@@ -43,6 +44,7 @@ impl Default for ExportDialog {
             tiled: false,
             tile_paper: 4,
             overlap_mm: 10.0,
+            per_building: false,
             page: 0,
             font: None,
             preview: None,
@@ -73,6 +75,7 @@ impl ExportDialog {
             overlap_mm: self.overlap_mm,
             lang,
             date: export::today_iso(),
+            per_building: self.per_building,
         }
     }
 
@@ -97,6 +100,9 @@ impl ExportDialog {
                         ui.set_width(230.0);
                         for p in Product::ALL {
                             ui.radio_value(&mut self.product, p, product_name(lang, p));
+                        }
+                        if self.product == Product::Boards {
+                            ui.checkbox(&mut self.per_building, if zh { "每栋楼一张" } else { "One per building" });
                         }
                         ui.separator();
                         egui::ComboBox::from_label(if zh { "纸张" } else { "Paper" })

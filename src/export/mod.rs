@@ -55,6 +55,8 @@ pub struct ExportOptions {
     pub lang: Lang,
     /// Print date shown on the pages, "YYYY-MM-DD".
     pub date: String,
+    /// Boards: one per inhabited building instead of one per grid.
+    pub per_building: bool,
 }
 
 #[derive(Debug, thiserror::Error)]

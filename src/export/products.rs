@@ -86,6 +86,7 @@ struct MapSpec<'a> {
     extent: MapRect,
     scale: Option<u32>,
     focus_grid: Option<usize>,
+    selected_building: Option<usize>,
     text_scale: f32,
     grid_labels: Option<&'a [Arc<str>]>,
     fills: &'a [Rgba],
@@ -104,7 +105,7 @@ fn map_frame(doc: &Document, spec: &MapSpec<'_>) -> MapFrame {
         view,
         device_per_m: MapFrame::device_per_m(scale),
         labels: true,
-        selected_building: None,
+        selected_building: spec.selected_building,
         highlighted_grid: None,
         focus_grid: spec.focus_grid,
         text_scale: spec.text_scale,
@@ -226,6 +227,7 @@ pub fn wall_map(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &
         extent: doc.scene.boundary.bbox,
         scale: opts.scale,
         focus_grid: None,
+        selected_building: None,
         text_scale: 0.55 * u.powf(1.5),
         grid_labels: Some(&labels),
         fills: &fills,
@@ -367,6 +369,7 @@ pub fn atlas(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dyn
                 extent: doc.scene.grids[gi].bbox,
                 scale: opts.scale,
                 focus_grid: Some(gi),
+                selected_building: None,
                 text_scale: 0.65 * u,
                 grid_labels: Some(&labels),
                 fills: &fills,
@@ -464,26 +467,40 @@ pub fn boards(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dy
     let base_fills = by_grid_fills(doc, lang);
     // Boards hang in public: grid names only on the map, no population figures.
     let labels: Vec<Arc<str>> = c.grids.iter().map(|g| Arc::from(g.name.as_str())).collect();
-    c.grids
-        .iter()
-        .enumerate()
-        .map(|(gi, g)| {
+    // One board per grid, or one per inhabited building (hung at its entrance) naming its grid's staff.
+    let subjects: Vec<(usize, Option<usize>)> = if opts.per_building {
+        c.buildings
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.households > 0)
+            .filter_map(|(bi, _)| doc.assignment.grid_of[bi].map(|gi| (gi, Some(bi))))
+            .collect()
+    } else {
+        (0..c.grids.len()).map(|gi| (gi, None)).collect()
+    };
+    subjects
+        .into_iter()
+        .map(|(gi, building)| {
+            let g = &c.grids[gi];
             let mut l = Layout::new(page);
             let u = unit(page);
             let m = 10.0 * u;
             let w = page.width_mm;
-            // Red header band with the grid's name and code.
+            // Red header band with the grid's (and building's) name and code.
             let band_h = 34.0 * u;
             l.rect(RectMm::new(0.0, 0.0, w, band_h), Some(ACCENT), None);
-            l.text_styled([w / 2.0, 6.0 * u], t(lang, "网格服务监督台", "Grid service supervision board"), 26.0 * u, Align::Center, WHITE, true);
-            l.text_styled(
-                [w / 2.0, 20.0 * u],
-                format!("{} · {}{}", g.name, t(lang, "网格编码 ", "code "), g.code),
-                13.0 * u,
-                Align::Center,
-                WHITE,
-                false,
-            );
+            let (heading, subheading) = match building {
+                Some(bi) => (
+                    t(lang, "楼栋网格服务监督牌", "Building grid service board"),
+                    format!("{} · {}（{}）", c.buildings[bi].name, g.name, g.code),
+                ),
+                None => (
+                    t(lang, "网格服务监督台", "Grid service supervision board"),
+                    format!("{} · {}{}", g.name, t(lang, "网格编码 ", "code "), g.code),
+                ),
+            };
+            l.text_styled([w / 2.0, 6.0 * u], heading, 26.0 * u, Align::Center, WHITE, true);
+            l.text_styled([w / 2.0, 20.0 * u], subheading, 13.0 * u, Align::Center, WHITE, false);
             let mut y = band_h + 6.0 * u;
             // Staff cards: leader and workers, with photo or silhouette, role, name and phone.
             let staff = c.grid_staff(g.id);
@@ -513,11 +530,14 @@ pub fn boards(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dy
             let map_h = (page.height_mm - y - m - 30.0 * u).max(40.0);
             let frame = RectMm::new(m, y, map_w, map_h);
             let fills = focus_fills(doc, &base_fills, gi);
+            // A building board shows the building (outlined) among its neighbours.
+            let extent = building.map_or(doc.scene.grids[gi].bbox, |bi| doc.scene.buildings[bi].bbox.expand(70.0));
             let spec = MapSpec {
                 frame,
-                extent: doc.scene.grids[gi].bbox,
+                extent,
                 scale: None,
                 focus_grid: Some(gi),
+                selected_building: building,
                 text_scale: 0.55 * u,
                 grid_labels: Some(&labels),
                 fills: &fills,

@@ -1,10 +1,13 @@
 //! Layouts → PDF with printpdf: vector shapes, the bundled CJK font embedded as a subset, real text
 //! (extractable, searchable), Chinese document title.
 
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
 use printpdf::{
     Color, FontId, LineDashPattern, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
     PdfSaveOptions, Point, Polygon, PolygonRing, Pt, RawImage, Rgb, TextItem, TextRenderingMode, WindingOrder,
-    XObjectTransform,
+    XObjectId, XObjectTransform,
 };
 
 use crate::layers::{Rgba, Shape, TextRole};
@@ -59,6 +62,8 @@ struct PageWriter<'a> {
     offset: PosMm,
     font: &'a PdfFont,
     font_id: FontId,
+    /// Images already in the document, by content hash: a photo on many boards is stored once.
+    images: &'a mut HashMap<u64, Option<(XObjectId, f32, f32)>>,
 }
 
 impl PageWriter<'_> {
@@ -187,10 +192,15 @@ impl PageWriter<'_> {
     }
 
     fn image(&mut self, doc: &mut PdfDocument, rect: &RectMm, data: &[u8]) {
-        let mut warnings = Vec::new();
-        let Ok(image) = RawImage::decode_from_bytes(data, &mut warnings) else { return };
-        let (iw, ih) = (image.width as f32, image.height as f32);
-        let id = doc.add_image(&image);
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        data.hash(&mut hasher);
+        let entry = self.images.entry(hasher.finish()).or_insert_with(|| {
+            let image = RawImage::decode_from_bytes(data, &mut Vec::new()).ok()?;
+            let size = (image.width as f32, image.height as f32);
+            Some((doc.add_image(&image), size.0, size.1))
+        });
+        // An undecodable photo is left out; the board still prints.
+        let Some((id, iw, ih)) = entry.clone() else { return };
         // Fit, keeping the aspect ratio, centred in the rectangle; images are placed by their
         // bottom-left corner.
         let k = (rect.w / iw).min(rect.h / ih);
@@ -275,6 +285,7 @@ pub fn write_pdf(layouts: &[Layout], title: &str, font: &PdfFont) -> Vec<u8> {
     doc.metadata.info.producer = "Wangge (printpdf)".into();
     let font_id = doc.add_font(&font.parsed);
     let mut pages = Vec::with_capacity(layouts.len());
+    let mut images = HashMap::new();
     for layout in layouts {
         let mut w = PageWriter {
             ops: Vec::new(),
@@ -282,6 +293,7 @@ pub fn write_pdf(layouts: &[Layout], title: &str, font: &PdfFont) -> Vec<u8> {
             offset: [0.0, 0.0],
             font,
             font_id: font_id.clone(),
+            images: &mut images,
         };
         w.items(&mut doc, &layout.items);
         pages.push(PdfPage::new(Mm(layout.page.width_mm), Mm(layout.page.height_mm), w.ops));

@@ -13,17 +13,10 @@ rm -rf "$stage" && mkdir -p "$stage/licences"
 cp "$target_dir/x86_64-pc-windows-gnu/release/wangge.exe" "$stage/wangge.exe"
 cp assets/fonts/OFL.txt "$stage/licences/NotoSansSC-OFL.txt"
 cp scripts/windows/使用说明.txt "$stage/使用说明.txt"
-# Every crate linked into the Windows build, with its licence (from cargo metadata).
-cargo metadata --locked --format-version 1 --filter-platform x86_64-pc-windows-gnu | python3 -c '
-import json, sys
-m = json.load(sys.stdin)
-ids = {n["id"] for n in m["resolve"]["nodes"]}
-rows = sorted((p["name"], p["version"], p.get("license") or "see crate", p.get("repository") or "")
-              for p in m["packages"] if p["id"] in ids)
-print("Crates compiled into wangge.exe, with their licences (SPDX):\n")
-for name, ver, lic, repo in rows:
-    print(f"{name} {ver}\t{lic}\t{repo}")
-' > "$stage/licences/crates.txt"
+# Every crate linked into the Windows build: a list with SPDX licences, and each crate's own licence
+# files (LICENSE-MIT, LICENSE-APACHE, COPYING, …) as shipped in its package.
+cargo metadata --locked --format-version 1 --filter-platform x86_64-pc-windows-gnu \
+    | python3 scripts/windows/licences.py "$stage"
 python3 - "$stage" "out/$name.zip" <<'PY'
 import os, sys, zipfile
 stage, out = sys.argv[1], sys.argv[2]

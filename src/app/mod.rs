@@ -344,7 +344,7 @@ impl eframe::App for WanggeApp {
     }
 }
 
-/// The window and taskbar icon: a red tile divided into a 3 × 3 grid (网格), drawn in code so
+/// The window and taskbar icon: a red tile divided into a 4 × 4 grid (网格), drawn in code so
 /// no image decoder runs at start-up.
 pub fn app_icon() -> egui::IconData {
     const N: usize = 64;

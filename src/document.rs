@@ -35,6 +35,10 @@ impl Document {
 
     /// Opens a document file.
     pub fn open(path: &Path, lang: Lang) -> Result<Self, store::StoreError> {
+        // Opening is not creating: an empty file is refused before a schema is written into it.
+        if std::fs::metadata(path)?.len() == 0 {
+            return Err(store::StoreError::Empty);
+        }
         let store = Store::open(path)?;
         let community = store.load_community()?;
         Ok(Self::new(community, Some(path.to_path_buf()), lang))

@@ -154,3 +154,12 @@ fn backslash_paths_reach_the_same_file() {
     let forward = format!("{}/子 文件夹/康乐.sqlite", dir.path().display().to_string().replace('\\', "/"));
     assert_eq!(Store::open(std::path::Path::new(&forward)).unwrap().load_community().unwrap().buildings.len(), 188);
 }
+
+#[test]
+fn opening_an_empty_file_as_a_document_leaves_it_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.sqlite");
+    std::fs::write(&path, b"").unwrap();
+    assert!(matches!(wangge::Document::open(&path, wangge::Lang::ZhCn), Err(StoreError::Empty)));
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), 0);
+}

@@ -75,15 +75,9 @@ fn district(n: usize) -> Community {
 
 fn bench(c: &mut Criterion) {
     let opts = ExportOptions {
-        product: Product::WallMap,
-        paper: "A1".parse().unwrap(),
         landscape: true,
-        scale: None,
-        tiles: None,
-        overlap_mm: 10.0,
-        lang: Lang::ZhCn,
         date: "2026-11-25".into(),
-        per_building: false,
+        ..ExportOptions::new(Product::WallMap, "A1".parse().unwrap())
     };
     for n in [10_000, 100_000] {
         let doc = Document::new(district(n), None, Lang::ZhCn);

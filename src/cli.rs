@@ -120,8 +120,6 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
             let lang = lang.unwrap_or_default();
             let doc = open_existing(db, lang)?;
             let opts = ExportOptions {
-                product,
-                paper,
                 landscape: *landscape,
                 scale: *scale,
                 tiles,
@@ -129,6 +127,7 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
                 lang,
                 date: date.clone().unwrap_or_else(export::today_iso),
                 per_building: per == "building",
+                ..ExportOptions::new(product, paper)
             };
             let bytes = export::export_pdf(&doc, &opts)?;
             write_atomically(out, &bytes)?;

@@ -9,17 +9,7 @@ fn demo() -> Document {
 }
 
 fn options(product: Product, paper: &str, landscape: bool) -> ExportOptions {
-    ExportOptions {
-        product,
-        paper: paper.parse().unwrap(),
-        landscape,
-        scale: None,
-        tiles: None,
-        overlap_mm: 10.0,
-        lang: Lang::ZhCn,
-        date: "2026-11-25".into(),
-        per_building: false,
-    }
+    ExportOptions { landscape, date: "2026-11-25".into(), ..ExportOptions::new(product, paper.parse().unwrap()) }
 }
 
 fn page_size_mm(pdf: &Pdf, page: lopdf::ObjectId) -> (f32, f32) {

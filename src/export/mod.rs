@@ -59,6 +59,23 @@ pub struct ExportOptions {
     pub per_building: bool,
 }
 
+impl ExportOptions {
+    /// Portrait, automatic scale, no tiling, Chinese, printed today.
+    pub fn new(product: Product, paper: PageSize) -> Self {
+        Self {
+            product,
+            paper,
+            landscape: false,
+            scale: None,
+            tiles: None,
+            overlap_mm: 10.0,
+            lang: Lang::ZhCn,
+            date: today_iso(),
+            per_building: false,
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     #[error("社区中没有网格，无法导出 (the community has no grids)")]

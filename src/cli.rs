@@ -73,6 +73,18 @@ pub enum Command {
         #[arg(long, default_value = "grid", value_parser = ["grid", "building"])]
         per: String,
     },
+    /// Attach a photo (JPEG or PNG) to a staff member, for supervision boards and staff badges.
+    StaffPhoto {
+        /// The staff member's name (or numeric id).
+        #[arg(long)]
+        staff: String,
+        /// The photo file; omit together with --clear to remove the photo.
+        #[arg(long, required_unless_present = "clear")]
+        photo: Option<PathBuf>,
+        /// Remove the photo instead.
+        #[arg(long, conflicts_with = "photo")]
+        clear: bool,
+    },
     /// Print the totals of a community document.
     Info {
         /// Print one JSON object instead of text.
@@ -132,6 +144,29 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
             let bytes = export::export_pdf(&doc, &opts)?;
             write_atomically(out, &bytes)?;
             Ok(format!("已导出 (exported): {} ({} KB)\n", out.display(), bytes.len() / 1024))
+        }
+        Command::StaffPhoto { staff, photo, clear: _ } => {
+            let doc = open_existing(db, Lang::ZhCn)?;
+            let matches: Vec<_> =
+                doc.community.staff.iter().filter(|s| s.name == *staff || s.id.to_string() == *staff).collect();
+            let person = match matches.as_slice() {
+                [one] => *one,
+                [] => bail!("找不到人员 (no staff member) {staff:?}"),
+                _ => bail!("有多名人员叫 {staff:?}，请用编号 (several staff members match; use the id)"),
+            };
+            let bytes = match photo {
+                Some(p) => Some(std::fs::read(p).with_context(|| format!("无法读取 (cannot read) {}", p.display()))?),
+                None => None,
+            };
+            let path = doc.path.clone().context("no document path")?;
+            let mut store = store::Store::open(&path)?;
+            store.set_staff_photo(person.id, bytes.as_deref())?;
+            Ok(format!(
+                "{} {}: {}\n",
+                person.name,
+                person.phone,
+                if bytes.is_some() { "照片已保存 (photo saved)" } else { "照片已删除 (photo removed)" }
+            ))
         }
         Command::Info { json } => {
             let doc = open_existing(db, Lang::ZhCn)?;

@@ -102,3 +102,36 @@ fn export_writes_a_pdf_and_rejects_bad_options() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn staff_photos_are_checked_stored_and_cleared() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.sqlite");
+    assert!(wangge().args(["demo", "--out"]).arg(&db).status().unwrap().success());
+    let leader_id = "3";
+    let png = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/one-pixel.png");
+    let not_a_photo = dir.path().join("简历.txt");
+    std::fs::write(&not_a_photo, "not an image at all").unwrap();
+
+    let out = wangge()
+        .args(["staff-photo", "--staff", leader_id, "--photo"])
+        .arg(&not_a_photo)
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("JPEG"));
+
+    let out = wangge().args(["staff-photo", "--staff", leader_id, "--photo", png, "--db"]).arg(&db).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stored = wangge::Store::open(&db).unwrap().load_community().unwrap();
+    assert_eq!(stored.staff[2].photo.as_deref(), Some(std::fs::read(png).unwrap().as_slice()));
+
+    let out = wangge().args(["staff-photo", "--staff", leader_id, "--clear", "--db"]).arg(&db).output().unwrap();
+    assert!(out.status.success());
+    assert!(wangge::Store::open(&db).unwrap().load_community().unwrap().staff[2].photo.is_none());
+
+    let out = wangge().args(["staff-photo", "--staff", "无此人", "--clear", "--db"]).arg(&db).output().unwrap();
+    assert!(!out.status.success());
+}

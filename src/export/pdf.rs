@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
 use printpdf::{
-    Color, FontId, LineDashPattern, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Polygon, PolygonRing, Pt, RawImage, Rgb, TextItem, TextRenderingMode, WindingOrder,
-    XObjectId, XObjectTransform,
+    Color, FontId, ImageCompression, ImageOptimizationOptions, LineDashPattern, LinePoint, Mm, Op, PaintMode,
+    ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, RawImage, Rgb,
+    TextItem, TextRenderingMode, WindingOrder, XObjectId, XObjectTransform,
 };
 
 use crate::layers::{Rgba, Shape, TextRole};
@@ -298,7 +298,14 @@ pub fn write_pdf(layouts: &[Layout], title: &str, font: &PdfFont) -> Vec<u8> {
         w.items(&mut doc, &layout.items);
         pages.push(PdfPage::new(Mm(layout.page.width_mm), Mm(layout.page.height_mm), w.ops));
     }
-    let options = PdfSaveOptions { subset_fonts: true, image_optimization: None, ..Default::default() };
+    // Photos stay lossless (Flate), never re-encoded as JPEG: staff faces and line art keep their quality.
+    let images = ImageOptimizationOptions {
+        format: Some(ImageCompression::Flate),
+        auto_optimize: Some(false),
+        quality: None,
+        ..Default::default()
+    };
+    let options = PdfSaveOptions { subset_fonts: true, image_optimization: Some(images), ..Default::default() };
     let mut warnings = Vec::new();
     doc.with_pages(pages).save(&options, &mut warnings)
 }

@@ -285,6 +285,18 @@ impl Store {
         Ok(Community { info, areas, groups, compounds, roads, buildings, grids, staff, organisations, shifts })
     }
 
+    /// Sets (or with `None` clears) a staff member's photo; the bytes must be a JPEG or PNG image.
+    pub fn set_staff_photo(&mut self, staff_id: i64, photo: Option<&[u8]>) -> Result<()> {
+        if let Some(bytes) = photo {
+            check_photo(bytes).map_err(|reason| StoreError::Value { table: "staff", id: staff_id, reason })?;
+        }
+        let n = self.conn.execute("UPDATE staff SET photo = ?1 WHERE id = ?2", params![photo, staff_id])?;
+        if n == 0 {
+            return Err(StoreError::Value { table: "staff", id: staff_id, reason: "no such staff member".into() });
+        }
+        Ok(())
+    }
+
     /// Copies the document to another file (File ▸ Save As), consistent even while open.
     pub fn save_as(&self, target: &Path) -> Result<()> {
         if target.exists() {
@@ -305,6 +317,22 @@ impl Store {
             .collect::<rusqlite::Result<Vec<i64>>>()?;
         Ok(ids)
     }
+}
+
+/// Largest photo accepted: a board prints it a few centimetres wide.
+pub const MAX_PHOTO_BYTES: usize = 8 * 1024 * 1024;
+
+/// A photo must be a decodable JPEG or PNG of sensible size.
+fn check_photo(bytes: &[u8]) -> std::result::Result<(), String> {
+    if bytes.len() > MAX_PHOTO_BYTES {
+        return Err(format!("照片过大 (photo too large): {} MB，上限 8 MB", bytes.len() / 1_048_576));
+    }
+    let format = image::guess_format(bytes).map_err(|_| "不是 JPEG/PNG 图片 (not a JPEG or PNG image)".to_string())?;
+    if !matches!(format, image::ImageFormat::Jpeg | image::ImageFormat::Png) {
+        return Err("照片须为 JPEG 或 PNG (photo must be JPEG or PNG)".into());
+    }
+    image::load_from_memory(bytes).map_err(|e| format!("图片无法读取 (image cannot be decoded): {e}"))?;
+    Ok(())
 }
 
 /// Writes the demo (or any community) to a new file, refusing to overwrite unless `force`.

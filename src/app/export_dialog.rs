@@ -29,7 +29,7 @@ pub struct ExportDialog {
     page: usize,
     font: Option<Arc<PdfFont>>,
     /// Pages for the current options, rebuilt only when they change.
-    preview: Option<(String, Vec<Layout>)>,
+    preview: Option<(ExportOptions, Vec<Layout>)>,
 }
 
 impl Default for ExportDialog {
@@ -150,15 +150,10 @@ impl ExportDialog {
 
     fn preview_ui(&mut self, ui: &mut Ui, doc: &Document, lang: Lang) {
         let opts = self.options(lang);
-        let key = format!("{opts:?}");
-        if self.preview.as_ref().is_none_or(|(k, _)| *k != key) {
+        if self.preview.as_ref().is_none_or(|(shown, _)| *shown != opts) {
             let Some(font) = self.font() else { return };
-            let mut pages = export::layouts(doc, &opts, font.as_ref()).unwrap_or_default();
-            if let Some(sheet) = opts.tiles {
-                let sheet = sheet.oriented(opts.landscape);
-                pages = pages.iter().flat_map(|p| export::tiles::tile(p, sheet, opts.overlap_mm)).collect();
-            }
-            self.preview = Some((key, pages));
+            let pages = export::sheets(doc, &opts, font.as_ref()).unwrap_or_default();
+            self.preview = Some((opts, pages));
             self.page = 0;
         }
         let Some((_, pages)) = &self.preview else { return };

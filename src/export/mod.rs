@@ -108,17 +108,21 @@ pub fn layouts(doc: &Document, opts: &ExportOptions, measure: &dyn TextMeasure) 
     })
 }
 
+/// The pages as they will print: the product's layouts, split onto sheets when tiling was asked for.
+pub fn sheets(doc: &Document, opts: &ExportOptions, measure: &dyn TextMeasure) -> Result<Vec<Layout>, ExportError> {
+    let pages = layouts(doc, opts, measure)?;
+    let Some(sheet) = opts.tiles else { return Ok(pages) };
+    let sheet = sheet.oriented(opts.landscape);
+    if !(0.0..sheet.width_mm.min(sheet.height_mm) / 2.0).contains(&opts.overlap_mm) {
+        return Err(ExportError::BadOverlap(opts.overlap_mm));
+    }
+    Ok(pages.iter().flat_map(|p| tiles::tile(p, sheet, opts.overlap_mm)).collect())
+}
+
 /// The finished PDF.
 pub fn export_pdf(doc: &Document, opts: &ExportOptions) -> Result<Vec<u8>, ExportError> {
     let font = pdf::PdfFont::bundled()?;
-    let mut pages = layouts(doc, opts, &font)?;
-    if let Some(sheet) = opts.tiles {
-        let sheet = sheet.oriented(opts.landscape);
-        if !(0.0..sheet.width_mm.min(sheet.height_mm) / 2.0).contains(&opts.overlap_mm) {
-            return Err(ExportError::BadOverlap(opts.overlap_mm));
-        }
-        pages = pages.iter().flat_map(|p| tiles::tile(p, sheet, opts.overlap_mm)).collect();
-    }
+    let pages = sheets(doc, opts, &font)?;
     let title = products::title(doc, opts);
     Ok(pdf::write_pdf(&pages, &title, &font))
 }

@@ -62,10 +62,8 @@ impl Store {
     fn from_connection(mut conn: Connection, path: &Path) -> Result<Self> {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         // A file that is not SQLite fails on the first read; say so in plain words.
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
             .map_err(|e| StoreError::NotADocument { path: path.into(), reason: e.to_string() })?;
-        let _ = mode;
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
         schema::migrate(&mut conn, path)?;
         Ok(Self { conn, path: path.into() })

@@ -8,7 +8,9 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
 use crate::export::{self, ExportOptions, PageSize, Product};
+use crate::files::{self, OutputKind};
 use crate::i18n::Lang;
+use crate::store::OpenMode;
 use crate::{Document, demo, store};
 
 #[derive(Debug, Parser)]
@@ -85,6 +87,12 @@ pub enum Command {
         #[arg(long, conflicts_with = "photo")]
         clear: bool,
     },
+    /// Copy the document to a new file (like File ▸ Save As): the target is replaced only when the
+    /// copy is complete.
+    SaveAs {
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Print the totals of a community document.
     Info {
         /// Print one JSON object instead of text.
@@ -108,7 +116,7 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
             let community = demo::kangle();
             store::write_new_document(out, &community, *force)?;
             if let Some(dir) = geojson {
-                store::geojson_export::write_dir(&community, dir)
+                store::geojson_export::write_dir(&community, dir, &[out.as_path()])
                     .with_context(|| format!("写入 GeoJSON 失败 (could not write GeoJSON to {})", dir.display()))?;
             }
             Ok(format!("已写入演示社区 (demo written): {}\n", out.display()))
@@ -130,7 +138,9 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
                 bail!("日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD): {d:?}");
             }
             let lang = lang.unwrap_or_default();
-            let doc = open_existing(db, lang)?;
+            let doc = open_existing(db, OpenMode::View, lang)?;
+            // Checked before the work, so a refused target costs nothing and is never touched.
+            let target = files::check_output(out, OutputKind::Export, &[doc_path(&doc)?])?;
             let opts = ExportOptions {
                 landscape: *landscape,
                 scale: *scale,
@@ -142,11 +152,16 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
                 ..ExportOptions::new(product, paper)
             };
             let bytes = export::export_pdf(&doc, &opts)?;
-            write_atomically(out, &bytes)?;
+            files::write_atomically(&target, &bytes)?;
             Ok(format!("已导出 (exported): {} ({} KB)\n", out.display(), bytes.len() / 1024))
         }
         Command::StaffPhoto { staff, photo, clear: _ } => {
-            let doc = open_existing(db, Lang::ZhCn)?;
+            // Read and check the photo first: a refused photo leaves the document untouched.
+            let bytes = match photo {
+                Some(p) => Some(files::read_bounded(p, store::MAX_PHOTO_BYTES as u64)?),
+                None => None,
+            };
+            let doc = open_existing(db, OpenMode::Edit, Lang::ZhCn)?;
             let matches: Vec<_> =
                 doc.community.staff.iter().filter(|s| s.name == *staff || s.id.to_string() == *staff).collect();
             let person = match matches.as_slice() {
@@ -154,12 +169,7 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
                 [] => bail!("找不到人员 (no staff member) {staff:?}"),
                 _ => bail!("有多名人员叫 {staff:?}，请用编号 (several staff members match; use the id)"),
             };
-            let bytes = match photo {
-                Some(p) => Some(std::fs::read(p).with_context(|| format!("无法读取 (cannot read) {}", p.display()))?),
-                None => None,
-            };
-            let path = doc.path.clone().context("no document path")?;
-            let mut store = store::Store::open(&path)?;
+            let mut store = store::Store::open(doc_path(&doc)?, OpenMode::Edit)?;
             store.set_staff_photo(person.id, bytes.as_deref())?;
             Ok(format!(
                 "{} {}: {}\n",
@@ -168,30 +178,42 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
                 if bytes.is_some() { "照片已保存 (photo saved)" } else { "照片已删除 (photo removed)" }
             ))
         }
+        Command::SaveAs { out } => {
+            let Some(db) = db else { bail!("请用 --db 指定数据库文件 (give the database with --db FILE)") };
+            let store = store::Store::open(db, OpenMode::View)?;
+            store.save_as(out)?;
+            Ok(format!("已另存为 (saved as): {}\n", out.display()))
+        }
         Command::Info { json } => {
-            let doc = open_existing(db, Lang::ZhCn)?;
+            let doc = open_existing(db, OpenMode::View, Lang::ZhCn)?;
             let value = info_json(&doc);
             if *json { Ok(format!("{}\n", serde_json::to_string(&value)?)) } else { Ok(info_text(&doc)) }
         }
     }
 }
 
-fn open_existing(db: Option<&Path>, lang: Lang) -> Result<Document> {
+/// Opens the `--db` document; a document with unusable rows is an error naming them (the GUI opens
+/// it and lists them instead).
+fn open_existing(db: Option<&Path>, mode: OpenMode, lang: Lang) -> Result<Document> {
     let Some(db) = db else { bail!("请用 --db 指定数据库文件 (give the database with --db FILE)") };
-    if !db.exists() {
-        bail!("找不到文件 (no such file): {}", db.display());
+    let doc = Document::open(db, mode, lang)?;
+    if !doc.problems.is_empty() {
+        let mut text = format!(
+            "{}：{} 行数据有误，请修正后再试 ({} rows cannot be used):",
+            db.display(),
+            doc.problems.len(),
+            doc.problems.len()
+        );
+        for p in doc.problems.iter().take(20) {
+            text.push_str(&format!("\n  {p}"));
+        }
+        bail!(text);
     }
-    Ok(Document::open(db, lang)?)
+    Ok(doc)
 }
 
-/// Writes through a temporary file beside the target, so a failed export never leaves half a PDF
-/// where a good one was.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(".{}.part", path.file_name().map_or("export".into(), |n| n.to_string_lossy())));
-    std::fs::write(&tmp, bytes).with_context(|| format!("无法写入 (cannot write) {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("无法写入 (cannot write) {}", path.display()))?;
-    Ok(())
+fn doc_path(doc: &Document) -> Result<&Path> {
+    doc.path.as_deref().context("文档没有文件 (the document has no file)")
 }
 
 pub fn info_json(doc: &Document) -> serde_json::Value {

@@ -7,7 +7,7 @@ use crate::geom::{GridAssignment, GridStats, LocalProjection, PartitionReport};
 use crate::i18n::Lang;
 use crate::layers::Scene;
 use crate::model::Community;
-use crate::store::{self, Store};
+use crate::store::{self, Access, OpenMode, RowProblem, Store};
 
 pub struct Document {
     pub path: Option<PathBuf>,
@@ -18,6 +18,12 @@ pub struct Document {
     pub scene: Scene,
     /// Language the scene's labels were made in.
     pub lang: Lang,
+    /// Whether changes can be saved to the file.
+    pub access: Access,
+    /// Rows of the file that could not be used and are left out of the map.
+    pub problems: Vec<RowProblem>,
+    /// The backup copy written when opening upgraded an older document.
+    pub upgrade_backup: Option<PathBuf>,
 }
 
 impl Document {
@@ -30,23 +36,37 @@ impl Document {
         let projection: LocalProjection = scene.projection;
         let local_grids: Vec<_> = grids.iter().map(|g| projection.polygon_to_local(g)).collect();
         let topology = PartitionReport::compute(&projection.polygon_to_local(&community.info.boundary), &local_grids);
-        Self { path, community, assignment, grid_stats, topology, scene, lang }
+        Self {
+            path,
+            community,
+            assignment,
+            grid_stats,
+            topology,
+            scene,
+            lang,
+            access: Access::ReadWrite,
+            problems: Vec::new(),
+            upgrade_backup: None,
+        }
     }
 
-    /// Opens a document file.
-    pub fn open(path: &Path, lang: Lang) -> Result<Self, store::StoreError> {
-        // Opening is not creating: an empty file is refused before a schema is written into it.
-        if std::fs::metadata(path)?.len() == 0 {
-            return Err(store::StoreError::Empty);
-        }
-        let store = Store::open(path)?;
-        let community = store.load_community()?;
-        Ok(Self::new(community, Some(path.to_path_buf()), lang))
+    /// Opens a document file. Unusable rows are left out and listed in `problems`.
+    pub fn open(path: &Path, mode: OpenMode, lang: Lang) -> Result<Self, store::StoreError> {
+        let store = Store::open(path, mode)?;
+        let loaded = store.load()?;
+        let mut doc = Self::new(loaded.community, Some(store.path().to_path_buf()), lang);
+        doc.access = store.access();
+        doc.problems = loaded.problems;
+        doc.upgrade_backup = store.upgrade_backup().map(Path::to_path_buf);
+        Ok(doc)
     }
 
     /// Rebuilds derived data, e.g. after the language changed (labels) or the community did.
     pub fn refresh(&mut self, lang: Lang) {
         let community = std::mem::take(&mut self.community);
-        *self = Self::new(community, self.path.take(), lang);
+        let fresh = Self::new(community, self.path.take(), lang);
+        let (access, problems, upgrade_backup) =
+            (self.access, std::mem::take(&mut self.problems), self.upgrade_backup.take());
+        *self = Self { access, problems, upgrade_backup, ..fresh };
     }
 }

@@ -105,6 +105,14 @@ texts! {
     TopologyOverlap => "存在重叠", "overlaps";
     Phone => "电话", "Phone";
     Hotline => "监督电话", "Supervision hotline";
+    ReadOnlyNote => "只读：可以查看和打印，不能修改", "Read-only: you can view and print, not change";
+    Problems => "数据问题", "Data problems";
+    ProblemsIntro => "以下数据行无法使用，未显示在地图上：", "These rows cannot be used and are left out of the map:";
+    StartupFailed => "无法打开社区文档", "Could not open the community document";
+    OpenAnother => "打开其他文件…", "Open another file…";
+    CreateDemo => "在新文件中创建演示社区…", "Create the demo community in a new file…";
+    InternalError => "程序内部错误（数据文件未受影响），详情已记录在：", "Internal error (your data file is not affected); details were written to:";
+    UpgradedBackup => "文档已升级到新格式，原文件已备份为：", "The document was upgraded; the original was backed up as:";
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod demo;
 pub mod document;
 pub mod export;
+pub mod files;
 pub mod geom;
 pub mod i18n;
 pub mod layers;

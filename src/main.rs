@@ -21,22 +21,33 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        None => {
-            let lang = cli.lang.unwrap_or_default();
-            let doc = match wangge::app::open_or_create_default(cli.db.clone(), lang) {
-                Ok(doc) => doc,
-                Err(e) => {
-                    eprintln!("错误 (error): {e:#}");
-                    return ExitCode::FAILURE;
-                }
-            };
-            match wangge::app::run_gui(doc, cli.lang) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("错误 (error): {e}");
-                    ExitCode::FAILURE
-                }
-            }
+        None => run_gui(&cli),
+    }
+}
+
+/// The GUI never ends with only a line on stderr (invisible when started from a shortcut): a
+/// document that cannot be opened opens the window with the message and a way out, and a window
+/// that cannot start at all is reported in a native message box.
+fn run_gui(cli: &Cli) -> ExitCode {
+    wangge::app::crash::install_panic_log();
+    let lang = cli.lang.unwrap_or_default();
+    let start = wangge::app::open_or_create_default(cli.db.clone(), lang);
+    if let Err(e) = &start {
+        wangge::app::crash::log_message(e);
+        eprintln!("错误 (error): {e}");
+    }
+    match wangge::app::run_gui(start, cli.lang) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let text = format!("网格通无法启动窗口 (Wangge could not open its window): {e}");
+            wangge::app::crash::log_message(&text);
+            eprintln!("错误 (error): {text}");
+            let _ = rfd::MessageDialog::new()
+                .set_level(rfd::MessageLevel::Error)
+                .set_title("网格通 Wangge")
+                .set_description(&text)
+                .show();
+            ExitCode::FAILURE
         }
     }
 }

@@ -1,6 +1,6 @@
 //! The SQLite document: round trips through a real file, migrations, and refusing bad files.
 
-use wangge::store::{SCHEMA_VERSION, Store, StoreError, write_new_document};
+use wangge::store::{OpenMode, SCHEMA_VERSION, Store, StoreError, write_new_document};
 
 #[test]
 fn demo_round_trips_through_a_file() {
@@ -8,7 +8,7 @@ fn demo_round_trips_through_a_file() {
     let path = dir.path().join("康乐 社区.sqlite");
     let demo = wangge::demo::kangle();
     write_new_document(&path, &demo, false).unwrap();
-    let back = Store::open(&path).unwrap().load_community().unwrap();
+    let back = Store::open(&path, OpenMode::Edit).unwrap().load_community().unwrap();
     assert_eq!(back.buildings, demo.buildings);
     assert_eq!(back.grids, demo.grids);
     assert_eq!(back.staff, demo.staff);
@@ -23,17 +23,18 @@ fn demo_round_trips_through_a_file() {
 }
 
 #[test]
-fn an_empty_file_is_migrated_to_the_current_schema() {
+fn empty_files_and_empty_databases_are_not_documents_and_stay_as_they_are() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("empty.sqlite");
     std::fs::write(&path, b"").unwrap();
-    let store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
-    assert!(!store.has_community().unwrap());
-    assert!(matches!(store.load_community(), Err(StoreError::Empty)));
-    drop(store);
-    // Opening again is a no-op.
-    assert_eq!(Store::open(&path).unwrap().schema_version().unwrap(), SCHEMA_VERSION);
+    assert!(matches!(Store::open(&path, OpenMode::Edit), Err(StoreError::Empty)));
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), 0);
+    // An SQLite file with no tables at all: no community yet, and no schema written into it.
+    let blank = dir.path().join("blank.sqlite");
+    rusqlite::Connection::open(&blank).unwrap().execute_batch("PRAGMA page_size = 4096; VACUUM;").unwrap();
+    let before = std::fs::read(&blank).unwrap();
+    assert!(matches!(Store::open(&blank, OpenMode::Edit), Err(StoreError::Empty)));
+    assert_eq!(std::fs::read(&blank).unwrap(), before);
 }
 
 #[test]
@@ -45,7 +46,7 @@ fn refuses_to_overwrite_without_force() {
     let err = write_new_document(&path, &demo, false).unwrap_err();
     assert!(matches!(err, StoreError::Exists(_)), "{err}");
     write_new_document(&path, &demo, true).unwrap();
-    assert_eq!(Store::open(&path).unwrap().load_community().unwrap().buildings.len(), 188);
+    assert_eq!(Store::open(&path, OpenMode::Edit).unwrap().load_community().unwrap().buildings.len(), 188);
 }
 
 #[test]
@@ -54,20 +55,24 @@ fn foreign_and_newer_files_are_left_alone() {
     let text = dir.path().join("notes.txt");
     let content = "this is not a database, just some text that is long enough to have a header";
     std::fs::write(&text, content).unwrap();
-    assert!(matches!(Store::open(&text), Err(StoreError::NotADocument { .. })));
+    assert!(matches!(Store::open(&text, OpenMode::Edit), Err(StoreError::NotADocument { .. })));
     assert_eq!(std::fs::read_to_string(&text).unwrap(), content, "file untouched");
 
     let foreign = dir.path().join("other.sqlite");
+    let foreign_sha = || std::fs::read(&foreign).ok();
     let conn = rusqlite::Connection::open(&foreign).unwrap();
     conn.execute_batch("CREATE TABLE customers (id INTEGER PRIMARY KEY)").unwrap();
     drop(conn);
-    assert!(matches!(Store::open(&foreign), Err(StoreError::NotADocument { .. })));
+    let before = foreign_sha();
+    assert!(matches!(Store::open(&foreign, OpenMode::Edit), Err(StoreError::NotADocument { .. })));
+    assert_eq!(foreign_sha(), before, "a foreign database was modified");
 
     let newer = dir.path().join("newer.sqlite");
+    write_new_document(&newer, &wangge::demo::kangle(), false).unwrap();
     let conn = rusqlite::Connection::open(&newer).unwrap();
     conn.execute_batch("PRAGMA user_version = 99").unwrap();
     drop(conn);
-    assert!(matches!(Store::open(&newer), Err(StoreError::TooNew { found: 99, .. })));
+    assert!(matches!(Store::open(&newer, OpenMode::Edit), Err(StoreError::TooNew { found: 99, .. })));
 }
 
 #[test]
@@ -80,7 +85,7 @@ fn a_failed_write_leaves_the_document_as_it_was() {
     // Two grids with the same code violate UNIQUE: the whole replacement must roll back.
     broken.grids[1].code = broken.grids[0].code.clone();
     broken.buildings.truncate(10);
-    let mut store = Store::open(&path).unwrap();
+    let mut store = Store::open(&path, OpenMode::Edit).unwrap();
     assert!(store.replace_community(&broken).is_err());
     let back = store.load_community().unwrap();
     assert_eq!(back.buildings.len(), 188);
@@ -93,7 +98,7 @@ fn spatial_index_finds_buildings_by_box() {
     let path = dir.path().join("doc.sqlite");
     let demo = wangge::demo::kangle();
     write_new_document(&path, &demo, false).unwrap();
-    let store = Store::open(&path).unwrap();
+    let store = Store::open(&path, OpenMode::Edit).unwrap();
     assert_eq!(store.buildings_in_bbox(100.0, 20.0, 130.0, 30.0).unwrap().len(), 188);
     assert!(store.buildings_in_bbox(0.0, 0.0, 1.0, 1.0).unwrap().is_empty());
     let first = &demo.buildings[0];
@@ -109,8 +114,8 @@ fn save_as_copies_the_document() {
     let path = dir.path().join("doc.sqlite");
     write_new_document(&path, &wangge::demo::kangle(), false).unwrap();
     let copy = dir.path().join("副本 copy.sqlite");
-    Store::open(&path).unwrap().save_as(&copy).unwrap();
-    assert_eq!(Store::open(&copy).unwrap().load_community().unwrap().buildings.len(), 188);
+    Store::open(&path, OpenMode::Edit).unwrap().save_as(&copy).unwrap();
+    assert_eq!(Store::open(&copy, OpenMode::View).unwrap().load_community().unwrap().buildings.len(), 188);
 }
 
 #[test]
@@ -122,9 +127,9 @@ fn a_version_1_document_gains_the_shifts_table() {
     write_new_document(&path, &demo, false).unwrap();
     // Make it look like a file written by schema 1.
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch("DROP TABLE shifts; PRAGMA user_version = 1;").unwrap();
+    conn.execute_batch("DROP TABLE shifts; DROP TABLE wangge_meta; PRAGMA user_version = 1;").unwrap();
     drop(conn);
-    let store = Store::open(&path).unwrap();
+    let store = Store::open(&path, OpenMode::Edit).unwrap();
     assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
     let back = store.load_community().unwrap();
     assert_eq!(back.buildings.len(), 188, "data kept through the migration");
@@ -138,7 +143,7 @@ fn folders_with_chinese_names_and_spaces_work() {
     std::fs::create_dir_all(&folder).unwrap();
     let path = folder.join("网格 文档.sqlite");
     write_new_document(&path, &wangge::demo::kangle(), false).unwrap();
-    assert_eq!(Store::open(&path).unwrap().load_community().unwrap().grids.len(), 7);
+    assert_eq!(Store::open(&path, OpenMode::Edit).unwrap().load_community().unwrap().grids.len(), 7);
 }
 
 /// Windows users paste paths with backslashes; they must reach the same file.
@@ -152,7 +157,7 @@ fn backslash_paths_reach_the_same_file() {
     write_new_document(std::path::Path::new(&written), &wangge::demo::kangle(), false).unwrap();
     assert!(folder.join("康乐.sqlite").exists());
     let forward = format!("{}/子 文件夹/康乐.sqlite", dir.path().display().to_string().replace('\\', "/"));
-    assert_eq!(Store::open(std::path::Path::new(&forward)).unwrap().load_community().unwrap().buildings.len(), 188);
+    assert_eq!(Store::open(std::path::Path::new(&forward), OpenMode::View).unwrap().load_community().unwrap().buildings.len(), 188);
 }
 
 #[test]
@@ -160,6 +165,6 @@ fn opening_an_empty_file_as_a_document_leaves_it_empty() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("empty.sqlite");
     std::fs::write(&path, b"").unwrap();
-    assert!(matches!(wangge::Document::open(&path, wangge::Lang::ZhCn), Err(StoreError::Empty)));
+    assert!(matches!(wangge::Document::open(&path, OpenMode::Edit, wangge::Lang::ZhCn), Err(StoreError::Empty)));
     assert_eq!(std::fs::metadata(&path).unwrap().len(), 0);
 }

@@ -7,7 +7,44 @@ use wangge::{Document, Lang};
 
 fn harness(lang: Lang) -> Harness<'static, WanggeApp> {
     let doc = Document::new(wangge::demo::kangle(), None, lang);
-    Harness::builder().with_size(egui::vec2(1400.0, 900.0)).build_eframe(move |cc| WanggeApp::new(cc, doc, Some(lang)))
+    start_with(Ok(doc), lang)
+}
+
+fn start_with(start: wangge::app::Startup, lang: Lang) -> Harness<'static, WanggeApp> {
+    Harness::builder().with_size(egui::vec2(1400.0, 900.0)).build_eframe(move |cc| WanggeApp::new(cc, start, Some(lang)))
+}
+
+#[test]
+fn a_document_that_cannot_open_still_opens_the_window_with_a_way_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("坏文件.sqlite");
+    std::fs::write(&junk, "not a database, not at all, no header here....").unwrap();
+    let start = wangge::app::open_or_create_default(Some(junk), Lang::ZhCn);
+    let message = start.as_ref().err().cloned().expect("refused");
+    assert!(message.contains("坏文件.sqlite"), "{message}");
+    let mut h = start_with(start, Lang::ZhCn);
+    h.run();
+    h.get_by_label("无法打开社区文档");
+    h.get_by_label("打开其他文件…");
+    h.get_by_label("在新文件中创建演示社区…");
+    h.get_by_label("退出");
+    h.get_by_label(message.as_str());
+}
+
+#[test]
+fn rows_left_out_are_listed_and_read_only_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bad.sqlite");
+    wangge::store::write_new_document(&db, &wangge::demo::kangle(), false).unwrap();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(r#"UPDATE buildings SET footprint = '{"type":"Polygon","coordinates":[]}' WHERE id = 5;"#).unwrap();
+    drop(conn);
+    let doc = Document::open(&db, wangge::store::OpenMode::View, Lang::ZhCn).unwrap();
+    let mut h = start_with(Ok(doc), Lang::ZhCn);
+    h.run();
+    h.get_by_label("⚠ 数据问题 (1)");
+    assert!(h.query_by_label_contains("buildings 第 5 行").is_some());
+    h.get_by_label("只读：可以查看和打印，不能修改");
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! app applies once at the end of the frame; nothing here queries SQLite inside `ui()`.
 
 pub mod basemap;
+pub mod crash;
 pub mod export_dialog;
 pub mod fonts;
 pub mod map_view;
@@ -49,12 +50,17 @@ pub enum Command {
     ZoomToGrid(usize),
     PickOpen,
     PickSaveAs,
+    PickNewDemo,
     PickBasemap,
     Open(PathBuf),
     SaveAs(PathBuf),
+    /// Write the demo community to a new file and open it.
+    NewDemo(PathBuf),
     OpenBasemap(PathBuf),
     CloseBasemap,
     DismissMessage,
+    DismissStartupProblem,
+    ToggleProblems,
     OpenExport,
     PickExportPdf(crate::export::ExportOptions),
     WritePdf(PathBuf, crate::export::ExportOptions),
@@ -66,6 +72,7 @@ pub enum Command {
 enum Picked {
     Open(PathBuf),
     SaveAs(PathBuf),
+    NewDemo(PathBuf),
     Basemap(PathBuf),
     Pdf(PathBuf, crate::export::ExportOptions),
     Png(PathBuf),
@@ -92,16 +99,26 @@ pub struct WanggeApp {
     map_rect: egui::Rect,
     /// Messages from background work (screenshot saving).
     async_message: std::sync::Arc<std::sync::Mutex<Option<String>>>,
+    /// Why no document could be opened at start-up; the window offers a way out.
+    startup_problem: Option<String>,
+    show_problems: bool,
 }
 
+/// What the GUI starts with: a document, or the reason there is none.
+pub type Startup = Result<Document, String>;
+
 impl WanggeApp {
-    pub fn new(cc: &eframe::CreationContext<'_>, doc: Document, lang_override: Option<Lang>) -> Self {
+    pub fn new(cc: &eframe::CreationContext<'_>, start: Startup, lang_override: Option<Lang>) -> Self {
         fonts::install(&cc.egui_ctx);
         cc.egui_ctx.set_visuals(egui::Visuals::light());
         let mut settings: Settings = cc.storage.and_then(|s| eframe::get_value(s, eframe::APP_KEY)).unwrap_or_default();
         if let Some(lang) = lang_override {
             settings.lang = lang;
         }
+        let (doc, startup_problem) = match start {
+            Ok(doc) => (doc, None),
+            Err(e) => (Document::new(crate::Community::default(), None, settings.lang), Some(e)),
+        };
         let mut app = Self {
             settings,
             doc,
@@ -120,7 +137,10 @@ impl WanggeApp {
             export: Default::default(),
             map_rect: egui::Rect::NOTHING,
             async_message: Default::default(),
+            startup_problem,
+            show_problems: false,
         };
+        app.after_open();
         if app.doc.lang != app.settings.lang {
             app.doc.refresh(app.settings.lang);
         }
@@ -143,6 +163,29 @@ impl WanggeApp {
         );
         self.fills = fills;
         self.legend = legend;
+    }
+
+    /// Tells the user what opening found: rows left out, an upgrade backup.
+    fn after_open(&mut self) {
+        self.show_problems = !self.doc.problems.is_empty();
+        if let Some(backup) = &self.doc.upgrade_backup {
+            self.message = Some(format!("{}\n{}", self.tr(T::UpgradedBackup), backup.display()));
+        }
+    }
+
+    fn open_document(&mut self, path: &std::path::Path) {
+        match Document::open(path, crate::store::OpenMode::Edit, self.settings.lang) {
+            Ok(doc) => {
+                self.doc = doc;
+                self.selected_building = None;
+                self.highlighted_grid = None;
+                self.fit_requested = true;
+                self.startup_problem = None;
+                self.restyle();
+                self.after_open();
+            }
+            Err(e) => self.message = Some(format!("{}：{e}", self.tr(T::OpenFailed))),
+        }
     }
 
     fn title(&self) -> String {
@@ -186,29 +229,32 @@ impl WanggeApp {
             Command::PickBasemap => {
                 self.pick(ctx, |d| d.add_filter("MBTiles", &["mbtiles"]).pick_file().map(Picked::Basemap))
             }
-            Command::Open(path) => match Document::open(&path, self.settings.lang) {
-                Ok(doc) => {
-                    self.doc = doc;
-                    self.selected_building = None;
-                    self.highlighted_grid = None;
-                    self.fit_requested = true;
-                    self.restyle();
+            Command::Open(path) => self.open_document(&path),
+            Command::PickNewDemo => self.pick(ctx, |d| {
+                d.add_filter("SQLite", &["sqlite"]).set_file_name("康乐社区-演示.sqlite").save_file().map(Picked::NewDemo)
+            }),
+            Command::NewDemo(path) => {
+                // The native dialog already asked whether to replace an existing file.
+                match crate::store::write_new_document(&path, &crate::demo::kangle(), true) {
+                    Ok(()) => self.open_document(&path),
+                    Err(e) => self.message = Some(format!("{}：{e}", self.tr(T::SaveFailed))),
                 }
-                Err(e) => self.message = Some(format!("{}：{e}", self.tr(T::OpenFailed))),
-            },
+            }
             Command::SaveAs(path) => {
                 let result = self
                     .doc
                     .path
                     .as_deref()
-                    .ok_or_else(|| "no file".to_string())
-                    .and_then(|p| crate::Store::open(p).map_err(|e| e.to_string()))
+                    .ok_or_else(|| self.tr(T::StartupFailed).to_string())
+                    .and_then(|p| crate::Store::open(p, crate::store::OpenMode::View).map_err(|e| e.to_string()))
                     .and_then(|s| s.save_as(&path).map_err(|e| e.to_string()));
                 match result {
-                    Ok(()) => self.doc.path = Some(path),
+                    Ok(()) => self.open_document(&path),
                     Err(e) => self.message = Some(format!("{}：{e}", self.tr(T::SaveFailed))),
                 }
             }
+            Command::DismissStartupProblem => self.startup_problem = None,
+            Command::ToggleProblems => self.show_problems = !self.show_problems,
             Command::OpenBasemap(path) => match basemap::MbTiles::open(&path, ctx.clone()) {
                 Ok(tiles) => self.basemap.file = Some(tiles),
                 Err(e) => self.message = Some(format!("{}：{e}", self.tr(T::BasemapFailed))),
@@ -223,9 +269,13 @@ impl WanggeApp {
                 })
             }
             Command::WritePdf(path, opts) => {
-                let result = crate::export::export_pdf(&self.doc, &opts)
+                let inputs: Vec<&std::path::Path> = self.doc.path.as_deref().into_iter().collect();
+                let result = crate::files::check_output(&path, crate::files::OutputKind::Export, &inputs)
                     .map_err(|e| e.to_string())
-                    .and_then(|bytes| std::fs::write(&path, bytes).map_err(|e| e.to_string()));
+                    .and_then(|target| {
+                        let bytes = crate::export::export_pdf(&self.doc, &opts).map_err(|e| e.to_string())?;
+                        crate::files::write_atomically(&target, &bytes).map_err(|e| e.to_string())
+                    });
                 if let Err(e) = result {
                     self.message = Some(format!("{}：{e}", self.tr(T::SaveFailed)));
                 }
@@ -234,6 +284,14 @@ impl WanggeApp {
                 self.pick(ctx, |d| d.add_filter("PNG", &["png"]).set_file_name("map.png").save_file().map(Picked::Png))
             }
             Command::SavePng(path) => {
+                let inputs: Vec<&std::path::Path> = self.doc.path.as_deref().into_iter().collect();
+                let path = match crate::files::check_output(&path, crate::files::OutputKind::Export, &inputs) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        self.message = Some(format!("{}：{e}", self.tr(T::SaveFailed)));
+                        return;
+                    }
+                };
                 let rect = self.map_rect;
                 let ppp = ctx.pixels_per_point();
                 let message = self.async_message.clone();
@@ -268,6 +326,7 @@ impl WanggeApp {
         Some(match picked {
             Picked::Open(p) => Command::Open(p),
             Picked::SaveAs(p) => Command::SaveAs(p),
+            Picked::NewDemo(p) => Command::NewDemo(p),
             Picked::Basemap(p) => Command::OpenBasemap(p),
             Picked::Pdf(p, opts) => Command::WritePdf(p, opts),
             Picked::Png(p) => Command::SavePng(p),
@@ -277,6 +336,22 @@ impl WanggeApp {
 
 impl eframe::App for WanggeApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        // A panic anywhere in a frame is caught here, logged (by the hook in `crash`) and shown; the
+        // document on disk is safe because every write is one transaction or an atomic rename.
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.frame_ui(ui)));
+        if caught.is_err() {
+            let log = crash::log_path().map_or_else(String::new, |p| p.display().to_string());
+            self.message = Some(format!("{}\n{log}", self.tr(T::InternalError)));
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.settings);
+    }
+}
+
+impl WanggeApp {
+    fn frame_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         let title = self.title();
         if self.window_title != title {
@@ -331,16 +406,17 @@ impl eframe::App for WanggeApp {
         if let Some(m) = self.async_message.lock().ok().and_then(|mut m| m.take()) {
             self.message = Some(m);
         }
-        if let Some(msg) = self.message.clone() {
+        if let Some(problem) = self.startup_problem.clone() {
+            commands.extend(panels::startup_window(&ctx, self, &problem));
+        } else if let Some(msg) = self.message.clone() {
             commands.extend(panels::message_window(&ctx, self, &msg));
+        }
+        if self.show_problems {
+            commands.extend(panels::problems_window(&ctx, self));
         }
         for c in commands {
             self.apply(&ctx, c);
         }
-    }
-
-    fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, eframe::APP_KEY, &self.settings);
     }
 }
 
@@ -378,7 +454,9 @@ fn save_png(image: &egui::ColorImage, rect: egui::Rect, ppp: f32, path: &std::pa
         let c = image.pixels[(y0 + y as usize) * w + x0 + x as usize];
         *px = image::Rgba(c.to_srgba_unmultiplied());
     }
-    buf.save(path).map_err(|e| e.to_string())
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    buf.write_to(&mut bytes, image::ImageFormat::Png).map_err(|e| e.to_string())?;
+    crate::files::write_atomically(path, bytes.get_ref()).map_err(|e| e.to_string())
 }
 
 /// Where the default document lives: the user's data folder (AppData on Windows).
@@ -386,38 +464,38 @@ pub fn default_document_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("cn", "Wangge", "Wangge").map(|d| d.data_dir().join("康乐社区-演示.sqlite"))
 }
 
-/// Opens `db`, or the demo in the data folder (created on first run, never overwritten).
-pub fn open_or_create_default(db: Option<PathBuf>, lang: Lang) -> anyhow::Result<Document> {
-    use anyhow::Context;
+/// Opens `db`, or the demo in the data folder (created on first run, never overwritten). An error
+/// does not end the program: the window opens with the message and a way out.
+pub fn open_or_create_default(db: Option<PathBuf>, lang: Lang) -> Startup {
     let path = match db {
-        Some(p) => {
-            if !p.exists() {
-                anyhow::bail!("找不到文件 (no such file): {}", p.display());
-            }
-            p
-        }
+        Some(p) => p,
         None => {
-            let p = default_document_path().context("找不到用户数据文件夹 (no user data folder)")?;
+            let p = default_document_path().ok_or("找不到用户数据文件夹 (no user data folder)")?;
             if !p.exists() {
                 if let Some(dir) = p.parent() {
-                    std::fs::create_dir_all(dir).with_context(|| format!("无法创建文件夹 {}", dir.display()))?;
+                    std::fs::create_dir_all(dir).map_err(|e| format!("无法创建文件夹 {}：{e}", dir.display()))?;
                 }
-                crate::store::write_new_document(&p, &crate::demo::kangle(), false)?;
+                match crate::store::write_new_document(&p, &crate::demo::kangle(), false) {
+                    // Another Wangge created it a moment ago: open that one.
+                    Ok(()) | Err(crate::store::StoreError::Exists(_)) => {}
+                    Err(e) => return Err(e.to_string()),
+                }
             }
             p
         }
     };
-    Ok(Document::open(&path, lang)?)
+    Document::open(&path, crate::store::OpenMode::Edit, lang).map_err(|e| e.to_string())
 }
 
-pub fn run_gui(doc: Document, lang: Option<Lang>) -> eframe::Result {
+pub fn run_gui(start: Startup, lang: Option<Lang>) -> eframe::Result {
+    let name = start.as_ref().map_or_else(|_| String::new(), |d| d.community.info.name.clone());
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1400.0, 900.0])
             .with_min_inner_size([800.0, 500.0])
-            .with_title(format!("网格通 · {}", doc.community.info.name))
+            .with_title(format!("网格通 · {name}"))
             .with_icon(std::sync::Arc::new(app_icon())),
         ..Default::default()
     };
-    eframe::run_native("wangge", options, Box::new(move |cc| Ok(Box::new(WanggeApp::new(cc, doc, lang)))))
+    eframe::run_native("wangge", options, Box::new(move |cc| Ok(Box::new(WanggeApp::new(cc, start, lang)))))
 }

@@ -21,6 +21,9 @@ pub(super) fn menu_bar(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                 if ui.button(tr(T::SaveAs)).clicked() {
                     out.push(Command::PickSaveAs);
                 }
+                if ui.button(tr(T::CreateDemo)).clicked() {
+                    out.push(Command::PickNewDemo);
+                }
                 ui.separator();
                 if ui.button(tr(T::PrintExport)).clicked() {
                     out.push(Command::OpenExport);
@@ -92,6 +95,7 @@ pub(super) fn menu_bar(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
 
 pub(super) fn status_bar(ui: &mut Ui, app: &WanggeApp, pointer: Option<(f64, f64)>) -> Vec<Command> {
     let tr = |t| app.settings.lang.tr(t);
+    let mut out = Vec::new();
     egui::Panel::bottom("status").show(ui, |ui| {
         ui.horizontal(|ui| {
             let topo = &app.doc.topology;
@@ -114,6 +118,17 @@ pub(super) fn status_bar(ui: &mut Ui, app: &WanggeApp, pointer: Option<(f64, f64
             if let Some(path) = &app.doc.path {
                 ui.label(path.display().to_string());
             }
+            if !app.doc.access.is_writable() && app.doc.path.is_some() {
+                ui.separator();
+                ui.colored_label(Color32::from_rgb(190, 110, 0), tr(T::ReadOnlyNote));
+            }
+            if !app.doc.problems.is_empty() {
+                ui.separator();
+                let text = format!("⚠ {} {}", tr(T::Problems), app.doc.problems.len());
+                if ui.link(egui::RichText::new(text).color(Color32::from_rgb(190, 40, 30))).clicked() {
+                    out.push(Command::ToggleProblems);
+                }
+            }
             if let Some(b) = &app.basemap.file {
                 ui.separator();
                 ui.label(format!("{}: {}", tr(T::Attribution), b.name));
@@ -125,7 +140,7 @@ pub(super) fn status_bar(ui: &mut Ui, app: &WanggeApp, pointer: Option<(f64, f64
             });
         });
     });
-    Vec::new()
+    out
 }
 
 pub(super) fn grid_panel(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
@@ -323,5 +338,55 @@ pub(super) fn message_window(ctx: &egui::Context, app: &WanggeApp, msg: &str) ->
             }
         },
     );
+    out
+}
+
+/// Shown when no document could be opened at start-up: the message and the ways out.
+pub(super) fn startup_window(ctx: &egui::Context, app: &WanggeApp, problem: &str) -> Vec<Command> {
+    let mut out = Vec::new();
+    let tr = |t| app.settings.lang.tr(t);
+    egui::Window::new(tr(T::StartupFailed))
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+        .show(ctx, |ui| {
+            ui.set_max_width(560.0);
+            ui.label(problem);
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                if ui.button(tr(T::OpenAnother)).clicked() {
+                    out.push(Command::PickOpen);
+                }
+                if ui.button(tr(T::CreateDemo)).clicked() {
+                    out.push(Command::PickNewDemo);
+                }
+                if ui.button(tr(T::Quit)).clicked() {
+                    out.push(Command::Quit);
+                }
+            });
+        });
+    out
+}
+
+/// The rows the loader had to leave out, so the user knows the map is incomplete and why.
+pub(super) fn problems_window(ctx: &egui::Context, app: &WanggeApp) -> Vec<Command> {
+    let mut out = Vec::new();
+    let tr = |t| app.settings.lang.tr(t);
+    let mut open = true;
+    egui::Window::new(format!("⚠ {} ({})", tr(T::Problems), app.doc.problems.len()))
+        .open(&mut open)
+        .default_width(520.0)
+        .anchor(egui::Align2::RIGHT_TOP, [-12.0, 48.0])
+        .show(ctx, |ui| {
+            ui.label(tr(T::ProblemsIntro));
+            egui::ScrollArea::vertical().max_height(320.0).show(ui, |ui| {
+                for p in &app.doc.problems {
+                    ui.label(p.to_string());
+                }
+            });
+        });
+    if !open {
+        out.push(Command::ToggleProblems);
+    }
     out
 }

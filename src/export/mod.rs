@@ -84,6 +84,8 @@ pub enum ExportError {
     BadScale(u32),
     #[error("重叠宽度无效 (invalid overlap) {0} mm: 须在 0 与图纸宽度的一半之间")]
     BadOverlap(f32),
+    #[error("分幅过多 (too many sheets): {0} 张，上限 {MAX_SHEETS} 张；请选更大的分幅纸张或更小的图纸 (choose larger sheets or a smaller page)")]
+    TooManySheets(usize),
     #[error(transparent)]
     Pdf(#[from] pdf::PdfError),
 }
@@ -116,8 +118,21 @@ pub fn sheets(doc: &Document, opts: &ExportOptions, measure: &dyn TextMeasure) -
     if !(0.0..sheet.width_mm.min(sheet.height_mm) / 2.0).contains(&opts.overlap_mm) {
         return Err(ExportError::BadOverlap(opts.overlap_mm));
     }
+    let count: usize = pages
+        .iter()
+        .map(|p| {
+            let g = tiles::sheet_grid(p.page, sheet, opts.overlap_mm);
+            g.rows.saturating_mul(g.cols)
+        })
+        .fold(0, usize::saturating_add);
+    if count > MAX_SHEETS {
+        return Err(ExportError::TooManySheets(count));
+    }
     Ok(pages.iter().flat_map(|p| tiles::tile(p, sheet, opts.overlap_mm)).collect())
 }
+
+/// Most sheets a tiled poster may have: an A0 on A4 takes 25; 400 is far beyond any wall.
+pub const MAX_SHEETS: usize = 400;
 
 /// The finished PDF.
 pub fn export_pdf(doc: &Document, opts: &ExportOptions) -> Result<Vec<u8>, ExportError> {

@@ -14,6 +14,9 @@ use crate::layers::{Rgba, Shape, TextRole};
 
 use super::layout::{Align, Item, Layout, MapFrame, PT_PER_MM, PosMm, RectMm, StrokeMm, TextMeasure};
 
+/// Largest image side printed; larger images are left out (see `image`).
+const MAX_IMAGE_SIDE_PX: u32 = 4096;
+
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {
     #[error("内置字体无法读取 (the bundled font could not be parsed)")]
@@ -195,6 +198,16 @@ impl PageWriter<'_> {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         data.hash(&mut hasher);
         let entry = self.images.entry(hasher.finish()).or_insert_with(|| {
+            // Photos are stored downscaled, but a document may come from elsewhere: never decode a
+            // huge image (a few hundred KB of PNG can claim 11000 × 11000 pixels).
+            let (w, h) = image::ImageReader::new(std::io::Cursor::new(data))
+                .with_guessed_format()
+                .ok()?
+                .into_dimensions()
+                .ok()?;
+            if w.max(h) > MAX_IMAGE_SIDE_PX {
+                return None;
+            }
             let image = RawImage::decode_from_bytes(data, &mut Vec::new()).ok()?;
             let size = (image.width as f32, image.height as f32);
             Some((doc.add_image(&image), size.0, size.1))

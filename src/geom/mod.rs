@@ -3,7 +3,9 @@
 pub mod assign;
 pub mod balance;
 pub mod crs;
+pub mod guard;
 pub mod topology;
+pub mod validity;
 
 pub use assign::GridAssignment;
 pub use balance::{BalanceStatus, GridStats};

@@ -13,10 +13,17 @@ pub struct PartitionReport {
     pub overlap_area: f64,
     /// Grid area outside the community boundary.
     pub outside_area: f64,
+    /// Set when the areas could not be computed (the boolean operations failed on these polygons).
+    pub error: Option<String>,
 }
 
 impl PartitionReport {
     pub fn compute(boundary: &Polygon<f64>, grids: &[Polygon<f64>]) -> Self {
+        crate::geom::guard::no_panic(|| Self::compute_unguarded(boundary, grids))
+            .unwrap_or_else(|e| Self { error: Some(e), ..Self::default() })
+    }
+
+    fn compute_unguarded(boundary: &Polygon<f64>, grids: &[Polygon<f64>]) -> Self {
         // unary_union, not a fold of pairwise unions: the fold was seen to drop pieces.
         let union = geo::unary_union(grids);
         let sum: f64 = grids.iter().map(|g| g.unsigned_area()).sum();
@@ -28,6 +35,7 @@ impl PartitionReport {
             gap_area: boundary_mp.difference(&union).unsigned_area(),
             overlap_area: (sum - union_area).max(0.0),
             outside_area: union.difference(&boundary_mp).unsigned_area(),
+            error: None,
         }
     }
 

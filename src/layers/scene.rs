@@ -30,11 +30,17 @@ impl SceneItem {
         let rings: Vec<Vec<MapPos>> =
             std::iter::once(polygon_local.exterior()).chain(polygon_local.interiors()).map(ring_points).collect();
         let bbox = MapRect::from_points(rings.iter().flatten().copied());
-        let raw = polygon_local.earcut_triangles_raw();
-        let mesh = TriMesh {
-            vertices: raw.vertices.iter().map(|v| [v[0] as f32, v[1] as f32]).collect(),
-            indices: raw.triangle_indices.iter().map(|&i| i as u32).collect(),
-        };
+        // earcut panics on an empty ring; the loader refuses such rows, this keeps the scene safe anyway.
+        let raw = (polygon_local.exterior().0.len() >= 4)
+            .then(|| crate::geom::guard::no_panic(|| polygon_local.earcut_triangles_raw()).ok())
+            .flatten();
+        let mesh = raw.map_or_else(
+            || TriMesh { vertices: Vec::new(), indices: Vec::new() },
+            |raw| TriMesh {
+                vertices: raw.vertices.iter().map(|v| [v[0] as f32, v[1] as f32]).collect(),
+                indices: raw.triangle_indices.iter().map(|&i| i as u32).collect(),
+            },
+        );
         let anchor =
             polygon_local.interior_point().map(|p| [p.x() as f32, p.y() as f32]).unwrap_or_else(|| bbox.center());
         Self { mesh: Arc::new(mesh), rings: Arc::new(rings), bbox, anchor, label: label.into() }
@@ -181,6 +187,8 @@ impl Scene {
         let roads = community
             .roads
             .iter()
+            // A road needs two points to be drawn (the loader refuses shorter ones).
+            .filter(|r| r.centerline.0.len() >= 2)
             .map(|r| {
                 let points: Vec<MapPos> = r
                     .centerline

@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use crate::files::{FileError, OutputKind};
+
 use geojson::{Feature, FeatureCollection, JsonObject, JsonValue};
 
 use crate::geom::GridAssignment;
@@ -115,13 +117,24 @@ pub fn staff_csv(c: &Community) -> String {
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
-/// Writes `<stem>.geojson` for each layer and `staff.csv` into `dir`.
-pub fn write_dir(c: &Community, dir: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
+/// Writes `<stem>.geojson` for each layer and `staff.csv` into `dir`, each file atomically and none
+/// over a file in `inputs`, a database or a device.
+pub fn write_dir(c: &Community, dir: &Path, inputs: &[&Path]) -> Result<(), FileError> {
+    std::fs::create_dir_all(dir).map_err(|source| FileError::Write { path: dir.into(), source })?;
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     for (stem, collection) in layers(c) {
-        let mut text = serde_json::to_string_pretty(&collection).map_err(std::io::Error::other)?;
+        let mut text = serde_json::to_string_pretty(&collection).unwrap_or_default();
         text.push('\n');
-        std::fs::write(dir.join(format!("{stem}.geojson")), text)?;
+        files.push((format!("{stem}.geojson"), text.into_bytes()));
     }
-    std::fs::write(dir.join("staff.csv"), staff_csv(c))
+    files.push(("staff.csv".into(), staff_csv(c).into_bytes()));
+    // Check every target before writing any, so a refusal leaves the folder as it was.
+    let targets = files
+        .iter()
+        .map(|(name, _)| crate::files::check_output(&dir.join(name), OutputKind::Export, inputs))
+        .collect::<Result<Vec<_>, _>>()?;
+    for (target, (_, bytes)) in targets.iter().zip(&files) {
+        crate::files::write_atomically(target, bytes)?;
+    }
+    Ok(())
 }

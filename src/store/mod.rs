@@ -1,6 +1,12 @@
 //! SQLite is the user's document: one file per community. This module alone speaks SQL.
+//!
+//! Safety rules (see `open`): a file is identified read-only before anything writes to it; read-only
+//! opening never migrates; an older document is upgraded for editing only after a backup copy;
+//! new documents and copies are built in a staging folder and renamed into place.
 
 mod geometry;
+mod load;
+mod open;
 mod schema;
 
 pub mod geojson_export;
@@ -8,33 +14,49 @@ pub mod geojson_export;
 use std::path::{Path, PathBuf};
 
 use geo::BoundingRect;
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, Transaction, params};
 
-use crate::model::{
-    Area, Building, Community, CommunityInfo, Compound, CompoundKind, Grid, Group, Organisation, OrganisationKind,
-    Road, Shift, ShiftKind, Staff, StaffRole,
-};
+use crate::files::{self, FileError, OutputKind};
+use crate::model::Community;
 
+pub use load::{Loaded, RowProblem};
+pub use open::{Access, OpenMode, ReadOnlyWhy};
 pub use schema::SCHEMA_VERSION;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("数据库错误 (database error): {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("{path}：不是网格通文档 (not a Wangge document: {reason})")]
+    #[error("找不到文件 (no such file): {0}")]
+    NoSuchFile(PathBuf),
+    #[error("{0}：不是文件（文件夹或设备） (not a file: a folder or device)")]
+    NotAFile(PathBuf),
+    #[error("{path}：不是网格通文档 (not a Wangge document): {reason}")]
     NotADocument { path: PathBuf, reason: String },
+    #[error("{path}：文档已损坏 (the document is damaged): {reason}")]
+    Damaged { path: PathBuf, reason: String },
     #[error(
         "{path}：由更新版本的网格通创建 (written by a newer Wangge: schema {found}, this build reads up to {supported})"
     )]
     TooNew { path: PathBuf, found: i64, supported: i64 },
-    #[error("{table} 第 {id} 行几何数据有误 (bad geometry in {table} row {id}: {reason})")]
+    #[error("{0}：文件正被其他程序（或另一个网格通窗口）使用，请关闭后重试 (the file is in use by another program or another Wangge window; close it and try again)")]
+    Locked(PathBuf),
+    #[error("{0}：只读：可以查看和打印，不能修改 (read-only: you can view and print, not change)")]
+    ReadOnly(PathBuf),
+    #[error("{0}：无法打开 (cannot open the file)")]
+    CannotOpen(PathBuf),
+    #[error("{0}：磁盘已满，文件未改动 (the disk is full; the file was not changed)")]
+    DiskFull(PathBuf),
+    #[error("{table} 第 {id} 行几何数据有误 (bad geometry in {table} row {id}): {reason}")]
     Geometry { table: &'static str, id: i64, reason: String },
-    #[error("{table} 第 {id} 行数据有误 (bad value in {table} row {id}: {reason})")]
+    #[error("{table} 第 {id} 行数据有误 (bad value in {table} row {id}): {reason}")]
     Value { table: &'static str, id: i64, reason: String },
     #[error("{0} 已存在，如需覆盖请加 --force (already exists; use --force to overwrite)")]
     Exists(PathBuf),
     #[error("文档中还没有社区数据 (the document has no community yet)")]
     Empty,
+    #[error(transparent)]
+    File(#[from] FileError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
@@ -45,32 +67,61 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    access: Access,
+    /// Where the backup copy went when opening upgraded an older document.
+    backup: Option<PathBuf>,
 }
 
 impl Store {
-    /// Opens (or creates) a document and brings its schema up to date.
-    pub fn open(path: &Path) -> Result<Self> {
-        let conn = Connection::open(path)?;
-        Self::from_connection(conn, path)
+    /// Opens an existing document. The file is identified read-only first; a file we refuse keeps
+    /// its exact bytes. See [`OpenMode`] for what each mode may write.
+    pub fn open(path: &Path, mode: OpenMode) -> Result<Self> {
+        let path = open::absolute(path)?;
+        open::probe_file(&path)?;
+        let ro = open::open_read_only(&path)?;
+        let version = open::identify(&ro, &path)?;
+        let writable = mode == OpenMode::Edit && open::writable(&path);
+        if !writable {
+            let why = if mode == OpenMode::View { ReadOnlyWhy::Requested } else { ReadOnlyWhy::NoPermission };
+            let conn = if version == SCHEMA_VERSION {
+                ro
+            } else {
+                // Read an older document through a migrated copy in memory: the file stays as it is.
+                let mut mem = open::copy_to_memory(&ro, &path)?;
+                schema::migrate(&mut mem, &path)?;
+                mem
+            };
+            return Ok(Self { conn, path, access: Access::ReadOnly(why), backup: None });
+        }
+        let backup = if version < SCHEMA_VERSION { Some(write_upgrade_backup(&ro, &path, version)?) } else { None };
+        drop(ro);
+        let mut conn = open::open_read_write(&path)?;
+        schema::migrate(&mut conn, &path).map_err(|e| match e {
+            StoreError::Sqlite(e) => open::classify(e, &path),
+            e => e,
+        })?;
+        Ok(Self { conn, path, access: Access::ReadWrite, backup })
     }
 
     /// A throw-away document in memory (tests, previews).
     pub fn in_memory() -> Result<Self> {
-        Self::from_connection(Connection::open_in_memory()?, Path::new(":memory:"))
-    }
-
-    fn from_connection(mut conn: Connection, path: &Path) -> Result<Self> {
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        // A file that is not SQLite fails on the first read; say so in plain words.
-        conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
-            .map_err(|e| StoreError::NotADocument { path: path.into(), reason: e.to_string() })?;
-        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
-        schema::migrate(&mut conn, path)?;
-        Ok(Self { conn, path: path.into() })
+        let mut conn = Connection::open_in_memory()?;
+        conn.execute_batch("PRAGMA foreign_keys = ON;")?;
+        schema::migrate(&mut conn, Path::new(":memory:"))?;
+        Ok(Self { conn, path: PathBuf::from(":memory:"), access: Access::ReadWrite, backup: None })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    pub fn access(&self) -> Access {
+        self.access
+    }
+
+    /// The backup copy written before this document was upgraded, if opening upgraded it.
+    pub fn upgrade_backup(&self) -> Option<&Path> {
+        self.backup.as_deref()
     }
 
     pub fn schema_version(&self) -> Result<i64> {
@@ -78,229 +129,75 @@ impl Store {
     }
 
     pub fn has_community(&self) -> Result<bool> {
+        use rusqlite::OptionalExtension;
         Ok(self.conn.query_row("SELECT 1 FROM community WHERE id = 1", [], |_| Ok(())).optional()?.is_some())
+    }
+
+    fn check_writable(&self) -> Result<()> {
+        match self.access {
+            Access::ReadWrite => Ok(()),
+            Access::ReadOnly(_) => Err(StoreError::ReadOnly(self.path.clone())),
+        }
+    }
+
+    fn write_error(&self, e: rusqlite::Error) -> StoreError {
+        open::classify(e, &self.path)
     }
 
     /// Replaces the whole document in one transaction: either all of it is written or nothing is.
     pub fn replace_community(&mut self, community: &Community) -> Result<()> {
+        self.check_writable()?;
         let tx = self.conn.transaction()?;
-        for table in [
-            "shifts",
-            "staff_compounds",
-            "staff",
-            "organisations",
-            "buildings",
-            "groups",
-            "areas",
-            "grids",
-            "roads",
-            "compounds",
-            "community",
-        ] {
-            tx.execute(&format!("DELETE FROM {table}"), [])?;
-        }
+        clear_all(&tx)?;
         write_all(&tx, community)?;
-        tx.commit()?;
+        tx.commit().map_err(|e| self.write_error(e))?;
         Ok(())
     }
 
-    /// Reads the whole document into memory.
-    pub fn load_community(&self) -> Result<Community> {
-        let conn = &self.conn;
-        let info = conn
-            .query_row(
-                "SELECT name, subdistrict, code, boundary, grid_residents_min, grid_residents_max, hotline
-                 FROM community WHERE id = 1",
-                [],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, u32>(4)?,
-                        r.get::<_, u32>(5)?,
-                        r.get::<_, String>(6)?,
-                    ))
-                },
-            )
-            .optional()?
-            .ok_or(StoreError::Empty)?;
-        let info = CommunityInfo {
-            name: info.0,
-            subdistrict: info.1,
-            code: info.2,
-            boundary: geometry::polygon_from_json(&info.3, "community", 1)?,
-            grid_residents_min: info.4,
-            grid_residents_max: info.5,
-            hotline: info.6,
-        };
-
-        let areas =
-            collect(conn, "SELECT id, name FROM areas ORDER BY id", |r| Ok(Area { id: r.get(0)?, name: r.get(1)? }))?;
-        let groups = collect(conn, "SELECT id, area_id, name FROM groups ORDER BY id", |r| {
-            Ok(Group { id: r.get(0)?, area_id: r.get(1)?, name: r.get(2)? })
-        })?;
-
-        let rows = collect(conn, "SELECT id, name, kind, outline, property_manager FROM compounds ORDER BY id", |r| {
-            Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get(4)?))
-        })?;
-        let mut compounds = Vec::with_capacity(rows.len());
-        for (id, name, kind, outline, property_manager) in rows {
-            compounds.push(Compound {
-                id,
-                name,
-                kind: CompoundKind::parse(&kind).ok_or_else(|| StoreError::Value {
-                    table: "compounds",
-                    id,
-                    reason: format!("unknown kind {kind:?}"),
-                })?,
-                outline: geometry::polygon_from_json(&outline, "compounds", id)?,
-                property_manager,
-            });
-        }
-
-        let rows = collect(conn, "SELECT id, name, width_m, centerline FROM roads ORDER BY id", |r| {
-            Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get::<_, String>(3)?))
-        })?;
-        let mut roads = Vec::with_capacity(rows.len());
-        for (id, name, width_m, line) in rows {
-            roads.push(Road { id, name, width_m, centerline: geometry::line_from_json(&line, "roads", id)? });
-        }
-
-        let mut buildings = Vec::new();
-        {
-            let mut stmt = conn.prepare(
-                "SELECT id, compound_id, group_id, number, name, floors, stairwells, dwellings,
-                        households, residents, footprint, last_patrol
-                 FROM buildings ORDER BY id",
-            )?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                let id: i64 = r.get(0)?;
-                let footprint: String = r.get(10)?;
-                buildings.push(Building {
-                    id,
-                    compound_id: r.get(1)?,
-                    group_id: r.get(2)?,
-                    number: r.get(3)?,
-                    name: r.get(4)?,
-                    floors: r.get(5)?,
-                    stairwells: r.get(6)?,
-                    dwellings: r.get(7)?,
-                    households: r.get(8)?,
-                    residents: r.get(9)?,
-                    footprint: geometry::polygon_from_json(&footprint, "buildings", id)?,
-                    last_patrol: r.get(11)?,
-                });
-            }
-        }
-
-        let rows = collect(conn, "SELECT id, code, name, colour, outline FROM grids ORDER BY code, id", |r| {
-            Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?))
-        })?;
-        let mut grids = Vec::with_capacity(rows.len());
-        for (id, code, name, colour, outline) in rows {
-            grids.push(Grid {
-                id,
-                code,
-                name,
-                colour: geometry::parse_colour(&colour).ok_or_else(|| StoreError::Value {
-                    table: "grids",
-                    id,
-                    reason: format!("bad colour {colour:?}"),
-                })?,
-                outline: geometry::polygon_from_json(&outline, "grids", id)?,
-            });
-        }
-
-        let links =
-            collect(conn, "SELECT staff_id, compound_id FROM staff_compounds ORDER BY staff_id, compound_id", |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
-            })?;
-        let rows = collect(conn, "SELECT id, role, name, phone, photo, grid_id, title FROM staff ORDER BY id", |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get::<_, Option<Vec<u8>>>(4)?,
-                r.get(5)?,
-                r.get(6)?,
-            ))
-        })?;
-        let mut staff = Vec::with_capacity(rows.len());
-        for (id, role, name, phone, photo, grid_id, title) in rows {
-            staff.push(Staff {
-                id,
-                role: StaffRole::parse(&role).ok_or_else(|| StoreError::Value {
-                    table: "staff",
-                    id,
-                    reason: format!("unknown role {role:?}"),
-                })?,
-                name,
-                phone,
-                photo,
-                grid_id,
-                compound_ids: links.iter().filter(|(s, _)| *s == id).map(|(_, c)| *c).collect(),
-                title,
-            });
-        }
-
-        let rows = collect(conn, "SELECT id, name, kind, lon, lat, building_id FROM organisations ORDER BY id", |r| {
-            Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
-        })?;
-        let mut organisations = Vec::with_capacity(rows.len());
-        for (id, name, kind, lon, lat, building_id) in rows {
-            organisations.push(Organisation {
-                id,
-                name,
-                kind: OrganisationKind::parse(&kind).ok_or_else(|| StoreError::Value {
-                    table: "organisations",
-                    id,
-                    reason: format!("unknown kind {kind:?}"),
-                })?,
-                position: geo::Point::new(lon, lat),
-                building_id,
-            });
-        }
-
-        let rows = collect(
-            conn,
-            "SELECT id, staff_id, day, start, end, kind FROM shifts ORDER BY day, staff_id, start, id",
-            |r| Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get::<_, String>(5)?)),
-        )?;
-        let mut shifts = Vec::with_capacity(rows.len());
-        for (id, staff_id, day, start, end, kind) in rows {
-            let kind = ShiftKind::parse(&kind).ok_or_else(|| StoreError::Value {
-                table: "shifts",
-                id,
-                reason: format!("unknown kind {kind:?}"),
-            })?;
-            shifts.push(Shift { id, staff_id, day, start, end, kind });
-        }
-
-        Ok(Community { info, areas, groups, compounds, roads, buildings, grids, staff, organisations, shifts })
+    /// Reads the whole document; rows that cannot be used are listed, not fatal.
+    pub fn load(&self) -> Result<Loaded> {
+        load::load(&self.conn)
     }
 
-    /// Sets (or with `None` clears) a staff member's photo; the bytes must be a JPEG or PNG image.
-    pub fn set_staff_photo(&mut self, staff_id: i64, photo: Option<&[u8]>) -> Result<()> {
-        if let Some(bytes) = photo {
-            check_photo(bytes).map_err(|reason| StoreError::Value { table: "staff", id: staff_id, reason })?;
+    /// Reads the whole document, failing on the first unusable row (batch commands).
+    pub fn load_community(&self) -> Result<Community> {
+        let loaded = self.load()?;
+        match loaded.problems.into_iter().next() {
+            Some(p) => Err(StoreError::Value { table: p.table, id: p.id, reason: p.reason }),
+            None => Ok(loaded.community),
         }
-        let n = self.conn.execute("UPDATE staff SET photo = ?1 WHERE id = ?2", params![photo, staff_id])?;
+    }
+
+    /// Sets (or with `None` clears) a staff member's photo. The photo is checked and stored
+    /// downscaled to what a board prints (see [`prepare_photo`]).
+    pub fn set_staff_photo(&mut self, staff_id: i64, photo: Option<&[u8]>) -> Result<()> {
+        self.check_writable()?;
+        let stored = match photo {
+            Some(bytes) => {
+                Some(prepare_photo(bytes).map_err(|reason| StoreError::Value { table: "staff", id: staff_id, reason })?)
+            }
+            None => None,
+        };
+        let n = self
+            .conn
+            .execute("UPDATE staff SET photo = ?1 WHERE id = ?2", params![stored, staff_id])
+            .map_err(|e| self.write_error(e))?;
         if n == 0 {
             return Err(StoreError::Value { table: "staff", id: staff_id, reason: "no such staff member".into() });
         }
         Ok(())
     }
 
-    /// Copies the document to another file (File ▸ Save As), consistent even while open.
+    /// Copies the document to another file (File ▸ Save As): a consistent copy is built beside the
+    /// target and renamed over it, so the old target stays whole until the copy is complete.
     pub fn save_as(&self, target: &Path) -> Result<()> {
-        if target.exists() {
-            std::fs::remove_file(target)?;
-        }
-        self.conn.execute("VACUUM INTO ?1", [target.to_string_lossy()])?;
+        let target = files::check_output(target, OutputKind::Document, &[&self.path])?;
+        check_replaceable(&target)?;
+        let staging = files::temp_dir_beside(&target).map_err(|source| FileError::Write { path: target.clone(), source })?;
+        let tmp = staging.path().join("copy.sqlite");
+        copy_consistent(&self.conn, &tmp, &self.path)?;
+        settle(&target)?;
+        files::replace(&tmp, &target)?;
         Ok(())
     }
 
@@ -317,51 +214,179 @@ impl Store {
     }
 }
 
-/// Largest photo accepted: a board prints it a few centimetres wide.
-pub const MAX_PHOTO_BYTES: usize = 8 * 1024 * 1024;
+/// A backup beside the document before it is upgraded, named so a user sees what it is:
+/// `康乐社区.升级前备份-v2-20261201-203000.sqlite`.
+fn write_upgrade_backup(conn: &Connection, path: &Path, version: i64) -> Result<PathBuf> {
+    let stem = path.file_stem().map_or_else(|| "document".into(), |s| s.to_string_lossy().into_owned());
+    let stamp = local_timestamp();
+    let target = path.with_file_name(format!("{stem}.升级前备份-v{version}-{stamp}.sqlite"));
+    let staging = files::temp_dir_beside(&target).map_err(|source| FileError::Write { path: target.clone(), source })?;
+    let tmp = staging.path().join("backup.sqlite");
+    copy_consistent(conn, &tmp, path)?;
+    files::place_new(&tmp, &target)?;
+    Ok(target)
+}
 
-/// A photo must be a decodable JPEG or PNG of sensible size.
-fn check_photo(bytes: &[u8]) -> std::result::Result<(), String> {
-    if bytes.len() > MAX_PHOTO_BYTES {
-        return Err(format!("照片过大 (photo too large): {} MB，上限 8 MB", bytes.len() / 1_048_576));
+/// "YYYYMMDD-HHMMSS" in UTC+8, the users' time zone.
+fn local_timestamp() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()) + 8 * 3600;
+    let date = crate::export::civil_from_days((secs / 86_400) as i64).replace('-', "");
+    let s = secs % 86_400;
+    format!("{date}-{:02}{:02}{:02}", s / 3600, s % 3600 / 60, s % 60)
+}
+
+/// Writes a consistent single-file copy of `conn` to the new file `tmp` and flushes it to disk.
+fn copy_consistent(conn: &Connection, tmp: &Path, source: &Path) -> Result<()> {
+    let mut dst = open::create(tmp)?;
+    {
+        let backup = rusqlite::backup::Backup::new(conn, &mut dst).map_err(|e| open::classify(e, source))?;
+        backup.run_to_completion(1024, std::time::Duration::ZERO, None).map_err(|e| open::classify(e, tmp))?;
     }
-    let format = image::guess_format(bytes).map_err(|_| "不是 JPEG/PNG 图片 (not a JPEG or PNG image)".to_string())?;
-    if !matches!(format, image::ImageFormat::Jpeg | image::ImageFormat::Png) {
-        return Err("照片须为 JPEG 或 PNG (photo must be JPEG or PNG)".into());
-    }
-    image::load_from_memory(bytes).map_err(|e| format!("图片无法读取 (image cannot be decoded): {e}"))?;
+    // The copy takes the source's header; make it a rollback-journal file like every new document.
+    dst.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get::<_, String>(0)).map_err(|e| open::classify(e, tmp))?;
+    dst.close().map_err(|(_, e)| open::classify(e, tmp))?;
+    sync_file(tmp)
+}
+
+fn sync_file(path: &Path) -> Result<()> {
+    std::fs::File::open(path)?.sync_all()?;
     Ok(())
 }
 
-/// Writes the demo (or any community) to a new file, refusing to overwrite unless `force`.
+/// An existing target may be replaced only when it is empty or a Wangge document.
+fn check_replaceable(target: &Path) -> Result<()> {
+    match open::probe_file(target) {
+        Err(StoreError::NoSuchFile(_) | StoreError::Empty) => return Ok(()),
+        Err(StoreError::NotADocument { .. }) => return Err(FileError::NotOurs(target.into()).into()),
+        Err(e) => return Err(e),
+        Ok(()) => {}
+    }
+    let ro = open::open_read_only(target)?;
+    match open::identify(&ro, target) {
+        Ok(_) | Err(StoreError::Empty | StoreError::TooNew { .. } | StoreError::Damaged { .. }) => Ok(()),
+        Err(StoreError::NotADocument { .. }) => Err(FileError::NotOurs(target.into()).into()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Before a file is renamed over an old document, fold the old one's journal or WAL back into it:
+/// SQLite applies a `-wal` or hot `-journal` lying beside a database to whatever file has that name,
+/// so a stale one would corrupt the new document.
+fn settle(target: &Path) -> Result<()> {
+    let side = |suffix: &str| PathBuf::from(format!("{}{suffix}", target.display()));
+    if !["-wal", "-journal"].iter().any(|s| side(s).exists()) {
+        return Ok(());
+    }
+    let conn = open::open_read_write(target)?;
+    conn.close().map_err(|(_, e)| open::classify(e, target))?;
+    if ["-wal", "-journal"].iter().any(|s| side(s).exists()) {
+        return Err(StoreError::Locked(target.into()));
+    }
+    let _ = std::fs::remove_file(side("-shm"));
+    Ok(())
+}
+
+/// Writes a community to a new document file, refusing to replace an existing file unless `force`
+/// (and even then only an empty file or a Wangge document). The document is built in a staging
+/// folder beside the target and renamed into place: a kill at any moment leaves the old file or
+/// the complete new one.
 pub fn write_new_document(path: &Path, community: &Community, force: bool) -> Result<()> {
-    if path.exists() {
+    let target = files::check_output(path, OutputKind::Document, &[])?;
+    if target.exists() {
         if !force {
             return Err(StoreError::Exists(path.into()));
         }
-        std::fs::remove_file(path)?;
-        for suffix in ["-wal", "-shm"] {
-            let side = PathBuf::from(format!("{}{suffix}", path.display()));
-            if side.exists() {
-                std::fs::remove_file(side)?;
-            }
-        }
+        check_replaceable(&target)?;
     }
-    let mut store = Store::open(path)?;
-    store.replace_community(community)?;
-    // Fold the WAL back so that the single file is the whole document (easy to copy or e-mail).
-    store.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+    let staging = files::temp_dir_beside(&target).map_err(|source| FileError::Write { path: target.clone(), source })?;
+    let tmp = staging.path().join("new.sqlite");
+    {
+        let mut conn = open::create(&tmp)?;
+        schema::migrate(&mut conn, &tmp)?;
+        let tx = conn.transaction()?;
+        write_all(&tx, community)?;
+        tx.commit().map_err(|e| open::classify(e, &target))?;
+        conn.close().map_err(|(_, e)| open::classify(e, &target))?;
+    }
+    sync_file(&tmp)?;
+    if force {
+        settle(&target)?;
+        files::replace(&tmp, &target)?;
+    } else {
+        files::place_new(&tmp, &target).map_err(|e| match e {
+            FileError::Exists(_) => StoreError::Exists(path.into()),
+            e => StoreError::File(e),
+        })?;
+    }
     Ok(())
 }
 
-fn collect<T>(
-    conn: &Connection,
-    sql: &str,
-    f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-) -> Result<Vec<T>> {
-    let mut stmt = conn.prepare(sql)?;
-    let rows = stmt.query_map([], f)?.collect::<rusqlite::Result<Vec<T>>>()?;
-    Ok(rows)
+/// Largest photo accepted: a board prints it a few centimetres wide.
+pub const MAX_PHOTO_BYTES: usize = 8 * 1024 * 1024;
+
+/// Largest side of a stored photo, in pixels: a board prints it about 5 cm wide, 600 px is 300 dpi.
+pub const PHOTO_MAX_SIDE_PX: u32 = 800;
+/// Largest image we agree to decode at all (a small file can claim 11000 × 11000 pixels).
+const PHOTO_DECODE_LIMIT_PX: u32 = 12_000;
+const PHOTO_DECODE_LIMIT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Checks a photo (JPEG or PNG, decodable, of bounded size) and returns what to store: the original
+/// when it is already small enough, else a downscaled copy in the same format.
+pub fn prepare_photo(bytes: &[u8]) -> std::result::Result<Vec<u8>, String> {
+    use image::ImageFormat;
+    if bytes.len() > MAX_PHOTO_BYTES {
+        return Err(format!("照片过大 (photo too large): {} MB，上限 8 MB", bytes.len().div_ceil(1_048_576)));
+    }
+    let format = image::guess_format(bytes).map_err(|_| "不是 JPEG/PNG 图片 (not a JPEG or PNG image)".to_string())?;
+    if !matches!(format, ImageFormat::Jpeg | ImageFormat::Png) {
+        return Err("照片须为 JPEG 或 PNG (photo must be JPEG or PNG)".into());
+    }
+    let reader = || image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
+    let undecodable = |e: image::ImageError| format!("图片无法读取 (image cannot be decoded): {e}");
+    let (w, h) = reader().into_dimensions().map_err(undecodable)?;
+    if w.max(h) > PHOTO_DECODE_LIMIT_PX {
+        return Err(format!(
+            "照片像素过多 (photo too large): {w}×{h}，上限 {PHOTO_DECODE_LIMIT_PX}×{PHOTO_DECODE_LIMIT_PX}"
+        ));
+    }
+    let mut decoder = reader();
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(PHOTO_DECODE_LIMIT_PX);
+    limits.max_image_height = Some(PHOTO_DECODE_LIMIT_PX);
+    limits.max_alloc = Some(PHOTO_DECODE_LIMIT_BYTES);
+    decoder.limits(limits);
+    let image = decoder.decode().map_err(undecodable)?;
+    if w.max(h) <= PHOTO_MAX_SIDE_PX {
+        return Ok(bytes.to_vec());
+    }
+    let small = image.thumbnail(PHOTO_MAX_SIDE_PX, PHOTO_MAX_SIDE_PX);
+    let mut out = std::io::Cursor::new(Vec::new());
+    let written = match format {
+        ImageFormat::Png => small.write_to(&mut out, ImageFormat::Png),
+        _ => small.into_rgb8().write_to(&mut out, ImageFormat::Jpeg),
+    };
+    written.map_err(|e| format!("照片无法缩小 (photo could not be downscaled): {e}"))?;
+    Ok(out.into_inner())
+}
+
+fn clear_all(tx: &Transaction<'_>) -> Result<()> {
+    for table in [
+        "shifts",
+        "staff_compounds",
+        "staff",
+        "organisations",
+        "buildings",
+        "building_rtree",
+        "groups",
+        "areas",
+        "grids",
+        "roads",
+        "compounds",
+        "community",
+    ] {
+        tx.execute(&format!("DELETE FROM {table}"), [])?;
+    }
+    Ok(())
 }
 
 fn write_all(tx: &Transaction<'_>, c: &Community) -> Result<()> {

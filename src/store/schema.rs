@@ -94,10 +94,21 @@ const MIGRATIONS: &[&str] = &[
         kind TEXT NOT NULL CHECK (kind IN ('day', 'evening'))
     );
     CREATE INDEX shifts_day ON shifts(day);",
+    // 2 → 3: our own marker, so that a document is recognised by more than its table names.
+    "CREATE TABLE wangge_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO wangge_meta (key, value) VALUES ('application', 'wangge');",
 ];
+
+/// The table that marks a file as a Wangge document (GeoPackage will own `application_id`).
+pub const META_TABLE: &str = "wangge_meta";
+pub const APPLICATION: &str = "wangge";
+/// Documents from this schema version on carry the marker table.
+pub const FIRST_MARKED_VERSION: i64 = 3;
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
+/// Brings a connection's schema up to date. The caller has identified the file as ours (or it is
+/// new); each step runs in its own transaction.
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version > SCHEMA_VERSION {

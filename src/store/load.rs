@@ -1,0 +1,246 @@
+//! Reading a document into memory. A row that cannot be used (broken geometry, a value of the wrong
+//! type, an unknown kind) is not a crash and does not stop the load: it becomes a [`RowProblem`]
+//! naming its table and row, and is left out of the community.
+
+use rusqlite::{Connection, OptionalExtension, Row};
+
+use super::geometry;
+use super::{Result, StoreError};
+use crate::model::{
+    Area, Building, Community, CommunityInfo, Compound, CompoundKind, Grid, Group, Organisation, OrganisationKind,
+    Road, Shift, ShiftKind, Staff, StaffRole,
+};
+
+/// A row that was left out of the community, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowProblem {
+    pub table: &'static str,
+    pub id: i64,
+    pub reason: String,
+}
+
+impl std::fmt::Display for RowProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} 第 {} 行 (table {} row {})：{}", self.table, self.id, self.table, self.id, self.reason)
+    }
+}
+
+/// A loaded community and the rows that had to be left out.
+#[derive(Clone, Debug, Default)]
+pub struct Loaded {
+    pub community: Community,
+    pub problems: Vec<RowProblem>,
+}
+
+/// What went wrong with one row: the reason, in words.
+type RowResult<T> = std::result::Result<T, String>;
+
+/// Says which column holds a value of the wrong type, instead of rusqlite's "Invalid column type
+/// Blob at index 10".
+fn column(e: rusqlite::Error) -> String {
+    match e {
+        rusqlite::Error::InvalidColumnType(_, name, ty) => {
+            format!("列 {name} 的值类型不对：{ty} (column {name} holds a value of the wrong type: {ty})")
+        }
+        rusqlite::Error::IntegralValueOutOfRange(i, v) => {
+            format!("第 {i} 列的数值超出范围：{v} (value {v} in column {i} is out of range)")
+        }
+        rusqlite::Error::FromSqlConversionFailure(i, ty, _) => {
+            format!("第 {i} 列的值无法读取：{ty} (column {i} cannot be read as {ty})")
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Runs `sql` (whose first column is the row id) and turns each row with `f`; failed rows go to
+/// `problems`.
+fn rows<T>(
+    conn: &Connection,
+    table: &'static str,
+    sql: &str,
+    problems: &mut Vec<RowProblem>,
+    mut f: impl FnMut(&Row<'_>, i64) -> RowResult<T>,
+) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare(sql)?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id = r.get::<_, i64>(0).unwrap_or(-1);
+        match f(r, id) {
+            Ok(v) => out.push(v),
+            Err(reason) => problems.push(RowProblem { table, id, reason }),
+        }
+    }
+    Ok(out)
+}
+
+fn get<T: rusqlite::types::FromSql>(r: &Row<'_>, i: usize) -> RowResult<T> {
+    r.get(i).map_err(column)
+}
+
+fn kind<T>(parsed: Option<T>, text: &str) -> RowResult<T> {
+    parsed.ok_or_else(|| format!("未知类型 {text:?} (unknown kind {text:?})"))
+}
+
+pub(super) fn load(conn: &Connection) -> Result<Loaded> {
+    let mut problems = Vec::new();
+    let info = load_info(conn, &mut problems)?;
+    let p = &mut problems;
+
+    let areas = rows(conn, "areas", "SELECT id, name FROM areas ORDER BY id", p, |r, id| {
+        Ok(Area { id, name: get(r, 1)? })
+    })?;
+    let groups = rows(conn, "groups", "SELECT id, area_id, name FROM groups ORDER BY id", p, |r, id| {
+        Ok(Group { id, area_id: get(r, 1)?, name: get(r, 2)? })
+    })?;
+    let compounds = rows(
+        conn,
+        "compounds",
+        "SELECT id, name, kind, outline, property_manager FROM compounds ORDER BY id",
+        p,
+        |r, id| {
+            let k: String = get(r, 2)?;
+            Ok(Compound {
+                id,
+                name: get(r, 1)?,
+                kind: kind(CompoundKind::parse(&k), &k)?,
+                outline: geometry::polygon_from_json(&get::<String>(r, 3)?)?,
+                property_manager: get(r, 4)?,
+            })
+        },
+    )?;
+    let roads = rows(conn, "roads", "SELECT id, name, width_m, centerline FROM roads ORDER BY id", p, |r, id| {
+        let width_m: f64 = get(r, 2)?;
+        if !(width_m.is_finite() && width_m >= 0.0) {
+            return Err(format!("路宽无效 (bad road width) {width_m}"));
+        }
+        Ok(Road { id, name: get(r, 1)?, width_m, centerline: geometry::line_from_json(&get::<String>(r, 3)?)? })
+    })?;
+    let buildings = rows(
+        conn,
+        "buildings",
+        "SELECT id, compound_id, group_id, number, name, floors, stairwells, dwellings,
+                households, residents, footprint, last_patrol
+         FROM buildings ORDER BY id",
+        p,
+        |r, id| {
+            Ok(Building {
+                id,
+                compound_id: get(r, 1)?,
+                group_id: get(r, 2)?,
+                number: get(r, 3)?,
+                name: get(r, 4)?,
+                floors: get(r, 5)?,
+                stairwells: get(r, 6)?,
+                dwellings: get(r, 7)?,
+                households: get(r, 8)?,
+                residents: get(r, 9)?,
+                footprint: geometry::polygon_from_json(&get::<String>(r, 10)?)?,
+                last_patrol: get(r, 11)?,
+            })
+        },
+    )?;
+    let grids = rows(conn, "grids", "SELECT id, code, name, colour, outline FROM grids ORDER BY code, id", p, |r, id| {
+        let colour: String = get(r, 3)?;
+        Ok(Grid {
+            id,
+            code: get(r, 1)?,
+            name: get(r, 2)?,
+            colour: geometry::parse_colour(&colour).ok_or_else(|| format!("颜色无效 (bad colour) {colour:?}"))?,
+            outline: geometry::polygon_from_json(&get::<String>(r, 4)?)?,
+        })
+    })?;
+    let links = rows(
+        conn,
+        "staff_compounds",
+        "SELECT staff_id, compound_id FROM staff_compounds ORDER BY staff_id, compound_id",
+        p,
+        |r, staff_id| Ok((staff_id, get::<i64>(r, 1)?)),
+    )?;
+    let staff = rows(conn, "staff", "SELECT id, role, name, phone, photo, grid_id, title FROM staff ORDER BY id", p, |r, id| {
+        let role: String = get(r, 1)?;
+        Ok(Staff {
+            id,
+            role: kind(StaffRole::parse(&role), &role)?,
+            name: get(r, 2)?,
+            phone: get(r, 3)?,
+            photo: get(r, 4)?,
+            grid_id: get(r, 5)?,
+            compound_ids: links.iter().filter(|(s, _)| *s == id).map(|(_, c)| *c).collect(),
+            title: get(r, 6)?,
+        })
+    })?;
+    let organisations = rows(
+        conn,
+        "organisations",
+        "SELECT id, name, kind, lon, lat, building_id FROM organisations ORDER BY id",
+        p,
+        |r, id| {
+            let k: String = get(r, 2)?;
+            let (lon, lat): (f64, f64) = (get(r, 3)?, get(r, 4)?);
+            if !(lon.is_finite() && lat.is_finite()) {
+                return Err("坐标无效 (coordinates are not finite numbers)".into());
+            }
+            Ok(Organisation {
+                id,
+                name: get(r, 1)?,
+                kind: kind(OrganisationKind::parse(&k), &k)?,
+                position: geo::Point::new(lon, lat),
+                building_id: get(r, 5)?,
+            })
+        },
+    )?;
+    let shifts = rows(
+        conn,
+        "shifts",
+        "SELECT id, staff_id, day, start, end, kind FROM shifts ORDER BY day, staff_id, start, id",
+        p,
+        |r, id| {
+            let k: String = get(r, 5)?;
+            Ok(Shift {
+                id,
+                staff_id: get(r, 1)?,
+                day: get(r, 2)?,
+                start: get(r, 3)?,
+                end: get(r, 4)?,
+                kind: kind(ShiftKind::parse(&k), &k)?,
+            })
+        },
+    )?;
+
+    let community = Community { info, areas, groups, compounds, roads, buildings, grids, staff, organisations, shifts };
+    Ok(Loaded { community, problems })
+}
+
+/// The community row; a broken boundary is a problem (the map shows no boundary), a missing row
+/// means the document holds no community yet.
+fn load_info(conn: &Connection, problems: &mut Vec<RowProblem>) -> Result<CommunityInfo> {
+    let row = conn
+        .query_row(
+            "SELECT name, subdistrict, code, boundary, grid_residents_min, grid_residents_max, hotline
+             FROM community WHERE id = 1",
+            [],
+            |r| {
+                Ok((|| -> RowResult<_> {
+                    Ok((
+                        get::<String>(r, 0)?,
+                        get::<String>(r, 1)?,
+                        get::<String>(r, 2)?,
+                        get::<String>(r, 3)?,
+                        get::<u32>(r, 4)?,
+                        get::<u32>(r, 5)?,
+                        get::<String>(r, 6)?,
+                    ))
+                })())
+            },
+        )
+        .optional()?
+        .ok_or(StoreError::Empty)?;
+    let (name, subdistrict, code, boundary, min, max, hotline) =
+        row.map_err(|reason| StoreError::Value { table: "community", id: 1, reason })?;
+    let boundary = geometry::polygon_from_json(&boundary).unwrap_or_else(|reason| {
+        problems.push(RowProblem { table: "community", id: 1, reason });
+        CommunityInfo::default().boundary
+    });
+    Ok(CommunityInfo { name, subdistrict, code, boundary, grid_residents_min: min, grid_residents_max: max, hotline })
+}

@@ -97,7 +97,10 @@ pub fn write_atomically(target: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// Like [`write_atomically`], with the content produced by `write` into the temporary file.
-pub fn write_atomically_with(target: &Path, write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>) -> Result<()> {
+pub fn write_atomically_with(
+    target: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<()> {
     let err = |source| FileError::Write { path: target.into(), source };
     let mut tmp = temp_file_beside(target).map_err(err)?;
     write(tmp.as_file_mut()).map_err(err)?;
@@ -217,10 +220,7 @@ mod tests {
         assert!(check_output(&db2, OutputKind::Document, &[&db]).is_ok());
         assert!(matches!(check_output(dir.path(), OutputKind::Export, &[]), Err(FileError::NotRegular(_))));
         #[cfg(unix)]
-        assert!(matches!(
-            check_output(Path::new("/dev/null"), OutputKind::Export, &[]),
-            Err(FileError::NotRegular(_))
-        ));
+        assert!(matches!(check_output(Path::new("/dev/null"), OutputKind::Export, &[]), Err(FileError::NotRegular(_))));
         let fresh = dir.path().join("new.pdf");
         assert_eq!(check_output(&fresh, OutputKind::Export, &[&db]).unwrap(), fresh);
     }

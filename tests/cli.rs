@@ -130,7 +130,11 @@ fn staff_photos_are_checked_stored_and_cleared() {
 
     let out = wangge().args(["staff-photo", "--staff", leader_id, "--clear", "--db"]).arg(&db).output().unwrap();
     assert!(out.status.success());
-    assert!(wangge::Store::open(&db, wangge::store::OpenMode::View).unwrap().load_community().unwrap().staff[2].photo.is_none());
+    assert!(
+        wangge::Store::open(&db, wangge::store::OpenMode::View).unwrap().load_community().unwrap().staff[2]
+            .photo
+            .is_none()
+    );
 
     let out = wangge().args(["staff-photo", "--staff", "无此人", "--clear", "--db"]).arg(&db).output().unwrap();
     assert!(!out.status.success());

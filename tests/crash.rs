@@ -43,13 +43,16 @@ enum Outcome {
     New,
 }
 
+type Args = Box<dyn Fn(&Path) -> Vec<std::ffi::OsString>>;
+type Check = Box<dyn Fn(&Path) -> Result<(), String>>;
+
 struct Scenario {
     name: &'static str,
     /// Puts the old target in place (or removes it) before each try.
     prepare: Box<dyn Fn(&Path)>,
-    args: Box<dyn Fn(&Path) -> Vec<std::ffi::OsString>>,
+    args: Args,
     /// Checks a target that is not the old file: Ok when it is a complete new one.
-    check_new: Box<dyn Fn(&Path) -> Result<(), String>>,
+    check_new: Check,
     old_sha: Option<String>,
 }
 
@@ -97,7 +100,8 @@ fn run(s: &Scenario, dir: &Path, seed: u64) -> std::collections::HashMap<Outcome
 }
 
 fn complete_demo(path: &Path) -> Result<(), String> {
-    let c = Store::open(path, OpenMode::View).map_err(|e| e.to_string())?.load_community().map_err(|e| e.to_string())?;
+    let c =
+        Store::open(path, OpenMode::View).map_err(|e| e.to_string())?.load_community().map_err(|e| e.to_string())?;
     let t = c.totals();
     if c.info.name == "康乐社区" && t.residents == 9241 && t.buildings == 188 && t.grids == 7 {
         Ok(())
@@ -116,7 +120,7 @@ fn old_document(dir: &Path) -> PathBuf {
     let path = dir.join("old.sqlite");
     let mut c = wangge::demo::kangle();
     c.info.name = "旧文档".into();
-    c.buildings.truncate(50);
+    c.buildings[0].residents += 1;
     wangge::store::write_new_document(&path, &c, false).unwrap();
     path
 }
@@ -144,7 +148,7 @@ fn killed_writers_leave_the_old_file_or_a_complete_new_one() {
 
     let src = source.clone();
     let src2 = source.clone();
-    let scenarios = vec![
+    let scenarios = [
         Scenario {
             name: "demo",
             prepare: Box::new(|t: &Path| {

@@ -157,7 +157,10 @@ fn backslash_paths_reach_the_same_file() {
     write_new_document(std::path::Path::new(&written), &wangge::demo::kangle(), false).unwrap();
     assert!(folder.join("康乐.sqlite").exists());
     let forward = format!("{}/子 文件夹/康乐.sqlite", dir.path().display().to_string().replace('\\', "/"));
-    assert_eq!(Store::open(std::path::Path::new(&forward), OpenMode::View).unwrap().load_community().unwrap().buildings.len(), 188);
+    assert_eq!(
+        Store::open(std::path::Path::new(&forward), OpenMode::View).unwrap().load_community().unwrap().buildings.len(),
+        188
+    );
 }
 
 #[test]

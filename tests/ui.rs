@@ -11,7 +11,9 @@ fn harness(lang: Lang) -> Harness<'static, WanggeApp> {
 }
 
 fn start_with(start: wangge::app::Startup, lang: Lang) -> Harness<'static, WanggeApp> {
-    Harness::builder().with_size(egui::vec2(1400.0, 900.0)).build_eframe(move |cc| WanggeApp::new(cc, start, Some(lang)))
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| WanggeApp::new(cc, start, Some(lang)))
 }
 
 #[test]
@@ -37,7 +39,8 @@ fn rows_left_out_are_listed_and_read_only_is_said() {
     let db = dir.path().join("bad.sqlite");
     wangge::store::write_new_document(&db, &wangge::demo::kangle(), false).unwrap();
     let conn = rusqlite::Connection::open(&db).unwrap();
-    conn.execute_batch(r#"UPDATE buildings SET footprint = '{"type":"Polygon","coordinates":[]}' WHERE id = 5;"#).unwrap();
+    conn.execute_batch(r#"UPDATE buildings SET footprint = '{"type":"Polygon","coordinates":[]}' WHERE id = 5;"#)
+        .unwrap();
     drop(conn);
     let doc = Document::open(&db, wangge::store::OpenMode::View, Lang::ZhCn).unwrap();
     let mut h = start_with(Ok(doc), Lang::ZhCn);

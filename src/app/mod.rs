@@ -231,7 +231,10 @@ impl WanggeApp {
             }
             Command::Open(path) => self.open_document(&path),
             Command::PickNewDemo => self.pick(ctx, |d| {
-                d.add_filter("SQLite", &["sqlite"]).set_file_name("康乐社区-演示.sqlite").save_file().map(Picked::NewDemo)
+                d.add_filter("SQLite", &["sqlite"])
+                    .set_file_name("康乐社区-演示.sqlite")
+                    .save_file()
+                    .map(Picked::NewDemo)
             }),
             Command::NewDemo(path) => {
                 // The native dialog already asked whether to replace an existing file.

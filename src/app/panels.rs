@@ -99,22 +99,27 @@ pub(super) fn status_bar(ui: &mut Ui, app: &WanggeApp, pointer: Option<(f64, f64
     egui::Panel::bottom("status").show(ui, |ui| {
         ui.horizontal(|ui| {
             let topo = &app.doc.topology;
-            let tolerance = topo.boundary_area * 1e-6;
-            let (text, colour) = if topo.is_clean(1e-6) {
-                (tr(T::TopologyClean).to_string(), Color32::from_rgb(30, 130, 60))
-            } else {
-                let mut parts = Vec::new();
-                if topo.gap_area > tolerance {
-                    parts.push(format!("{} {:.0} m²", tr(T::TopologyGap), topo.gap_area));
-                }
-                if topo.overlap_area > tolerance {
-                    parts.push(format!("{} {:.0} m²", tr(T::TopologyOverlap), topo.overlap_area));
-                }
-                (parts.join(" · "), Color32::from_rgb(190, 40, 30))
-            };
-            ui.label(format!("{}:", tr(T::Topology)));
-            ui.colored_label(colour, text);
-            ui.separator();
+            // An empty window (nothing opened yet) has no topology to report.
+            if topo.boundary_area > 0.0 {
+                let tolerance = topo.boundary_area * 1e-6;
+                let (text, colour) = if let Some(e) = &topo.error {
+                    (e.clone(), Color32::from_rgb(190, 40, 30))
+                } else if topo.is_clean(1e-6) {
+                    (tr(T::TopologyClean).to_string(), Color32::from_rgb(30, 130, 60))
+                } else {
+                    let mut parts = Vec::new();
+                    if topo.gap_area > tolerance {
+                        parts.push(format!("{} {:.0} m²", tr(T::TopologyGap), topo.gap_area));
+                    }
+                    if topo.overlap_area > tolerance {
+                        parts.push(format!("{} {:.0} m²", tr(T::TopologyOverlap), topo.overlap_area));
+                    }
+                    (parts.join(" · "), Color32::from_rgb(190, 40, 30))
+                };
+                ui.label(format!("{}:", tr(T::Topology)));
+                ui.colored_label(colour, text);
+                ui.separator();
+            }
             if let Some(path) = &app.doc.path {
                 ui.label(path.display().to_string());
             }
@@ -376,7 +381,7 @@ pub(super) fn problems_window(ctx: &egui::Context, app: &WanggeApp) -> Vec<Comma
     egui::Window::new(format!("⚠ {} ({})", tr(T::Problems), app.doc.problems.len()))
         .open(&mut open)
         .default_width(520.0)
-        .anchor(egui::Align2::RIGHT_TOP, [-12.0, 48.0])
+        .anchor(egui::Align2::RIGHT_TOP, [-12.0, 120.0])
         .show(ctx, |ui| {
             ui.label(tr(T::ProblemsIntro));
             egui::ScrollArea::vertical().max_height(320.0).show(ui, |ui| {

@@ -84,7 +84,9 @@ pub enum ExportError {
     BadScale(u32),
     #[error("重叠宽度无效 (invalid overlap) {0} mm: 须在 0 与图纸宽度的一半之间")]
     BadOverlap(f32),
-    #[error("分幅过多 (too many sheets): {0} 张，上限 {MAX_SHEETS} 张；请选更大的分幅纸张或更小的图纸 (choose larger sheets or a smaller page)")]
+    #[error(
+        "分幅过多 (too many sheets): {0} 张，上限 {MAX_SHEETS} 张；请选更大的分幅纸张或更小的图纸 (choose larger sheets or a smaller page)"
+    )]
     TooManySheets(usize),
     #[error(transparent)]
     Pdf(#[from] pdf::PdfError),

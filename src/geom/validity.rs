@@ -1,8 +1,8 @@
 //! Is a polygon fit for area, union and triangulation? geo's `Validation` decides; this module only
 //! says it in the users' words.
 
-use geo::{Polygon, Validation};
 use geo::algorithm::validation::InvalidPolygon;
+use geo::{Polygon, Validation};
 
 /// Why a polygon cannot be used, or `None` when it is valid.
 ///

@@ -87,9 +87,8 @@ pub(super) fn load(conn: &Connection) -> Result<Loaded> {
     let info = load_info(conn, &mut problems)?;
     let p = &mut problems;
 
-    let areas = rows(conn, "areas", "SELECT id, name FROM areas ORDER BY id", p, |r, id| {
-        Ok(Area { id, name: get(r, 1)? })
-    })?;
+    let areas =
+        rows(conn, "areas", "SELECT id, name FROM areas ORDER BY id", p, |r, id| Ok(Area { id, name: get(r, 1)? }))?;
     let groups = rows(conn, "groups", "SELECT id, area_id, name FROM groups ORDER BY id", p, |r, id| {
         Ok(Group { id, area_id: get(r, 1)?, name: get(r, 2)? })
     })?;
@@ -140,16 +139,17 @@ pub(super) fn load(conn: &Connection) -> Result<Loaded> {
             })
         },
     )?;
-    let grids = rows(conn, "grids", "SELECT id, code, name, colour, outline FROM grids ORDER BY code, id", p, |r, id| {
-        let colour: String = get(r, 3)?;
-        Ok(Grid {
-            id,
-            code: get(r, 1)?,
-            name: get(r, 2)?,
-            colour: geometry::parse_colour(&colour).ok_or_else(|| format!("颜色无效 (bad colour) {colour:?}"))?,
-            outline: geometry::polygon_from_json(&get::<String>(r, 4)?)?,
-        })
-    })?;
+    let grids =
+        rows(conn, "grids", "SELECT id, code, name, colour, outline FROM grids ORDER BY code, id", p, |r, id| {
+            let colour: String = get(r, 3)?;
+            Ok(Grid {
+                id,
+                code: get(r, 1)?,
+                name: get(r, 2)?,
+                colour: geometry::parse_colour(&colour).ok_or_else(|| format!("颜色无效 (bad colour) {colour:?}"))?,
+                outline: geometry::polygon_from_json(&get::<String>(r, 4)?)?,
+            })
+        })?;
     let links = rows(
         conn,
         "staff_compounds",
@@ -157,19 +157,25 @@ pub(super) fn load(conn: &Connection) -> Result<Loaded> {
         p,
         |r, staff_id| Ok((staff_id, get::<i64>(r, 1)?)),
     )?;
-    let staff = rows(conn, "staff", "SELECT id, role, name, phone, photo, grid_id, title FROM staff ORDER BY id", p, |r, id| {
-        let role: String = get(r, 1)?;
-        Ok(Staff {
-            id,
-            role: kind(StaffRole::parse(&role), &role)?,
-            name: get(r, 2)?,
-            phone: get(r, 3)?,
-            photo: get(r, 4)?,
-            grid_id: get(r, 5)?,
-            compound_ids: links.iter().filter(|(s, _)| *s == id).map(|(_, c)| *c).collect(),
-            title: get(r, 6)?,
-        })
-    })?;
+    let staff = rows(
+        conn,
+        "staff",
+        "SELECT id, role, name, phone, photo, grid_id, title FROM staff ORDER BY id",
+        p,
+        |r, id| {
+            let role: String = get(r, 1)?;
+            Ok(Staff {
+                id,
+                role: kind(StaffRole::parse(&role), &role)?,
+                name: get(r, 2)?,
+                phone: get(r, 3)?,
+                photo: get(r, 4)?,
+                grid_id: get(r, 5)?,
+                compound_ids: links.iter().filter(|(s, _)| *s == id).map(|(_, c)| *c).collect(),
+                title: get(r, 6)?,
+            })
+        },
+    )?;
     let organisations = rows(
         conn,
         "organisations",

@@ -39,7 +39,9 @@ pub enum StoreError {
         "{path}：由更新版本的网格通创建 (written by a newer Wangge: schema {found}, this build reads up to {supported})"
     )]
     TooNew { path: PathBuf, found: i64, supported: i64 },
-    #[error("{0}：文件正被其他程序（或另一个网格通窗口）使用，请关闭后重试 (the file is in use by another program or another Wangge window; close it and try again)")]
+    #[error(
+        "{0}：文件正被其他程序（或另一个网格通窗口）使用，请关闭后重试 (the file is in use by another program or another Wangge window; close it and try again)"
+    )]
     Locked(PathBuf),
     #[error("{0}：只读：可以查看和打印，不能修改 (read-only: you can view and print, not change)")]
     ReadOnly(PathBuf),
@@ -173,9 +175,11 @@ impl Store {
     pub fn set_staff_photo(&mut self, staff_id: i64, photo: Option<&[u8]>) -> Result<()> {
         self.check_writable()?;
         let stored = match photo {
-            Some(bytes) => {
-                Some(prepare_photo(bytes).map_err(|reason| StoreError::Value { table: "staff", id: staff_id, reason })?)
-            }
+            Some(bytes) => Some(prepare_photo(bytes).map_err(|reason| StoreError::Value {
+                table: "staff",
+                id: staff_id,
+                reason,
+            })?),
             None => None,
         };
         let n = self
@@ -193,7 +197,8 @@ impl Store {
     pub fn save_as(&self, target: &Path) -> Result<()> {
         let target = files::check_output(target, OutputKind::Document, &[&self.path])?;
         check_replaceable(&target)?;
-        let staging = files::temp_dir_beside(&target).map_err(|source| FileError::Write { path: target.clone(), source })?;
+        let staging =
+            files::temp_dir_beside(&target).map_err(|source| FileError::Write { path: target.clone(), source })?;
         let tmp = staging.path().join("copy.sqlite");
         copy_consistent(&self.conn, &tmp, &self.path)?;
         settle(&target)?;
@@ -220,7 +225,8 @@ fn write_upgrade_backup(conn: &Connection, path: &Path, version: i64) -> Result<
     let stem = path.file_stem().map_or_else(|| "document".into(), |s| s.to_string_lossy().into_owned());
     let stamp = local_timestamp();
     let target = path.with_file_name(format!("{stem}.升级前备份-v{version}-{stamp}.sqlite"));
-    let staging = files::temp_dir_beside(&target).map_err(|source| FileError::Write { path: target.clone(), source })?;
+    let staging =
+        files::temp_dir_beside(&target).map_err(|source| FileError::Write { path: target.clone(), source })?;
     let tmp = staging.path().join("backup.sqlite");
     copy_consistent(conn, &tmp, path)?;
     files::place_new(&tmp, &target)?;
@@ -298,7 +304,8 @@ pub fn write_new_document(path: &Path, community: &Community, force: bool) -> Re
         }
         check_replaceable(&target)?;
     }
-    let staging = files::temp_dir_beside(&target).map_err(|source| FileError::Write { path: target.clone(), source })?;
+    let staging =
+        files::temp_dir_beside(&target).map_err(|source| FileError::Write { path: target.clone(), source })?;
     let tmp = staging.path().join("new.sqlite");
     {
         let mut conn = open::create(&tmp)?;

@@ -68,7 +68,10 @@ pub(super) fn probe_file(path: &Path) -> Result<()> {
     let mut head = [0u8; 16];
     let read = std::io::Read::read_exact(&mut std::fs::File::open(path)?, &mut head);
     if read.is_err() || &head != SQLITE_HEADER {
-        return Err(StoreError::NotADocument { path: path.into(), reason: "不是 SQLite 数据库文件 (not an SQLite file)".into() });
+        return Err(StoreError::NotADocument {
+            path: path.into(),
+            reason: "不是 SQLite 数据库文件 (not an SQLite file)".into(),
+        });
     }
     Ok(())
 }
@@ -146,7 +149,10 @@ pub(super) fn classify(e: rusqlite::Error, path: &Path) -> StoreError {
             path: path.into(),
             reason: "不是 SQLite 数据库文件 (not an SQLite file)".into(),
         },
-        Some(ErrorCode::DatabaseCorrupt) => StoreError::Damaged { path: path.into(), reason: "数据库文件已损坏 (the database file is corrupt)".into() },
+        Some(ErrorCode::DatabaseCorrupt) => StoreError::Damaged {
+            path: path.into(),
+            reason: "数据库文件已损坏 (the database file is corrupt)".into(),
+        },
         Some(ErrorCode::ReadOnly | ErrorCode::PermissionDenied) => StoreError::ReadOnly(path.into()),
         Some(ErrorCode::CannotOpen) => StoreError::CannotOpen(path.into()),
         Some(ErrorCode::DiskFull) => StoreError::DiskFull(path.into()),
@@ -229,7 +235,10 @@ pub(super) fn identify(conn: &Connection, path: &Path) -> Result<i64> {
         return Err(StoreError::TooNew { path: path.into(), found: version, supported: SCHEMA_VERSION });
     }
     if let Some(missing) = expected_tables(version).iter().find(|t| !tables.contains(**t)) {
-        return Err(StoreError::Damaged { path: path.into(), reason: format!("缺少数据表 {missing} (table {missing} is missing)") });
+        return Err(StoreError::Damaged {
+            path: path.into(),
+            reason: format!("缺少数据表 {missing} (table {missing} is missing)"),
+        });
     }
     Ok(version)
 }

@@ -3,11 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::edit::{Edit, EditError, Entity, History, StaffRecord};
 use crate::geom::{GridAssignment, GridStats, LocalProjection, PartitionReport};
 use crate::i18n::Lang;
 use crate::layers::Scene;
 use crate::model::Community;
-use crate::store::{self, Access, OpenMode, RowProblem, Store};
+use crate::store::{self, Access, LogEntry, OpenMode, RowProblem, Store};
 
 pub struct Document {
     pub path: Option<PathBuf>,
@@ -24,6 +25,11 @@ pub struct Document {
     pub problems: Vec<RowProblem>,
     /// The backup copy written when opening upgraded an older document.
     pub upgrade_backup: Option<PathBuf>,
+    /// The open file; `None` for a community that only lives in memory.
+    store: Option<Store>,
+    history: History,
+    /// Who makes the edits, for the change log.
+    pub operator: String,
 }
 
 impl Document {
@@ -47,6 +53,9 @@ impl Document {
             access: Access::ReadWrite,
             problems: Vec::new(),
             upgrade_backup: None,
+            store: None,
+            history: History::default(),
+            operator: default_operator(),
         }
     }
 
@@ -58,15 +67,188 @@ impl Document {
         doc.access = store.access();
         doc.problems = loaded.problems;
         doc.upgrade_backup = store.upgrade_backup().map(Path::to_path_buf);
+        doc.store = Some(store);
         Ok(doc)
+    }
+
+    /// Checks an edit, writes it (rows and change log, one transaction), applies it in memory and
+    /// updates what derives from it; remembered for undo. On any error nothing has changed.
+    pub fn apply(&mut self, edit: Edit) -> Result<Vec<i64>, EditError> {
+        let ids = self.write(&edit, None)?;
+        if !ids.is_empty() {
+            let label = edit.label(&self.community);
+            self.history.push(edit, label);
+        }
+        Ok(ids)
+    }
+
+    /// Like `apply`, merging into the last undo step when it changed the same fields (a slider drag).
+    pub fn apply_merging(&mut self, edit: Edit) -> Result<Vec<i64>, EditError> {
+        let ids = self.write(&edit, None)?;
+        if !ids.is_empty() {
+            let label = edit.label(&self.community);
+            self.history.push_merging(edit, label);
+        }
+        Ok(ids)
+    }
+
+    fn write(&mut self, edit: &Edit, reverts: Option<i64>) -> Result<Vec<i64>, EditError> {
+        let store = self.store.as_mut().ok_or_else(|| EditError::Store("文档没有文件 (no file is open)".into()))?;
+        store.check_writable().map_err(|e| EditError::Store(e.to_string()))?;
+        if edit.is_noop() {
+            return Ok(Vec::new());
+        }
+        edit.apply_to(&mut self.community)?;
+        match store.write_edit(edit, &self.operator, reverts) {
+            Ok(ids) => {
+                self.refresh_after(edit);
+                Ok(ids)
+            }
+            Err(e) => {
+                // The file refused it (disk full, locked): put memory back as the file is.
+                let _ = edit.inverse().apply_to(&mut self.community);
+                Err(EditError::Store(e.to_string()))
+            }
+        }
+    }
+
+    pub fn undo_label(&self) -> Option<&str> {
+        self.history.undo_label()
+    }
+
+    pub fn redo_label(&self) -> Option<&str> {
+        self.history.redo_label()
+    }
+
+    /// Undoes the last step (written and logged as a new change).
+    pub fn undo(&mut self) -> Result<(), EditError> {
+        let step = self.history.take_undo().ok_or(EditError::NothingToUndo)?;
+        match self.write(&step.0.inverse(), None) {
+            Ok(_) => {
+                self.history.done_undo(step);
+                Ok(())
+            }
+            Err(e) => {
+                self.history.restore_undo(step);
+                Err(e)
+            }
+        }
+    }
+
+    pub fn redo(&mut self) -> Result<(), EditError> {
+        let step = self.history.take_redo().ok_or(EditError::NothingToRedo)?;
+        match self.write(&step.0, None) {
+            Ok(_) => {
+                self.history.done_redo(step);
+                Ok(())
+            }
+            Err(e) => {
+                self.history.restore_redo(step);
+                Err(e)
+            }
+        }
+    }
+
+    /// Reverts a change-log entry as a new, logged edit; refused when later changes depend on it.
+    pub fn revert(&mut self, log_id: i64) -> Result<Vec<i64>, EditError> {
+        let store = self.store.as_ref().ok_or_else(|| EditError::Store("文档没有文件 (no file is open)".into()))?;
+        let cannot = |why: String| EditError::CannotRevert(log_id, why);
+        let entry = store
+            .log_entry(log_id)
+            .map_err(|e| EditError::Store(e.to_string()))?
+            .ok_or_else(|| cannot("没有这条记录 (no such entry)".into()))?;
+        let later = store.later_entries(&entry).map_err(|e| EditError::Store(e.to_string()))?;
+        if let Some(first) = later.first() {
+            return Err(cannot(format!(
+                "第 {first} 条记录之后又修改了它，请先还原后面的修改 (entry {first} changed it later; revert that first)"
+            )));
+        }
+        let edit = self
+            .reverting_edit(&entry)
+            .ok_or_else(|| cannot("记录内容无法读取 (the entry cannot be read)".into()))??;
+        let ids = self.write(&edit, Some(log_id))?;
+        let label = format!("还原第 {log_id} 条记录 (revert entry {log_id})");
+        self.history.push(edit, label);
+        Ok(ids)
+    }
+
+    fn reverting_edit(&self, e: &LogEntry) -> Option<Result<Edit, EditError>> {
+        let entity = Entity::parse(&e.entity)?;
+        if e.field == "*" {
+            return Some(Ok(match (&e.old, &e.new) {
+                (serde_json::Value::Null, added) => Edit::RemoveStaff(StaffRecord::from_json(added)?),
+                (removed, _) => Edit::AddStaff(StaffRecord::from_json(removed)?),
+            }));
+        }
+        let field = match crate::edit::field::field(entity, &e.field) {
+            Ok(f) => f,
+            Err(err) => return Some(Err(err)),
+        };
+        Some(Ok(Edit::Set(vec![crate::edit::Change {
+            field,
+            id: e.entity_id,
+            old: e.new.clone(),
+            new: e.old.clone(),
+        }])))
+    }
+
+    /// The change log, newest first.
+    pub fn change_log(&self, limit: Option<usize>) -> Vec<LogEntry> {
+        self.store.as_ref().and_then(|s| s.change_log(limit).ok()).unwrap_or_default()
+    }
+
+    /// How many changes the log holds (`info`'s "updates").
+    pub fn update_count(&self) -> i64 {
+        self.store.as_ref().and_then(|s| s.log_count().ok()).unwrap_or(0)
+    }
+
+    /// Brings derived data up to date with what an edit changed, without rebuilding the rest: grid
+    /// statistics and labels when counts or names change, one building's label when its number does.
+    fn refresh_after(&mut self, edit: &Edit) {
+        let Edit::Set(changes) = edit else { return };
+        let mut restat = false;
+        for c in changes {
+            match (c.field.entity, c.field.name) {
+                (Entity::Building, "residents" | "households" | "dwellings") => restat = true,
+                (Entity::Building, "number") => {
+                    if let Some(i) = self.community.buildings.iter().position(|b| b.id == c.id)
+                        && let Some(item) = self.scene.buildings.get_mut(i)
+                    {
+                        item.label = self.community.buildings[i].number.as_str().into();
+                    }
+                }
+                (Entity::Grid, _) => restat = true,
+                (Entity::Community, "name") => self.scene.boundary.label = self.community.info.name.as_str().into(),
+                _ => {}
+            }
+        }
+        if restat {
+            self.grid_stats =
+                GridStats::per_grid(self.community.grids.len(), &self.community.buildings, &self.assignment);
+            self.scene.relabel_grids(&self.community, &self.grid_stats, self.lang);
+        }
     }
 
     /// Rebuilds derived data, e.g. after the language changed (labels) or the community did.
     pub fn refresh(&mut self, lang: Lang) {
         let community = std::mem::take(&mut self.community);
         let fresh = Self::new(community, self.path.take(), lang);
-        let (access, problems, upgrade_backup) =
-            (self.access, std::mem::take(&mut self.problems), self.upgrade_backup.take());
-        *self = Self { access, problems, upgrade_backup, ..fresh };
+        *self = Self {
+            access: self.access,
+            problems: std::mem::take(&mut self.problems),
+            upgrade_backup: self.upgrade_backup.take(),
+            store: self.store.take(),
+            history: std::mem::take(&mut self.history),
+            operator: std::mem::take(&mut self.operator),
+            ..fresh
+        };
     }
+}
+
+/// The person editing, for the change log: `WANGGE_OPERATOR`, else the login name.
+fn default_operator() -> String {
+    ["WANGGE_OPERATOR", "USERNAME", "USER"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .unwrap_or_default()
 }

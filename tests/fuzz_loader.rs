@@ -28,6 +28,11 @@ fn open_both_ways(path: &Path) {
     let before = std::fs::read(path).unwrap();
     if let Ok(doc) = wangge::Document::open(path, OpenMode::View, wangge::Lang::ZhCn) {
         let _ = wangge::cli::info_json(&doc);
+        // What survives loading must also lay out for print without a panic.
+        for product in [wangge::export::Product::WallMap, wangge::export::Product::Boards] {
+            let opts = wangge::export::ExportOptions::new(product, "A3".parse().unwrap());
+            let _ = wangge::export::sheets(&doc, &opts, &wangge::export::layout::EstimatedMeasure);
+        }
     }
     assert!(std::fs::read(path).unwrap() == before, "opening to view changed the file");
     // Editing may upgrade a file that a flip made look older (after a backup); it must not panic.

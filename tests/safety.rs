@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use sha2::{Digest, Sha256};
-use wangge::store::{Access, OpenMode, SCHEMA_VERSION, Store, StoreError};
+use wangge::store::{Access, OpenMode, SCHEMA_VERSION, Store};
 
 fn wangge() -> Command {
     Command::new(env!("CARGO_BIN_EXE_wangge"))
@@ -152,7 +152,7 @@ fn foreign_files_keep_their_exact_bytes() {
 /// Makes a current document look like one written by schema 2 (before the marker table).
 fn downgrade_to_v2(db: &Path) {
     let conn = rusqlite::Connection::open(db).unwrap();
-    conn.execute_batch("DROP TABLE wangge_meta; PRAGMA user_version = 2;").unwrap();
+    conn.execute_batch("DROP TABLE change_log; DROP TABLE wangge_meta; PRAGMA user_version = 2;").unwrap();
 }
 
 #[test]
@@ -275,9 +275,15 @@ fn a_read_only_file_opens_read_only_in_the_library() {
     let db = demo_in(dir.path(), "doc.sqlite");
     let store = Store::open(&db, OpenMode::View).unwrap();
     assert_eq!(store.access(), Access::ReadOnly(wangge::store::ReadOnlyWhy::Requested));
-    let mut store = store;
-    assert!(matches!(store.set_staff_photo(1, None), Err(StoreError::ReadOnly(_))));
-    assert!(store.access() != Access::ReadWrite);
+    drop(store);
+    let before = sha(&db);
+    let mut doc = wangge::Document::open(&db, OpenMode::View, wangge::Lang::ZhCn).unwrap();
+    let f = wangge::edit::field::field(wangge::edit::Entity::Staff, "phone").unwrap();
+    let edit = wangge::edit::Edit::set(&doc.community, wangge::edit::Entity::Staff, 1, &[(f, "123".into())]).unwrap();
+    let e = doc.apply(edit).unwrap_err();
+    assert!(e.to_string().contains("只读"), "{e}");
+    assert_eq!(doc.community.staff[0].phone, wangge::demo::kangle().staff[0].phone, "memory changed too");
+    assert_eq!(sha(&db), before);
     assert_eq!(Store::open(&db, OpenMode::Edit).unwrap().access(), Access::ReadWrite);
 }
 
@@ -459,4 +465,50 @@ fn a_stale_journal_beside_a_replaced_document_is_folded_in_first() {
     let c = Store::open(&db, OpenMode::View).unwrap().load_community().unwrap();
     assert_eq!(c.info.name, "康乐社区");
     assert_eq!(c.totals().residents, 9241);
+}
+
+/// A full disk: a small tmpfs holding one document with little room to spare. Needs root (mount);
+/// skipped with a printed reason elsewhere.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_leaves_the_old_document_and_no_temporary_files() {
+    let base = tempfile::tempdir().unwrap();
+    let mnt = base.path().join("small disk");
+    std::fs::create_dir(&mnt).unwrap();
+    let mounted = Command::new("mount").args(["-t", "tmpfs", "-o", "size=320k", "tmpfs"]).arg(&mnt).status();
+    if !mounted.is_ok_and(|s| s.success()) {
+        println!("skipped: cannot mount a small tmpfs here (needs root)");
+        return;
+    }
+    struct Unmount<'a>(&'a Path);
+    impl Drop for Unmount<'_> {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(self.0).status();
+        }
+    }
+    let _guard = Unmount(&mnt);
+    let db = demo_in(&mnt, "康乐.sqlite");
+    let before = sha(&db);
+    let names = listing(&mnt);
+
+    let out = wangge().args(["demo", "--force", "--out"]).arg(&db).output().unwrap();
+    assert!(!out.status.success(), "a second copy cannot fit");
+    assert!(stderr(&out).contains("磁盘已满") || stderr(&out).contains("No space"), "{}", stderr(&out));
+    assert_eq!(sha(&db), before);
+    assert_eq!(listing(&mnt), names, "temporary files left behind");
+
+    // Fill the rest so that even a small PDF cannot be written.
+    let filler = mnt.join("filler");
+    let free = 320 * 1024 - std::fs::metadata(&db).unwrap().len() as usize;
+    let _ = std::fs::write(&filler, vec![0u8; free]);
+    let old_pdf = mnt.join("值班表.pdf");
+    let _ = std::fs::remove_file(&filler);
+    std::fs::write(&old_pdf, b"%PDF-1.7 old").unwrap();
+    let _ = std::fs::write(&filler, vec![0u8; free]);
+    let names = listing(&mnt);
+    let out = export_roster(&db, &old_pdf);
+    assert!(!out.status.success());
+    assert_eq!(std::fs::read(&old_pdf).unwrap(), b"%PDF-1.7 old");
+    assert_eq!(listing(&mnt), names, "temporary files left behind");
+    assert_eq!(sha(&db), before);
 }

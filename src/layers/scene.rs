@@ -169,16 +169,11 @@ impl Scene {
         let local = |p: &Polygon<f64>| projection.polygon_to_local(p);
 
         let boundary = SceneItem::new(&local(&community.info.boundary), community.info.name.as_str());
-        let people = lang.tr(crate::i18n::T::People);
         let grids: Vec<SceneItem> = community
             .grids
             .iter()
             .enumerate()
-            .map(|(i, g)| {
-                let residents = stats.get(i).map_or(0, |s| s.residents);
-                let sep = if lang == Lang::En { " " } else { "" };
-                SceneItem::new(&local(&g.outline), format!("{} · {residents}{sep}{people}", g.name))
-            })
+            .map(|(i, g)| SceneItem::new(&local(&g.outline), grid_label(g, stats.get(i), lang)))
             .collect();
         let compounds =
             community.compounds.iter().map(|k| SceneItem::new(&local(&k.outline), k.name.as_str())).collect();
@@ -212,6 +207,14 @@ impl Scene {
             roads,
             buildings,
         )
+    }
+
+    /// New grid labels and colours after an edit of names, colours or population (the geometry stays).
+    pub fn relabel_grids(&mut self, community: &Community, stats: &[GridStats], lang: Lang) {
+        for (i, (item, g)) in self.grids.iter_mut().zip(&community.grids).enumerate() {
+            item.label = grid_label(g, stats.get(i), lang).into();
+        }
+        self.grid_colours = community.grids.iter().map(|g| g.colour).collect();
     }
 
     /// Builds a scene from already projected parts (benchmarks, synthetic districts).
@@ -445,4 +448,11 @@ mod tests {
         assert!(!item.contains([10.0, 15.0]), "the notch is outside");
         assert_eq!(item.rings[0].len(), 6, "closing point dropped");
     }
+}
+
+/// "康乐第一网格 · 1281人".
+fn grid_label(g: &crate::model::Grid, stats: Option<&GridStats>, lang: Lang) -> String {
+    let residents = stats.map_or(0, |s| s.residents);
+    let sep = if lang == Lang::En { " " } else { "" };
+    format!("{} · {residents}{sep}{}", g.name, lang.tr(crate::i18n::T::People))
 }

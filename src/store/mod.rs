@@ -4,6 +4,7 @@
 //! opening never migrates; an older document is upgraded for editing only after a backup copy;
 //! new documents and copies are built in a staging folder and renamed into place.
 
+mod changes;
 mod geometry;
 mod load;
 mod open;
@@ -19,6 +20,8 @@ use rusqlite::{Connection, Transaction, params};
 use crate::files::{self, FileError, OutputKind};
 use crate::model::Community;
 
+pub use changes::LogEntry;
+pub(crate) use geometry::{format_colour, parse_colour};
 pub use load::{Loaded, RowProblem};
 pub use open::{Access, OpenMode, ReadOnlyWhy};
 pub use schema::SCHEMA_VERSION;
@@ -98,10 +101,7 @@ impl Store {
         let backup = if version < SCHEMA_VERSION { Some(write_upgrade_backup(&ro, &path, version)?) } else { None };
         drop(ro);
         let mut conn = open::open_read_write(&path)?;
-        schema::migrate(&mut conn, &path).map_err(|e| match e {
-            StoreError::Sqlite(e) => open::classify(e, &path),
-            e => e,
-        })?;
+        schema::migrate(&mut conn, &path).map_err(|e| plain(e, &path))?;
         Ok(Self { conn, path, access: Access::ReadWrite, backup })
     }
 
@@ -135,7 +135,7 @@ impl Store {
         Ok(self.conn.query_row("SELECT 1 FROM community WHERE id = 1", [], |_| Ok(())).optional()?.is_some())
     }
 
-    fn check_writable(&self) -> Result<()> {
+    pub(crate) fn check_writable(&self) -> Result<()> {
         match self.access {
             Access::ReadWrite => Ok(()),
             Access::ReadOnly(_) => Err(StoreError::ReadOnly(self.path.clone())),
@@ -150,8 +150,7 @@ impl Store {
     pub fn replace_community(&mut self, community: &Community) -> Result<()> {
         self.check_writable()?;
         let tx = self.conn.transaction()?;
-        clear_all(&tx)?;
-        write_all(&tx, community)?;
+        clear_all(&tx).and_then(|()| write_all(&tx, community)).map_err(|e| plain(e, &self.path))?;
         tx.commit().map_err(|e| self.write_error(e))?;
         Ok(())
     }
@@ -168,28 +167,6 @@ impl Store {
             Some(p) => Err(StoreError::Value { table: p.table, id: p.id, reason: p.reason }),
             None => Ok(loaded.community),
         }
-    }
-
-    /// Sets (or with `None` clears) a staff member's photo. The photo is checked and stored
-    /// downscaled to what a board prints (see [`prepare_photo`]).
-    pub fn set_staff_photo(&mut self, staff_id: i64, photo: Option<&[u8]>) -> Result<()> {
-        self.check_writable()?;
-        let stored = match photo {
-            Some(bytes) => Some(prepare_photo(bytes).map_err(|reason| StoreError::Value {
-                table: "staff",
-                id: staff_id,
-                reason,
-            })?),
-            None => None,
-        };
-        let n = self
-            .conn
-            .execute("UPDATE staff SET photo = ?1 WHERE id = ?2", params![stored, staff_id])
-            .map_err(|e| self.write_error(e))?;
-        if n == 0 {
-            return Err(StoreError::Value { table: "staff", id: staff_id, reason: "no such staff member".into() });
-        }
-        Ok(())
     }
 
     /// Copies the document to another file (File ▸ Save As): a consistent copy is built beside the
@@ -216,6 +193,14 @@ impl Store {
             .query_map(params![min_lon, min_lat, max_lon, max_lat], |r| r.get(0))?
             .collect::<rusqlite::Result<Vec<i64>>>()?;
         Ok(ids)
+    }
+}
+
+/// SQLite's own words ("database or disk is full") become ours, naming the user's file.
+fn plain(e: StoreError, path: &Path) -> StoreError {
+    match e {
+        StoreError::Sqlite(e) => open::classify(e, path),
+        e => e,
     }
 }
 
@@ -307,14 +292,16 @@ pub fn write_new_document(path: &Path, community: &Community, force: bool) -> Re
     let staging =
         files::temp_dir_beside(&target).map_err(|source| FileError::Write { path: target.clone(), source })?;
     let tmp = staging.path().join("new.sqlite");
-    {
+    let build = || -> Result<()> {
         let mut conn = open::create(&tmp)?;
         schema::migrate(&mut conn, &tmp)?;
         let tx = conn.transaction()?;
         write_all(&tx, community)?;
-        tx.commit().map_err(|e| open::classify(e, &target))?;
-        conn.close().map_err(|(_, e)| open::classify(e, &target))?;
-    }
+        tx.commit()?;
+        conn.close().map_err(|(_, e)| e)?;
+        Ok(())
+    };
+    build().map_err(|e| plain(e, &target))?;
     sync_file(&tmp)?;
     if force {
         settle(&target)?;

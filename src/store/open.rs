@@ -204,10 +204,27 @@ fn expected_tables(version: i64) -> &'static [&'static str] {
         "shifts",
         schema::META_TABLE,
     ];
+    const V4: &[&str] = &[
+        "community",
+        "areas",
+        "groups",
+        "compounds",
+        "roads",
+        "buildings",
+        "building_rtree",
+        "grids",
+        "staff",
+        "staff_compounds",
+        "organisations",
+        "shifts",
+        schema::META_TABLE,
+        "change_log",
+    ];
     match version {
         1 => V1,
         2 => V2,
-        _ => V3,
+        3 => V3,
+        _ => V4,
     }
 }
 

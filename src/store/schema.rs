@@ -97,6 +97,20 @@ const MIGRATIONS: &[&str] = &[
     // 2 → 3: our own marker, so that a document is recognised by more than its table names.
     "CREATE TABLE wangge_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     INSERT INTO wangge_meta (key, value) VALUES ('application', 'wangge');",
+    // 3 → 4: the change log (变更记录): one row per changed field, grouped by step (one user gesture).
+    "CREATE TABLE change_log (
+        id INTEGER PRIMARY KEY,
+        step INTEGER NOT NULL,
+        time TEXT NOT NULL,
+        operator TEXT NOT NULL DEFAULT '',
+        entity TEXT NOT NULL,
+        entity_id INTEGER NOT NULL,
+        field TEXT NOT NULL,
+        old TEXT,
+        new TEXT,
+        reverts INTEGER REFERENCES change_log(id)
+    );
+    CREATE INDEX change_log_entity ON change_log(entity, entity_id);",
 ];
 
 /// The table that marks a file as a Wangge document (GeoPackage will own `application_id`).

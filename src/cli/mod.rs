@@ -13,6 +13,8 @@ use crate::i18n::Lang;
 use crate::store::OpenMode;
 use crate::{Document, demo, store};
 
+mod edits;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "wangge",
@@ -87,6 +89,30 @@ pub enum Command {
         #[arg(long, conflicts_with = "photo")]
         clear: bool,
     },
+    /// Change fields of one row: `set building 12 residents=90 households=30` (one edit, logged).
+    Set {
+        /// building | grid | staff | community
+        entity: String,
+        /// The row's id (community: 1).
+        id: i64,
+        /// FIELD=VALUE pairs; names as in `info --json` and the GeoJSON properties.
+        #[arg(required = true)]
+        assignments: Vec<String>,
+    },
+    /// Add or remove staff.
+    Staff {
+        #[command(subcommand)]
+        action: StaffAction,
+    },
+    /// The change log (变更记录), newest first.
+    Log {
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+    /// Revert one change-log entry, as a new logged edit.
+    Revert { log_id: i64 },
     /// Copy the document to a new file (like File ▸ Save As): the target is replaced only when the
     /// copy is complete.
     SaveAs {
@@ -99,6 +125,25 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StaffAction {
+    /// Add a staff member; prints the new id.
+    Add {
+        /// grid_leader | grid_worker | community_leader | community_police | urban_management | mediator
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        phone: String,
+        /// Grid code (e.g. 35020600100301).
+        #[arg(long)]
+        grid: Option<String>,
+    },
+    /// Remove a staff member (with their shifts); undoable by `revert`.
+    Remove { id: i64 },
 }
 
 fn parse_lang(s: &str) -> std::result::Result<Lang, String> {
@@ -161,22 +206,26 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
                 Some(p) => Some(files::read_bounded(p, store::MAX_PHOTO_BYTES as u64)?),
                 None => None,
             };
-            let doc = open_existing(db, OpenMode::Edit, Lang::ZhCn)?;
-            let matches: Vec<_> =
-                doc.community.staff.iter().filter(|s| s.name == *staff || s.id.to_string() == *staff).collect();
-            let person = match matches.as_slice() {
-                [one] => *one,
-                [] => bail!("找不到人员 (no staff member) {staff:?}"),
-                _ => bail!("有多名人员叫 {staff:?}，请用编号 (several staff members match; use the id)"),
-            };
-            let mut store = store::Store::open(doc_path(&doc)?, OpenMode::Edit)?;
-            store.set_staff_photo(person.id, bytes.as_deref())?;
-            Ok(format!(
-                "{} {}: {}\n",
-                person.name,
-                person.phone,
-                if bytes.is_some() { "照片已保存 (photo saved)" } else { "照片已删除 (photo removed)" }
-            ))
+            let prepared = bytes.as_deref().map(store::prepare_photo).transpose().map_err(anyhow::Error::msg)?;
+            let mut doc = open_existing(db, OpenMode::Edit, Lang::ZhCn)?;
+            edits::staff_photo(&mut doc, staff, prepared)
+        }
+        Command::Set { entity, id, assignments } => {
+            let mut doc = open_existing(db, OpenMode::Edit, Lang::ZhCn)?;
+            edits::set(&mut doc, entity, *id, assignments)
+        }
+        Command::Staff { action } => {
+            let mut doc = open_existing(db, OpenMode::Edit, Lang::ZhCn)?;
+            edits::staff(&mut doc, action)
+        }
+        Command::Log { json, limit } => {
+            let doc = open_existing(db, OpenMode::View, Lang::ZhCn)?;
+            edits::log(&doc, *json, *limit)
+        }
+        Command::Revert { log_id } => {
+            let mut doc = open_existing(db, OpenMode::Edit, Lang::ZhCn)?;
+            let ids = doc.revert(*log_id)?;
+            Ok(format!("已还原第 {log_id} 条记录 (reverted entry {log_id}); 新记录 (new entries): {ids:?}\n"))
         }
         Command::SaveAs { out } => {
             let Some(db) = db else { bail!("请用 --db 指定数据库文件 (give the database with --db FILE)") };
@@ -242,6 +291,7 @@ pub fn info_json(doc: &Document) -> serde_json::Value {
         "grid_households": grid_households,
         "staff": staff,
         "unassigned_buildings": doc.assignment.unassigned().count(),
+        "updates": doc.update_count(),
         "topology": {
             "gap_m2": round2(doc.topology.gap_area),
             "overlap_m2": round2(doc.topology.overlap_area),

@@ -1,0 +1,360 @@
+//! The editable fields of each entity: name (as in `info --json` and the GeoJSON properties), column,
+//! type, and the checks a value must pass. One table serves the CLI (`set`), the GUI editors, the
+//! store's UPDATE and the change log.
+
+use serde_json::Value;
+
+use super::EditError;
+use crate::model::{Community, Id, StaffRole};
+
+/// What an edit changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Entity {
+    Building,
+    Grid,
+    Staff,
+    Community,
+}
+
+impl Entity {
+    pub const ALL: [Self; 4] = [Self::Building, Self::Grid, Self::Staff, Self::Community];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Building => "building",
+            Self::Grid => "grid",
+            Self::Staff => "staff",
+            Self::Community => "community",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.as_str() == s)
+    }
+
+    pub(crate) fn table(self) -> &'static str {
+        match self {
+            Self::Building => "buildings",
+            Self::Grid => "grids",
+            Self::Staff => "staff",
+            Self::Community => "community",
+        }
+    }
+}
+
+/// How a field's value is written and checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A whole number ≥ 0 (floors, residents…).
+    Count,
+    /// Text; `required` ones may not be empty.
+    Text {
+        required: bool,
+    },
+    /// The id of a row of another table, or empty.
+    Ref(RefTo),
+    /// "#rrggbb".
+    Colour,
+    Role,
+    /// JPEG/PNG bytes, as lowercase hex in edits and the log.
+    Photo,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RefTo {
+    Compound,
+    Group,
+    Grid,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Field {
+    pub entity: Entity,
+    pub name: &'static str,
+    pub kind: Kind,
+}
+
+const fn f(entity: Entity, name: &'static str, kind: Kind) -> Field {
+    Field { entity, name, kind }
+}
+
+const REQUIRED: Kind = Kind::Text { required: true };
+const OPTIONAL: Kind = Kind::Text { required: false };
+
+/// Every editable field. Column names equal field names.
+pub const FIELDS: &[Field] = &[
+    f(Entity::Building, "number", REQUIRED),
+    f(Entity::Building, "name", REQUIRED),
+    f(Entity::Building, "compound_id", Kind::Ref(RefTo::Compound)),
+    f(Entity::Building, "group_id", Kind::Ref(RefTo::Group)),
+    f(Entity::Building, "floors", Kind::Count),
+    f(Entity::Building, "stairwells", Kind::Count),
+    f(Entity::Building, "dwellings", Kind::Count),
+    f(Entity::Building, "households", Kind::Count),
+    f(Entity::Building, "residents", Kind::Count),
+    f(Entity::Grid, "code", REQUIRED),
+    f(Entity::Grid, "name", REQUIRED),
+    f(Entity::Grid, "colour", Kind::Colour),
+    f(Entity::Staff, "name", REQUIRED),
+    f(Entity::Staff, "phone", OPTIONAL),
+    f(Entity::Staff, "role", Kind::Role),
+    f(Entity::Staff, "title", OPTIONAL),
+    f(Entity::Staff, "grid_id", Kind::Ref(RefTo::Grid)),
+    f(Entity::Staff, "photo", Kind::Photo),
+    f(Entity::Community, "name", REQUIRED),
+    f(Entity::Community, "subdistrict", OPTIONAL),
+    f(Entity::Community, "code", OPTIONAL),
+    f(Entity::Community, "hotline", OPTIONAL),
+    f(Entity::Community, "grid_residents_min", Kind::Count),
+    f(Entity::Community, "grid_residents_max", Kind::Count),
+];
+
+/// The field `name` of `entity`, or a message listing the ones there are.
+pub fn field(entity: Entity, name: &str) -> Result<Field, EditError> {
+    FIELDS.iter().copied().find(|f| f.entity == entity && f.name == name).ok_or_else(|| {
+        let names: Vec<&str> = FIELDS.iter().filter(|f| f.entity == entity).map(|f| f.name).collect();
+        EditError::UnknownField { entity: entity.as_str(), field: name.into(), known: names.join(", ") }
+    })
+}
+
+/// Reads a value typed on the command line ("90", "康乐一号楼", "", "#ff0000").
+pub fn parse_text(field: Field, text: &str) -> Result<Value, EditError> {
+    let bad = |why: &str| EditError::BadValue { field: field.name, value: text.into(), why: why.into() };
+    Ok(match field.kind {
+        Kind::Count => Value::from(text.trim().parse::<u32>().map_err(|_| bad("应为非负整数 (a whole number ≥ 0)"))?),
+        Kind::Ref(_) if text.trim().is_empty() => Value::Null,
+        Kind::Ref(_) => Value::from(text.trim().parse::<i64>().map_err(|_| bad("应为编号 (an id)"))?),
+        Kind::Text { .. } | Kind::Colour | Kind::Role => Value::from(text),
+        Kind::Photo if text.is_empty() => Value::Null,
+        Kind::Photo => return Err(bad("照片请用 staff-photo 设置 (set photos with staff-photo)")),
+    })
+}
+
+fn not_found(entity: Entity, id: Id) -> EditError {
+    EditError::NoSuchRow { entity: entity.as_str(), id }
+}
+
+/// The current value of a field.
+pub fn get(c: &Community, field: Field, id: Id) -> Result<Value, EditError> {
+    let missing = || not_found(field.entity, id);
+    Ok(match field.entity {
+        Entity::Building => {
+            let b = c.buildings.iter().find(|b| b.id == id).ok_or_else(missing)?;
+            match field.name {
+                "number" => Value::from(b.number.as_str()),
+                "name" => Value::from(b.name.as_str()),
+                "compound_id" => Value::from(b.compound_id),
+                "group_id" => Value::from(b.group_id),
+                "floors" => Value::from(b.floors),
+                "stairwells" => Value::from(b.stairwells),
+                "dwellings" => Value::from(b.dwellings),
+                "households" => Value::from(b.households),
+                _ => Value::from(b.residents),
+            }
+        }
+        Entity::Grid => {
+            let g = c.grids.iter().find(|g| g.id == id).ok_or_else(missing)?;
+            match field.name {
+                "code" => Value::from(g.code.as_str()),
+                "name" => Value::from(g.name.as_str()),
+                _ => Value::from(crate::store::format_colour(g.colour)),
+            }
+        }
+        Entity::Staff => {
+            let s = c.staff.iter().find(|s| s.id == id).ok_or_else(missing)?;
+            match field.name {
+                "name" => Value::from(s.name.as_str()),
+                "phone" => Value::from(s.phone.as_str()),
+                "role" => Value::from(s.role.as_str()),
+                "title" => Value::from(s.title.as_str()),
+                "grid_id" => Value::from(s.grid_id),
+                _ => s.photo.as_deref().map_or(Value::Null, |p| Value::from(hex(p))),
+            }
+        }
+        Entity::Community => {
+            if id != 1 {
+                return Err(missing());
+            }
+            let i = &c.info;
+            match field.name {
+                "name" => Value::from(i.name.as_str()),
+                "subdistrict" => Value::from(i.subdistrict.as_str()),
+                "code" => Value::from(i.code.as_str()),
+                "hotline" => Value::from(i.hotline.as_str()),
+                "grid_residents_min" => Value::from(i.grid_residents_min),
+                _ => Value::from(i.grid_residents_max),
+            }
+        }
+    })
+}
+
+/// Checks `value` for `field` of row `id` against the rest of the community.
+pub fn check(c: &Community, field: Field, id: Id, value: &Value) -> Result<(), EditError> {
+    let bad = |why: &str| EditError::BadValue { field: field.name, value: value.to_string(), why: why.into() };
+    match field.kind {
+        Kind::Count => {
+            value
+                .as_u64()
+                .filter(|&n| n <= u64::from(u32::MAX))
+                .ok_or_else(|| bad("应为非负整数 (a whole number ≥ 0)"))?;
+        }
+        Kind::Text { required } => {
+            let s = value.as_str().ok_or_else(|| bad("应为文字 (text)"))?;
+            if required && s.trim().is_empty() {
+                return Err(bad("不能为空 (may not be empty)"));
+            }
+            if s.chars().count() > 200 {
+                return Err(bad("过长，最多 200 字 (too long: at most 200 characters)"));
+            }
+        }
+        Kind::Ref(to) => {
+            if let Some(target) = value.as_i64() {
+                let exists = match to {
+                    RefTo::Compound => c.compounds.iter().any(|k| k.id == target),
+                    RefTo::Group => c.groups.iter().any(|g| g.id == target),
+                    RefTo::Grid => c.grids.iter().any(|g| g.id == target),
+                };
+                if !exists {
+                    return Err(bad("没有这个编号 (no such id)"));
+                }
+            } else if !value.is_null() {
+                return Err(bad("应为编号或空 (an id or empty)"));
+            }
+        }
+        Kind::Colour => {
+            value
+                .as_str()
+                .and_then(crate::store::parse_colour)
+                .ok_or_else(|| bad("应为 #rrggbb 颜色 (a colour #rrggbb)"))?;
+        }
+        Kind::Role => {
+            let roles: Vec<&str> = StaffRole::ALL.iter().map(|r| r.as_str()).collect();
+            value.as_str().and_then(StaffRole::parse).ok_or_else(|| bad(&format!("应为 {}", roles.join(" | "))))?;
+        }
+        Kind::Photo => {
+            if let Some(h) = value.as_str() {
+                let bytes = unhex(h).ok_or_else(|| bad("照片数据有误 (bad photo data)"))?;
+                crate::store::prepare_photo(&bytes).map_err(|e| bad(&e))?;
+            } else if !value.is_null() {
+                return Err(bad("照片数据有误 (bad photo data)"));
+            }
+        }
+    }
+    // Rules between fields and rows.
+    match (field.entity, field.name) {
+        (Entity::Grid, "code") if c.grids.iter().any(|g| g.id != id && Some(g.code.as_str()) == value.as_str()) => {
+            Err(bad("网格编码已被使用 (another grid has this code)"))
+        }
+        (Entity::Community, "grid_residents_min") if value.as_u64() > Some(u64::from(c.info.grid_residents_max)) => {
+            Err(bad("下限不能大于上限 (the minimum may not exceed the maximum)"))
+        }
+        (Entity::Community, "grid_residents_max") if value.as_u64() < Some(u64::from(c.info.grid_residents_min)) => {
+            Err(bad("上限不能小于下限 (the maximum may not be below the minimum)"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Sets a checked value in memory.
+pub(super) fn put(c: &mut Community, field: Field, id: Id, value: &Value) -> Result<(), EditError> {
+    let missing = || not_found(field.entity, id);
+    let text = || value.as_str().unwrap_or_default().to_string();
+    let count = || value.as_u64().and_then(|n| u32::try_from(n).ok()).unwrap_or_default();
+    match field.entity {
+        Entity::Building => {
+            let b = c.buildings.iter_mut().find(|b| b.id == id).ok_or_else(missing)?;
+            match field.name {
+                "number" => b.number = text(),
+                "name" => b.name = text(),
+                "compound_id" => b.compound_id = value.as_i64(),
+                "group_id" => b.group_id = value.as_i64(),
+                "floors" => b.floors = count(),
+                "stairwells" => b.stairwells = count(),
+                "dwellings" => b.dwellings = count(),
+                "households" => b.households = count(),
+                _ => b.residents = count(),
+            }
+        }
+        Entity::Grid => {
+            let g = c.grids.iter_mut().find(|g| g.id == id).ok_or_else(missing)?;
+            match field.name {
+                "code" => g.code = text(),
+                "name" => g.name = text(),
+                _ => g.colour = crate::store::parse_colour(&text()).unwrap_or(g.colour),
+            }
+        }
+        Entity::Staff => {
+            let s = c.staff.iter_mut().find(|s| s.id == id).ok_or_else(missing)?;
+            match field.name {
+                "name" => s.name = text(),
+                "phone" => s.phone = text(),
+                "role" => s.role = StaffRole::parse(&text()).unwrap_or(s.role),
+                "title" => s.title = text(),
+                "grid_id" => s.grid_id = value.as_i64(),
+                _ => s.photo = value.as_str().and_then(unhex),
+            }
+        }
+        Entity::Community => {
+            let i = &mut c.info;
+            match field.name {
+                "name" => i.name = text(),
+                "subdistrict" => i.subdistrict = text(),
+                "code" => i.code = text(),
+                "hotline" => i.hotline = text(),
+                "grid_residents_min" => i.grid_residents_min = count(),
+                _ => i.grid_residents_max = count(),
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn unhex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len()).step_by(2).map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok())).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_reads_back_what_was_put() {
+        let mut c = crate::demo::kangle();
+        let ids = |e: Entity, c: &Community| match e {
+            Entity::Building => c.buildings[3].id,
+            Entity::Grid => c.grids[1].id,
+            Entity::Staff => c.staff[2].id,
+            Entity::Community => 1,
+        };
+        for f in FIELDS.iter().copied().filter(|f| f.kind != Kind::Photo) {
+            let id = ids(f.entity, &c);
+            let v = get(&c, f, id).unwrap();
+            check(&c, f, id, &v).unwrap_or_else(|e| panic!("{}.{}: {e}", f.entity.as_str(), f.name));
+            put(&mut c, f, id, &v).unwrap();
+            assert_eq!(get(&c, f, id).unwrap(), v, "{}.{}", f.entity.as_str(), f.name);
+        }
+        assert_eq!(unhex(&hex(&[0, 1, 254, 255])), Some(vec![0, 1, 254, 255]));
+        assert_eq!(unhex("abc"), None);
+    }
+
+    #[test]
+    fn bad_values_say_why() {
+        let c = crate::demo::kangle();
+        let residents = field(Entity::Building, "residents").unwrap();
+        assert!(parse_text(residents, "-3").is_err());
+        assert!(parse_text(residents, "abc").is_err());
+        let code = field(Entity::Grid, "code").unwrap();
+        let taken = Value::from(c.grids[0].code.as_str());
+        assert!(check(&c, code, c.grids[1].id, &taken).unwrap_err().to_string().contains("another grid"));
+        let grid = field(Entity::Staff, "grid_id").unwrap();
+        assert!(check(&c, grid, c.staff[0].id, &Value::from(999_999)).is_err());
+        assert!(field(Entity::Building, "colour").unwrap_err().to_string().contains("residents"));
+    }
+}

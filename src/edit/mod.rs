@@ -1,0 +1,170 @@
+//! Every change to a document is an [`Edit`]: it knows its inverse, is checked against the community
+//! before anything is written, and is written by the store in one transaction together with its
+//! change-log rows (`Document::apply`). No egui here: the CLI, the GUI and tests make the same edits.
+
+pub mod field;
+mod history;
+mod staff_record;
+
+use serde_json::Value;
+
+pub use field::{Entity, Field, Kind};
+pub use history::History;
+pub use staff_record::StaffRecord;
+
+use crate::model::{Community, Id};
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum EditError {
+    #[error("{entity} 没有字段 {field:?} (no field {field:?}); 可用 (known): {known}")]
+    UnknownField { entity: &'static str, field: String, known: String },
+    #[error("{field} = {value}：{why}")]
+    BadValue { field: &'static str, value: String, why: String },
+    #[error("找不到 {entity} {id} (no {entity} with id {id})")]
+    NoSuchRow { entity: &'static str, id: Id },
+    #[error("{entity} {id} 的 {field} 已被改为 {current}，与此修改不符 (changed meanwhile to {current})")]
+    Stale { entity: &'static str, id: Id, field: &'static str, current: String },
+    #[error("没有可撤销的修改 (nothing to undo)")]
+    NothingToUndo,
+    #[error("没有可重做的修改 (nothing to redo)")]
+    NothingToRedo,
+    #[error("无法还原第 {0} 条记录：{1}")]
+    CannotRevert(i64, String),
+    #[error("{0}")]
+    Store(String),
+}
+
+/// One field of one row, from `old` to `new`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    pub field: Field,
+    pub id: Id,
+    pub old: Value,
+    pub new: Value,
+}
+
+/// One user gesture: written in one transaction, undone in one step.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
+    /// Field changes, applied in order.
+    Set(Vec<Change>),
+    AddStaff(StaffRecord),
+    RemoveStaff(StaffRecord),
+}
+
+impl Edit {
+    /// Sets fields of one row to new values, reading the old ones from `c` (so the edit can be undone).
+    pub fn set(c: &Community, entity: Entity, id: Id, values: &[(Field, Value)]) -> Result<Self, EditError> {
+        let mut changes = Vec::with_capacity(values.len());
+        for (f, new) in values {
+            debug_assert_eq!(f.entity, entity);
+            let old = field::get(c, *f, id)?;
+            changes.push(Change { field: *f, id, old, new: new.clone() });
+        }
+        Ok(Self::Set(changes))
+    }
+
+    /// The edit that undoes this one.
+    pub fn inverse(&self) -> Self {
+        match self {
+            Self::Set(changes) => Self::Set(
+                changes.iter().rev().map(|c| Change { old: c.new.clone(), new: c.old.clone(), ..c.clone() }).collect(),
+            ),
+            Self::AddStaff(r) => Self::RemoveStaff(r.clone()),
+            Self::RemoveStaff(r) => Self::AddStaff(r.clone()),
+        }
+    }
+
+    /// Whether applying changes anything (a field set to its own value is no step).
+    pub fn is_noop(&self) -> bool {
+        matches!(self, Self::Set(changes) if changes.iter().all(|c| c.old == c.new))
+    }
+
+    /// Checks the edit against the community as it is and applies it in memory. On error nothing
+    /// is changed.
+    pub fn apply_to(&self, c: &mut Community) -> Result<(), EditError> {
+        match self {
+            Self::Set(changes) => {
+                for (done, ch) in changes.iter().enumerate() {
+                    let result = field::get(c, ch.field, ch.id).and_then(|current| {
+                        if current != ch.old {
+                            return Err(EditError::Stale {
+                                entity: ch.field.entity.as_str(),
+                                id: ch.id,
+                                field: ch.field.name,
+                                current: current.to_string(),
+                            });
+                        }
+                        field::check(c, ch.field, ch.id, &ch.new)?;
+                        field::put(c, ch.field, ch.id, &ch.new)
+                    });
+                    if let Err(e) = result {
+                        // Put back what this edit already changed.
+                        for undo in changes[..done].iter().rev() {
+                            let _ = field::put(c, undo.field, undo.id, &undo.old);
+                        }
+                        return Err(e);
+                    }
+                }
+                Ok(())
+            }
+            Self::AddStaff(r) => r.add_to(c),
+            Self::RemoveStaff(r) => r.remove_from(c),
+        }
+    }
+
+    /// What the step is called in the Undo menu: "修改 3号楼 居民数".
+    pub fn label(&self, c: &Community) -> String {
+        match self {
+            Self::Set(changes) => {
+                let Some(first) = changes.first() else { return "修改 (edit)".into() };
+                let what = match first.field.entity {
+                    Entity::Building => c.buildings.iter().find(|b| b.id == first.id).map(|b| b.name.clone()),
+                    Entity::Grid => c.grids.iter().find(|g| g.id == first.id).map(|g| g.name.clone()),
+                    Entity::Staff => c.staff.iter().find(|s| s.id == first.id).map(|s| s.name.clone()),
+                    Entity::Community => Some(c.info.name.clone()),
+                }
+                .unwrap_or_default();
+                let fields: Vec<&str> = changes.iter().map(|c| c.field.name).collect();
+                format!("修改 {what} {}", fields.join("、"))
+            }
+            Self::AddStaff(r) => format!("添加人员 {}", r.staff.name),
+            Self::RemoveStaff(r) => format!("删除人员 {}", r.staff.name),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_change_leaves_the_community_as_it_was() {
+        let mut c = crate::demo::kangle();
+        let before = c.clone();
+        let b = c.buildings[0].id;
+        let residents = field::field(Entity::Building, "residents").unwrap();
+        let name = field::field(Entity::Building, "name").unwrap();
+        let edit = Edit::set(&c, Entity::Building, b, &[(residents, Value::from(5)), (name, Value::from(""))]).unwrap();
+        assert!(edit.apply_to(&mut c).is_err());
+        assert_eq!(c.buildings, before.buildings);
+    }
+
+    #[test]
+    fn apply_then_inverse_is_identity() {
+        let mut c = crate::demo::kangle();
+        let before = c.clone();
+        let g = c.grids[2].id;
+        let name = field::field(Entity::Grid, "name").unwrap();
+        let colour = field::field(Entity::Grid, "colour").unwrap();
+        let edit =
+            Edit::set(&c, Entity::Grid, g, &[(name, Value::from("新网格")), (colour, Value::from("#112233"))]).unwrap();
+        edit.apply_to(&mut c).unwrap();
+        assert_eq!(c.grids[2].name, "新网格");
+        edit.inverse().apply_to(&mut c).unwrap();
+        assert_eq!(c.grids, before.grids);
+        // Applying the same edit twice is stale the second time.
+        edit.apply_to(&mut c).unwrap();
+        assert!(matches!(edit.apply_to(&mut c), Err(EditError::Stale { .. })));
+    }
+}

@@ -425,6 +425,13 @@ impl Scene {
     }
 }
 
+/// "康乐第一网格 · 1281人".
+fn grid_label(g: &crate::model::Grid, stats: Option<&GridStats>, lang: Lang) -> String {
+    let residents = stats.map_or(0, |s| s.residents);
+    let sep = if lang == Lang::En { " " } else { "" };
+    format!("{} · {residents}{sep}{}", g.name, lang.tr(crate::i18n::T::People))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -448,11 +455,4 @@ mod tests {
         assert!(!item.contains([10.0, 15.0]), "the notch is outside");
         assert_eq!(item.rings[0].len(), 6, "closing point dropped");
     }
-}
-
-/// "康乐第一网格 · 1281人".
-fn grid_label(g: &crate::model::Grid, stats: Option<&GridStats>, lang: Lang) -> String {
-    let residents = stats.map_or(0, |s| s.residents);
-    let sep = if lang == Lang::En { " " } else { "" };
-    format!("{} · {residents}{sep}{}", g.name, lang.tr(crate::i18n::T::People))
 }

@@ -105,6 +105,10 @@ texts! {
     TopologyOverlap => "存在重叠", "overlaps";
     Phone => "电话", "Phone";
     Hotline => "监督电话", "Supervision hotline";
+    EditMenu => "编辑", "Edit";
+    Undo => "撤销", "Undo";
+    Redo => "重做", "Redo";
+    EditFailed => "无法修改", "Could not change";
     ReadOnlyNote => "只读：可以查看和打印，不能修改", "Read-only: you can view and print, not change";
     Problems => "数据问题", "Data problems";
     ProblemsIntro => "以下数据行无法使用，未显示在地图上：", "These rows cannot be used and are left out of the map:";

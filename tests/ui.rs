@@ -86,3 +86,35 @@ fn choosing_an_overlay_recolours_buildings() {
     h.run();
     assert_eq!(h.state().settings.overlay, wangge::layers::BuildingOverlay::Residents);
 }
+
+#[test]
+fn editing_residents_in_the_inspector_then_ctrl_z_restores_the_old_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("edit.sqlite");
+    wangge::store::write_new_document(&db, &wangge::demo::kangle(), false).unwrap();
+    let doc = Document::open(&db, wangge::store::OpenMode::Edit, Lang::ZhCn).unwrap();
+    let old = doc.community.buildings[0].residents;
+    let mut h = start_with(Ok(doc), Lang::ZhCn);
+    h.state_mut().selected_building = Some(0);
+    h.run();
+    // The inspector's residents field: type a new number into it.
+    let spin = egui::accesskit::Role::SpinButton;
+    h.get_by_role_and_label(spin, "居民").focus();
+    h.run();
+    h.get_by_role_and_label(spin, "居民").type_text("7");
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    let edited = h.state().doc.community.buildings[0].residents;
+    assert_ne!(edited, old, "typing changed nothing");
+    assert!(h.state().doc.undo_label().is_some());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(h.state().doc.community.buildings[0].residents, old);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Y);
+    h.run();
+    assert_eq!(h.state().doc.community.buildings[0].residents, edited);
+    drop(h);
+    let reopened = Document::open(&db, wangge::store::OpenMode::View, Lang::ZhCn).unwrap();
+    assert_eq!(reopened.community.buildings[0].residents, edited, "the edit is in the file");
+}

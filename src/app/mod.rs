@@ -60,6 +60,12 @@ pub enum Command {
     CloseBasemap,
     DismissMessage,
     DismissStartupProblem,
+    /// One finished edit, written through the document.
+    Apply(crate::edit::Edit),
+    /// An edit that continues the last one (a drag): one undo step.
+    ApplyMerging(crate::edit::Edit),
+    Undo,
+    Redo,
     ToggleProblems,
     OpenExport,
     PickExportPdf(crate::export::ExportOptions),
@@ -188,6 +194,15 @@ impl WanggeApp {
         }
     }
 
+    /// Runs an edit on the document; what derives from it on screen (colours, legend) follows.
+    fn run_edit(&mut self, f: impl FnOnce(&mut Document) -> Result<(), crate::edit::EditError>) {
+        match f(&mut self.doc) {
+            Ok(()) => self.restyle(),
+            Err(crate::edit::EditError::NothingToUndo | crate::edit::EditError::NothingToRedo) => {}
+            Err(e) => self.message = Some(format!("{}：{e}", self.tr(T::EditFailed))),
+        }
+    }
+
     fn title(&self) -> String {
         format!("{} {} · {}", self.tr(T::AppName), env!("CARGO_PKG_VERSION"), self.doc.community.info.name)
     }
@@ -257,6 +272,10 @@ impl WanggeApp {
                 }
             }
             Command::DismissStartupProblem => self.startup_problem = None,
+            Command::Apply(edit) => self.run_edit(|d| d.apply(edit).map(drop)),
+            Command::ApplyMerging(edit) => self.run_edit(|d| d.apply_merging(edit).map(drop)),
+            Command::Undo => self.run_edit(Document::undo),
+            Command::Redo => self.run_edit(Document::redo),
             Command::ToggleProblems => self.show_problems = !self.show_problems,
             Command::OpenBasemap(path) => match basemap::MbTiles::open(&path, ctx.clone()) {
                 Ok(tiles) => self.basemap.file = Some(tiles),
@@ -363,6 +382,7 @@ impl WanggeApp {
             self.window_title = title;
         }
         let mut commands: Vec<Command> = self.poll_dialogs().into_iter().collect();
+        commands.extend(shortcuts(&ctx));
 
         commands.extend(panels::menu_bar(ui, self));
         commands.extend(panels::status_bar(ui, self, self.pointer_lonlat));
@@ -421,6 +441,26 @@ impl WanggeApp {
             self.apply(&ctx, c);
         }
     }
+}
+
+/// Ctrl+Z undoes, Ctrl+Y or Ctrl+Shift+Z redoes (a text field being edited keeps its own undo).
+fn shortcuts(ctx: &egui::Context) -> Vec<Command> {
+    use egui::{Key, KeyboardShortcut, Modifiers};
+    if ctx.egui_wants_keyboard_input() {
+        return Vec::new();
+    }
+    let redo_shift = KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    let redo = KeyboardShortcut::new(Modifiers::COMMAND, Key::Y);
+    let undo = KeyboardShortcut::new(Modifiers::COMMAND, Key::Z);
+    ctx.input_mut(|i| {
+        if i.consume_shortcut(&redo_shift) || i.consume_shortcut(&redo) {
+            vec![Command::Redo]
+        } else if i.consume_shortcut(&undo) {
+            vec![Command::Undo]
+        } else {
+            Vec::new()
+        }
+    })
 }
 
 /// The window and taskbar icon: a red tile divided into a 4 × 4 grid (网格), drawn in code so

@@ -43,6 +43,18 @@ pub(super) fn menu_bar(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                     out.push(Command::Quit);
                 }
             });
+            ui.menu_button(tr(T::EditMenu), |ui| {
+                let undo = app.doc.undo_label().map(|l| format!("{}：{l}", tr(T::Undo)));
+                let redo = app.doc.redo_label().map(|l| format!("{}：{l}", tr(T::Redo)));
+                let undo_button = egui::Button::new(undo.unwrap_or_else(|| tr(T::Undo).into())).shortcut_text("Ctrl+Z");
+                if ui.add_enabled(app.doc.undo_label().is_some(), undo_button).clicked() {
+                    out.push(Command::Undo);
+                }
+                let redo_button = egui::Button::new(redo.unwrap_or_else(|| tr(T::Redo).into())).shortcut_text("Ctrl+Y");
+                if ui.add_enabled(app.doc.redo_label().is_some(), redo_button).clicked() {
+                    out.push(Command::Redo);
+                }
+            });
             ui.menu_button(tr(T::View), |ui| {
                 let mut labels = app.settings.labels;
                 if ui.checkbox(&mut labels, tr(T::Labels)).changed() {
@@ -280,19 +292,42 @@ pub(super) fn inspector(ui: &mut Ui, app: &WanggeApp, building: usize) -> Vec<Co
             (T::Grid, grid.map_or(tr(T::NotInGrid).to_string(), |g| format!("{} ({})", g.name, g.code))),
             (T::Area, area.map_or(dash.clone(), |a| a.name.clone())),
             (T::Group, group.map_or(dash.clone(), |g| g.name.clone())),
-            (T::Floors, b.floors.to_string()),
-            (T::Stairwells, b.stairwells.to_string()),
-            (T::Dwellings, b.dwellings.to_string()),
-            (T::Households, b.households.to_string()),
-            (T::Residents, b.residents.to_string()),
-            (T::LastPatrol, patrol),
         ];
+        let counts: [(T, &'static str, u32); 5] = [
+            (T::Floors, "floors", b.floors),
+            (T::Stairwells, "stairwells", b.stairwells),
+            (T::Dwellings, "dwellings", b.dwellings),
+            (T::Households, "households", b.households),
+            (T::Residents, "residents", b.residents),
+        ];
+        let writable = app.doc.access.is_writable() && app.doc.path.is_some();
         egui::Grid::new("inspector_rows").num_columns(2).striped(true).spacing([16.0, 4.0]).show(ui, |ui| {
             for (k, v) in rows {
                 ui.label(tr(k));
                 ui.strong(v);
                 ui.end_row();
             }
+            for (k, name, value) in counts {
+                let label = ui.label(tr(k));
+                if writable {
+                    let mut v = value;
+                    let response = ui.add(egui::DragValue::new(&mut v).range(0..=100_000)).labelled_by(label.id);
+                    if response.changed()
+                        && v != value
+                        && let Ok(f) = crate::edit::field::field(crate::edit::Entity::Building, name)
+                        && let Ok(edit) =
+                            crate::edit::Edit::set(c, crate::edit::Entity::Building, b.id, &[(f, v.into())])
+                    {
+                        out.push(Command::ApplyMerging(edit));
+                    }
+                } else {
+                    ui.strong(value.to_string());
+                }
+                ui.end_row();
+            }
+            ui.label(tr(T::LastPatrol));
+            ui.strong(patrol);
+            ui.end_row();
         });
         ui.separator();
         let orgs: Vec<_> = c.organisations_in(b.id).collect();

@@ -5,7 +5,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::Value;
 
 use super::{Result, Store, StoreError};
-use crate::edit::{Edit, Kind, StaffRecord, field};
+use crate::edit::{Edit, Kind, field};
 
 /// One row of the change log (变更记录).
 #[derive(Clone, Debug, PartialEq)]
@@ -148,7 +148,10 @@ fn write_in(tx: &Transaction<'_>, edit: &Edit, operator: &str, reverts: Option<i
             }
         }
         Edit::AddStaff(r) => {
-            insert_staff(tx, r)?;
+            insert_staff(tx, &r.staff)?;
+            for sh in &r.shifts {
+                insert_shift(tx, sh)?;
+            }
             record("staff", r.staff.id, "*", &Value::Null, &r.to_json())?;
         }
         Edit::RemoveStaff(r) => {
@@ -163,8 +166,7 @@ fn write_in(tx: &Transaction<'_>, edit: &Edit, operator: &str, reverts: Option<i
     Ok(ids)
 }
 
-fn insert_staff(tx: &Transaction<'_>, r: &StaffRecord) -> Result<()> {
-    let s = &r.staff;
+pub(super) fn insert_staff(tx: &Transaction<'_>, s: &crate::model::Staff) -> Result<()> {
     tx.execute(
         "INSERT INTO staff (id, role, name, phone, photo, grid_id, title) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![s.id, s.role.as_str(), s.name, s.phone, s.photo, s.grid_id, s.title],
@@ -172,11 +174,13 @@ fn insert_staff(tx: &Transaction<'_>, r: &StaffRecord) -> Result<()> {
     for cid in &s.compound_ids {
         tx.execute("INSERT INTO staff_compounds (staff_id, compound_id) VALUES (?1, ?2)", params![s.id, cid])?;
     }
-    for sh in &r.shifts {
-        tx.execute(
-            "INSERT INTO shifts (id, staff_id, day, start, end, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![sh.id, sh.staff_id, sh.day, sh.start, sh.end, sh.kind.as_str()],
-        )?;
-    }
+    Ok(())
+}
+
+pub(super) fn insert_shift(tx: &Transaction<'_>, sh: &crate::model::Shift) -> Result<()> {
+    tx.execute(
+        "INSERT INTO shifts (id, staff_id, day, start, end, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![sh.id, sh.staff_id, sh.day, sh.start, sh.end, sh.kind.as_str()],
+    )?;
     Ok(())
 }

@@ -455,19 +455,10 @@ fn write_all(tx: &Transaction<'_>, c: &Community) -> Result<()> {
         )?;
     }
     for s in &c.staff {
-        tx.execute(
-            "INSERT INTO staff (id, role, name, phone, photo, grid_id, title) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![s.id, s.role.as_str(), s.name, s.phone, s.photo, s.grid_id, s.title],
-        )?;
-        for cid in &s.compound_ids {
-            tx.execute("INSERT INTO staff_compounds (staff_id, compound_id) VALUES (?1, ?2)", params![s.id, cid])?;
-        }
+        changes::insert_staff(tx, s)?;
     }
     for s in &c.shifts {
-        tx.execute(
-            "INSERT INTO shifts (id, staff_id, day, start, end, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![s.id, s.staff_id, s.day, s.start, s.end, s.kind.as_str()],
-        )?;
+        changes::insert_shift(tx, s)?;
     }
     for o in &c.organisations {
         tx.execute(

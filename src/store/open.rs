@@ -161,8 +161,8 @@ pub(super) fn classify(e: rusqlite::Error, path: &Path) -> StoreError {
 }
 
 /// Tables each schema version has; a document missing one is damaged, not foreign.
-fn expected_tables(version: i64) -> &'static [&'static str] {
-    const V1: &[&str] = &[
+fn expected_tables(version: i64) -> Vec<&'static str> {
+    let mut tables = vec![
         "community",
         "areas",
         "groups",
@@ -175,57 +175,10 @@ fn expected_tables(version: i64) -> &'static [&'static str] {
         "staff_compounds",
         "organisations",
     ];
-    const V2: &[&str] = &[
-        "community",
-        "areas",
-        "groups",
-        "compounds",
-        "roads",
-        "buildings",
-        "building_rtree",
-        "grids",
-        "staff",
-        "staff_compounds",
-        "organisations",
-        "shifts",
-    ];
-    const V3: &[&str] = &[
-        "community",
-        "areas",
-        "groups",
-        "compounds",
-        "roads",
-        "buildings",
-        "building_rtree",
-        "grids",
-        "staff",
-        "staff_compounds",
-        "organisations",
-        "shifts",
-        schema::META_TABLE,
-    ];
-    const V4: &[&str] = &[
-        "community",
-        "areas",
-        "groups",
-        "compounds",
-        "roads",
-        "buildings",
-        "building_rtree",
-        "grids",
-        "staff",
-        "staff_compounds",
-        "organisations",
-        "shifts",
-        schema::META_TABLE,
-        "change_log",
-    ];
-    match version {
-        1 => V1,
-        2 => V2,
-        3 => V3,
-        _ => V4,
-    }
+    // Each later version added one table.
+    let added = [(2, "shifts"), (3, schema::META_TABLE), (4, "change_log")];
+    tables.extend(added.iter().filter(|(v, _)| version >= *v).map(|(_, t)| *t));
+    tables
 }
 
 /// Decides, reading only, whether the file is a Wangge document, and of which schema version.

@@ -239,8 +239,9 @@ fn copy_consistent(conn: &Connection, tmp: &Path, source: &Path) -> Result<()> {
     sync_file(tmp)
 }
 
+/// Flushes a finished file to disk. Opened for writing: Windows refuses to flush a read-only handle.
 fn sync_file(path: &Path) -> Result<()> {
-    std::fs::File::open(path)?.sync_all()?;
+    std::fs::OpenOptions::new().write(true).open(path)?.sync_all()?;
     Ok(())
 }
 

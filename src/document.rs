@@ -74,20 +74,19 @@ impl Document {
     /// Checks an edit, writes it (rows and change log, one transaction), applies it in memory and
     /// updates what derives from it; remembered for undo. On any error nothing has changed.
     pub fn apply(&mut self, edit: Edit) -> Result<Vec<i64>, EditError> {
-        let ids = self.write(&edit, None)?;
-        if !ids.is_empty() {
-            let label = edit.label(&self.community);
-            self.history.push(edit, label);
-        }
-        Ok(ids)
+        self.apply_step(edit, false)
     }
 
     /// Like `apply`, merging into the last undo step when it changed the same fields (a slider drag).
     pub fn apply_merging(&mut self, edit: Edit) -> Result<Vec<i64>, EditError> {
+        self.apply_step(edit, true)
+    }
+
+    fn apply_step(&mut self, edit: Edit, merge: bool) -> Result<Vec<i64>, EditError> {
         let ids = self.write(&edit, None)?;
         if !ids.is_empty() {
             let label = edit.label(&self.community);
-            self.history.push_merging(edit, label);
+            if merge { self.history.push_merging(edit, label) } else { self.history.push(edit, label) }
         }
         Ok(ids)
     }

@@ -7,7 +7,7 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use geo::{LineString, Polygon};
 use wangge::edit::{Edit, Entity, field};
-use wangge::model::{Building, Community, Grid};
+use wangge::model::{Building, BuildingId, Community, Grid, GridId};
 use wangge::store::OpenMode;
 use wangge::{Document, Lang};
 
@@ -23,7 +23,7 @@ fn district() -> Community {
     c.info.boundary = rect(x0, y0, side, side + pitch);
     c.buildings = (0..100_000)
         .map(|i| Building {
-            id: i as i64 + 1,
+            id: BuildingId(i as i64 + 1),
             compound_id: None,
             group_id: None,
             number: format!("{}", i % 40 + 1),
@@ -40,7 +40,7 @@ fn district() -> Community {
     let cell = side / 10.0;
     c.grids = (0..100)
         .map(|g| Grid {
-            id: g + 1,
+            id: GridId(g + 1),
             code: format!("35020600100{g:03}"),
             name: format!("网格{g}"),
             colour: [(g * 37 % 255) as u8, 180, 200],
@@ -48,7 +48,7 @@ fn district() -> Community {
         })
         .collect();
     c.organisations.clear();
-    c.staff.iter_mut().for_each(|s| s.grid_id = s.grid_id.map(|g| g.min(100)));
+    c.staff.iter_mut().for_each(|s| s.grid_id = s.grid_id.map(|g| GridId(g.get().min(100))));
     c
 }
 
@@ -58,7 +58,7 @@ fn bench_edit(crit: &mut Criterion, name: &str, community: &Community) {
     wangge::store::write_new_document(&db, community, false).unwrap();
     let mut doc = Document::open(&db, OpenMode::Edit, Lang::ZhCn).unwrap();
     let residents = field::field(Entity::Building, "residents").unwrap();
-    let id = doc.community.buildings[doc.community.buildings.len() / 2].id;
+    let id = doc.community.buildings[doc.community.buildings.len() / 2].id.get();
     let mut value = 0u32;
     crit.bench_function(name, |b| {
         b.iter(|| {

@@ -25,7 +25,7 @@ fn district(n: usize) -> Community {
     let extent = side as f64 * pitch;
     let buildings = (0..n)
         .map(|i| Building {
-            id: i as i64 + 1,
+            id: wangge::model::BuildingId(i as i64 + 1),
             compound_id: None,
             group_id: None,
             number: format!("{}", i % 40 + 1),
@@ -42,7 +42,7 @@ fn district(n: usize) -> Community {
     let cell = extent / 10.0;
     let grids: Vec<Grid> = (0..100)
         .map(|g| Grid {
-            id: g as i64 + 1,
+            id: wangge::model::GridId(g as i64 + 1),
             code: format!("3502060010{g:04}"),
             name: format!("第{}网格", g + 1),
             colour: [(g * 37 % 200) as u8 + 40, 180, 200],
@@ -52,7 +52,7 @@ fn district(n: usize) -> Community {
     let staff = grids
         .iter()
         .map(|g| Staff {
-            id: g.id,
+            id: wangge::model::StaffId(g.id.get()),
             role: StaffRole::GridLeader,
             name: "陈志明".into(),
             phone: "13805920000".into(),
@@ -60,6 +60,7 @@ fn district(n: usize) -> Community {
             grid_id: Some(g.id),
             compound_ids: vec![],
             title: String::new(),
+            duties: String::new(),
         })
         .collect();
     Community {

@@ -6,6 +6,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use geo::{Coord, LineString, Polygon};
 use wangge::geom::LocalProjection;
 use wangge::layers::{FrameParams, MapRect, Scene};
+use wangge::model::{BuildingId, GridId};
 use wangge::{Document, Lang};
 
 fn rect(x: f64, y: f64, w: f64, h: f64) -> Polygon<f64> {
@@ -20,13 +21,21 @@ fn district() -> Scene {
     let buildings: Vec<_> = (0..100_000)
         .map(|i| {
             let (col, row) = ((i % n) as f64, (i / n) as f64);
-            Scene::item(&rect(col * pitch, row * pitch, 24.0 + (i % 7) as f64 * 2.0, 12.0), &format!("{}", i % 40 + 1))
+            let item = Scene::item(
+                &rect(col * pitch, row * pitch, 24.0 + (i % 7) as f64 * 2.0, 12.0),
+                &format!("{}", i % 40 + 1),
+            );
+            (BuildingId(i as i64 + 1), item)
         })
         .collect();
     let side = n as f64 * pitch;
     let cell = side / 10.0;
     let grids = (0..100)
-        .map(|g| Scene::item(&rect((g % 10) as f64 * cell, (g / 10) as f64 * cell, cell, cell), &format!("网格{g}")))
+        .map(|g| {
+            let item =
+                Scene::item(&rect((g % 10) as f64 * cell, (g / 10) as f64 * cell, cell, cell), &format!("网格{g}"));
+            (GridId(g + 1), item)
+        })
         .collect();
     let boundary = Scene::item(&rect(0.0, 0.0, side, side + pitch), "区");
     Scene::assemble(

@@ -7,7 +7,7 @@ use crate::edit::{Edit, EditError, Entity, History, StaffRecord};
 use crate::geom::{GridAssignment, GridStats, LocalProjection, PartitionReport};
 use crate::i18n::Lang;
 use crate::layers::Scene;
-use crate::model::Community;
+use crate::model::{BuildingId, Community, GridId, StaffId};
 use crate::store::{self, Access, LogEntry, OpenMode, RowProblem, Store};
 
 pub struct Document {
@@ -34,13 +34,13 @@ pub struct Document {
 
 impl Document {
     pub fn new(community: Community, path: Option<PathBuf>, lang: Lang) -> Self {
-        let grids: Vec<_> = community.grids.iter().map(|g| g.outline.clone()).collect();
-        let assignment = GridAssignment::compute(&grids, community.buildings.iter().map(|b| &b.footprint));
-        let grid_stats = GridStats::per_grid(grids.len(), &community.buildings, &assignment);
+        let grids: Vec<_> = community.grids.iter().map(|g| (g.id, &g.outline)).collect();
+        let assignment = GridAssignment::compute(&grids, community.buildings.iter().map(|b| (b.id, &b.footprint)));
+        let grid_stats = GridStats::per_grid(&community.grids, &community.buildings, &assignment);
         let scene = Scene::new(&community, &grid_stats, lang);
         // Topology in metres, so that tolerances mean something.
         let projection: LocalProjection = scene.projection;
-        let local_grids: Vec<_> = grids.iter().map(|g| projection.polygon_to_local(g)).collect();
+        let local_grids: Vec<_> = grids.iter().map(|(_, g)| projection.polygon_to_local(g)).collect();
         let topology = PartitionReport::compute(&projection.polygon_to_local(&community.info.boundary), &local_grids);
         Self {
             path,
@@ -191,6 +191,14 @@ impl Document {
         }])))
     }
 
+    /// An id for a new staff member that no one has had, so the change log of a removed person
+    /// never mixes with a new one's.
+    pub fn next_staff_id(&self) -> StaffId {
+        let in_use = self.community.staff.iter().map(|s| s.id.get()).max().unwrap_or(0);
+        let logged = self.store.as_ref().and_then(|s| s.max_logged_id("staff").ok()).unwrap_or(0);
+        StaffId(in_use.max(logged) + 1)
+    }
+
     /// The change log, newest first.
     pub fn change_log(&self, limit: Option<usize>) -> Vec<LogEntry> {
         self.store.as_ref().and_then(|s| s.change_log(limit).ok()).unwrap_or_default()
@@ -201,29 +209,49 @@ impl Document {
         self.store.as_ref().and_then(|s| s.log_count().ok()).unwrap_or(0)
     }
 
-    /// Brings derived data up to date with what an edit changed, without rebuilding the rest: grid
-    /// statistics and labels when counts or names change, one building's label when its number does.
+    /// The population statistics of one grid.
+    pub fn stats(&self, grid: GridId) -> Option<&GridStats> {
+        self.grid_stats.iter().find(|s| s.grid == grid)
+    }
+
+    /// Brings derived data up to date with what an edit changed, without rebuilding the rest: the
+    /// grid of an edited building gets the difference of its counts, labels follow names and numbers.
     fn refresh_after(&mut self, edit: &Edit) {
         let Edit::Set(changes) = edit else { return };
-        let mut restat = false;
+        let mut relabel = false;
         for c in changes {
             match (c.field.entity, c.field.name) {
-                (Entity::Building, "residents" | "households" | "dwellings") => restat = true,
-                (Entity::Building, "number") => {
-                    if let Some(i) = self.community.buildings.iter().position(|b| b.id == c.id)
-                        && let Some(item) = self.scene.buildings.get_mut(i)
+                (Entity::Building, "residents" | "households" | "dwellings") => {
+                    let id = BuildingId(c.id);
+                    let delta = |v: &serde_json::Value| v.as_i64().unwrap_or(0);
+                    let (old, new) = (delta(&c.old), delta(&c.new));
+                    if let Some(grid) = self.assignment.grid_of(id)
+                        && let Some(s) = self.grid_stats.iter_mut().find(|s| s.grid == grid)
                     {
-                        item.label = self.community.buildings[i].number.as_str().into();
+                        let total = match c.field.name {
+                            "residents" => &mut s.residents,
+                            "households" => &mut s.households,
+                            _ => &mut s.dwellings,
+                        };
+                        *total = total.saturating_add_signed(new - old);
+                        relabel = true;
                     }
                 }
-                (Entity::Grid, _) => restat = true,
+                (Entity::Building, "number") => {
+                    let id = BuildingId(c.id);
+                    if let Some(b) = self.community.building(id) {
+                        let label = b.number.as_str().into();
+                        if let Some(item) = self.scene.building_mut(id) {
+                            item.label = label;
+                        }
+                    }
+                }
+                (Entity::Grid, _) => relabel = true,
                 (Entity::Community, "name") => self.scene.boundary.label = self.community.info.name.as_str().into(),
                 _ => {}
             }
         }
-        if restat {
-            self.grid_stats =
-                GridStats::per_grid(self.community.grids.len(), &self.community.buildings, &self.assignment);
+        if relabel {
             self.scene.relabel_grids(&self.community, &self.grid_stats, self.lang);
         }
     }

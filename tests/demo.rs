@@ -64,10 +64,9 @@ fn every_building_lies_in_exactly_one_grid_and_grids_tile_the_community() {
             assert!(p.polygon_to_local(&k.outline).contains(&fp), "{} leaves {}", b.name, k.name);
         }
     }
-    let a = GridAssignment::compute(
-        &grids,
-        c.buildings.iter().map(|b| p.polygon_to_local(&b.footprint)).collect::<Vec<_>>().iter(),
-    );
+    let footprints: Vec<_> = c.buildings.iter().map(|b| (b.id, p.polygon_to_local(&b.footprint))).collect();
+    let with_ids: Vec<_> = c.grids.iter().map(|g| g.id).zip(&grids).collect();
+    let a = GridAssignment::compute(&with_ids, footprints.iter().map(|(id, f)| (*id, f)));
     assert_eq!(a.unassigned().count(), 0);
 
     let report = PartitionReport::compute(&boundary, &grids);

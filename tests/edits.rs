@@ -74,7 +74,7 @@ fn set_changes_one_row_in_one_logged_edit_that_survives_reopening() {
         assert!(newest.get(key).is_some(), "log entry lacks {key}: {newest}");
     }
     assert_eq!(newest["entity"], "building");
-    assert_eq!(newest["entity_id"], b.id);
+    assert_eq!(newest["entity_id"], b.id.get());
     assert_eq!(newest["field"], "households");
     assert_eq!(newest["new"], 30);
     assert_eq!(newest["operator"], "测试员");
@@ -128,7 +128,7 @@ fn staff_are_added_removed_and_restored_by_revert() {
     .parse()
     .unwrap();
     let doc = Document::open(&db, OpenMode::View, Lang::ZhCn).unwrap();
-    let added = doc.community.staff.iter().find(|s| s.id == id).unwrap();
+    let added = doc.community.staff.iter().find(|s| s.id.get() == id).unwrap();
     assert_eq!(added.name, "林玥");
     assert_eq!(doc.community.grid(added.grid_id.unwrap()).unwrap().code, code);
     drop(doc);
@@ -171,7 +171,7 @@ fn revert_is_refused_when_a_later_edit_depends_on_it() {
     assert_eq!(content(&db), before);
     ok(&run(&db, &["revert", "2"]));
     let doc = Document::open(&db, OpenMode::View, Lang::ZhCn).unwrap();
-    assert_eq!(doc.community.buildings.iter().find(|b| b.id == 1).unwrap().residents, 10);
+    assert_eq!(doc.community.buildings.iter().find(|b| b.id.get() == 1).unwrap().residents, 10);
     assert_eq!(doc.update_count(), 3);
 }
 
@@ -201,15 +201,19 @@ fn residents_edits_update_grid_statistics() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo(dir.path());
     let mut doc = Document::open(&db, OpenMode::Edit, Lang::ZhCn).unwrap();
-    let (i, b) =
-        doc.community.buildings.iter().enumerate().find(|(_, b)| b.residents > 0).map(|(i, b)| (i, b.clone())).unwrap();
-    let g = doc.assignment.grid_of[i].unwrap();
-    let before = doc.grid_stats[g].residents;
+    let b = doc.community.buildings.iter().find(|b| b.residents > 0).cloned().unwrap();
+    let g = doc.assignment.grid_of(b.id).unwrap();
+    let before = doc.stats(g).unwrap().residents;
     let residents = field::field(Entity::Building, "residents").unwrap();
     let new = b.residents + 7;
     doc.apply(Edit::set(&doc.community, Entity::Building, b.id, &[(residents, new.into())]).unwrap()).unwrap();
-    assert_eq!(doc.grid_stats[g].residents, before + 7);
-    assert!(doc.scene.grids[g].label.contains(&(before + 7).to_string()));
+    assert_eq!(doc.stats(g).unwrap().residents, before + 7);
+    assert!(doc.scene.grid(g).unwrap().label.contains(&(before + 7).to_string()));
+    // The incremental update agrees with a full recount.
+    let recount = wangge::geom::GridStats::per_grid(&doc.community.grids, &doc.community.buildings, &doc.assignment);
+    assert_eq!(doc.grid_stats, recount);
+    doc.undo().unwrap();
+    assert_eq!(doc.stats(g).unwrap().residents, before);
 }
 
 fn random_edit(c: &wangge::Community, pick: usize, value: u32, text: &str) -> Option<Edit> {

@@ -87,7 +87,7 @@ fn labels_never_overlap() {
 fn clicking_inside_a_building_finds_it() {
     let doc = demo();
     for (i, b) in doc.scene.buildings.iter().enumerate().step_by(17) {
-        assert_eq!(doc.scene.building_at(b.anchor), Some(i));
+        assert_eq!(doc.scene.building_at(b.anchor), Some(doc.scene.building_ids[i]));
     }
     assert_eq!(doc.scene.building_at([99_999.0, 99_999.0]), None);
 }

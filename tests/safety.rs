@@ -154,7 +154,12 @@ fn foreign_files_keep_their_exact_bytes() {
 /// Makes a current document look like one written by schema 2 (before the marker table).
 fn downgrade_to_v2(db: &Path) {
     let conn = rusqlite::Connection::open(db).unwrap();
-    conn.execute_batch("DROP TABLE change_log; DROP TABLE wangge_meta; PRAGMA user_version = 2;").unwrap();
+    conn.execute_batch(
+        "DROP TABLE change_log; DROP TABLE wangge_meta;
+         ALTER TABLE community DROP COLUMN time_zone; ALTER TABLE staff DROP COLUMN duties;
+         PRAGMA user_version = 2;",
+    )
+    .unwrap();
 }
 
 #[test]
@@ -327,7 +332,7 @@ fn bad_rows_are_named_by_the_cli_and_listed_by_the_gui() {
     assert_eq!(doc.problems.len(), 5, "{:?}", doc.problems);
     assert_eq!(doc.community.buildings.len(), 186);
     assert_eq!(doc.community.grids.len(), 6);
-    assert!(doc.community.buildings.iter().all(|b| b.id != 5 && b.id != 7));
+    assert!(doc.community.buildings.iter().all(|b| b.id.get() != 5 && b.id.get() != 7));
     let _ = doc.scene.frame(
         &wangge::layers::FrameParams::new(doc.scene.bounds, 1.0),
         &vec![[0, 0, 0, 255]; doc.community.buildings.len()],
@@ -386,7 +391,7 @@ fn photos_are_bounded_before_reading_and_decoding() {
     let out = photo(&big);
     assert!(out.status.success(), "{}", stderr(&out));
     let stored = Store::open(&db, OpenMode::View).unwrap().load_community().unwrap();
-    let bytes = stored.staff.iter().find(|s| s.id == 3).unwrap().photo.clone().unwrap();
+    let bytes = stored.staff.iter().find(|s| s.id.get() == 3).unwrap().photo.clone().unwrap();
     let back = image::load_from_memory(&bytes).unwrap();
     assert_eq!((back.width(), back.height()), (600, 800));
 }

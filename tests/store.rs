@@ -127,7 +127,7 @@ fn a_version_1_document_gains_the_shifts_table() {
     write_new_document(&path, &demo, false).unwrap();
     // Make it look like a file written by schema 1.
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch("DROP TABLE shifts; DROP TABLE change_log; DROP TABLE wangge_meta; PRAGMA user_version = 1;")
+    conn.execute_batch("DROP TABLE shifts; DROP TABLE change_log; DROP TABLE wangge_meta; ALTER TABLE community DROP COLUMN time_zone; ALTER TABLE staff DROP COLUMN duties; PRAGMA user_version = 1;")
         .unwrap();
     drop(conn);
     let store = Store::open(&path, OpenMode::Edit).unwrap();

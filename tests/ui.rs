@@ -69,7 +69,9 @@ fn clicking_a_grid_highlights_it_and_language_switches() {
     h.run();
     h.get_by_label("康乐第三网格").click();
     h.run();
-    assert_eq!(h.state().highlighted_grid, Some(2));
+    let third = h.state().doc.community.grids.iter().find(|g| g.name == "康乐第三网格").map(|g| g.id);
+    assert!(third.is_some());
+    assert_eq!(h.state().highlighted_grid, third);
 
     h.get_by_label("English").click();
     h.run();
@@ -95,7 +97,8 @@ fn editing_residents_in_the_inspector_then_ctrl_z_restores_the_old_value() {
     let doc = Document::open(&db, wangge::store::OpenMode::Edit, Lang::ZhCn).unwrap();
     let old = doc.community.buildings[0].residents;
     let mut h = start_with(Ok(doc), Lang::ZhCn);
-    h.state_mut().selected_building = Some(0);
+    let first = doc_first_building(&h);
+    h.state_mut().selected_building = Some(first);
     h.run();
     // The inspector's residents field: type a new number into it.
     let spin = egui::accesskit::Role::SpinButton;
@@ -117,4 +120,8 @@ fn editing_residents_in_the_inspector_then_ctrl_z_restores_the_old_value() {
     drop(h);
     let reopened = Document::open(&db, wangge::store::OpenMode::View, Lang::ZhCn).unwrap();
     assert_eq!(reopened.community.buildings[0].residents, edited, "the edit is in the file");
+}
+
+fn doc_first_building(h: &egui_kittest::Harness<'_, wangge::app::WanggeApp>) -> wangge::model::BuildingId {
+    h.state().doc.community.buildings[0].id
 }

@@ -4,6 +4,7 @@ use egui::{Align2, Color32, FontId, Mesh, Pos2, Rect, Response, Ui, Vec2, epaint
 use walkers::{Map, MapMemory, Projector, Tiles};
 
 use crate::layers::{FrameParams, Legend, MapPos, MapRect, Rgba, Scene, Shape};
+use crate::model::{BuildingId, GridId};
 
 /// Affine map-space → screen transform, exact at the view centre (walkers draws Web Mercator,
 /// our map space is a local tangent plane; over a community the two differ by far less than a pixel).
@@ -49,8 +50,8 @@ pub fn color(c: Rgba) -> Color32 {
 /// What happened on the map this frame.
 #[derive(Default)]
 pub struct MapOutput {
-    pub clicked_building: Option<Option<usize>>,
-    pub hovered_building: Option<usize>,
+    pub clicked_building: Option<Option<BuildingId>>,
+    pub hovered_building: Option<BuildingId>,
     pub pointer_lonlat: Option<(f64, f64)>,
 }
 
@@ -59,8 +60,8 @@ pub struct MapInput<'a> {
     pub fills: &'a [Rgba],
     pub legend: &'a Legend,
     pub labels: bool,
-    pub selected_building: Option<usize>,
-    pub highlighted_grid: Option<usize>,
+    pub selected_building: Option<BuildingId>,
+    pub highlighted_grid: Option<GridId>,
     pub fit_requested: bool,
 }
 

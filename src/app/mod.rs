@@ -17,6 +17,7 @@ use walkers::MapMemory;
 use crate::document::Document;
 use crate::i18n::{Lang, T};
 use crate::layers::{BuildingOverlay, Legend, Rgba, overlay};
+use crate::model::{BuildingId, GridId};
 
 /// Settings that survive a restart.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -45,9 +46,9 @@ pub enum Command {
     FitCommunity,
     ZoomIn,
     ZoomOut,
-    SelectBuilding(Option<usize>),
-    HighlightGrid(Option<usize>),
-    ZoomToGrid(usize),
+    SelectBuilding(Option<BuildingId>),
+    HighlightGrid(Option<GridId>),
+    ZoomToGrid(GridId),
     PickOpen,
     PickSaveAs,
     PickNewDemo,
@@ -89,8 +90,8 @@ pub struct WanggeApp {
     pub doc: Document,
     map_memory: MapMemory,
     fit_requested: bool,
-    pub selected_building: Option<usize>,
-    pub highlighted_grid: Option<usize>,
+    pub selected_building: Option<BuildingId>,
+    pub highlighted_grid: Option<GridId>,
     fills: Vec<Rgba>,
     legend: Legend,
     basemap: basemap::Basemaps,
@@ -98,7 +99,7 @@ pub struct WanggeApp {
     /// File dialogs run on their own thread so the UI never blocks.
     picked: Option<Receiver<Picked>>,
     pointer_lonlat: Option<(f64, f64)>,
-    hovered_building: Option<usize>,
+    hovered_building: Option<BuildingId>,
     window_title: String,
     export: export_dialog::ExportDialog,
     /// Where the map was drawn last frame (PNG export crops the screenshot to it).
@@ -230,7 +231,7 @@ impl WanggeApp {
             Command::SelectBuilding(b) => self.selected_building = b,
             Command::HighlightGrid(g) => self.highlighted_grid = g,
             Command::ZoomToGrid(g) => {
-                if let Some(item) = self.doc.scene.grids.get(g) {
+                if let Some(item) = self.doc.scene.grid(g) {
                     let c = self.doc.scene.to_lonlat(item.bbox.center());
                     self.map_memory.center_at(walkers::lon_lat(c.x, c.y));
                     let _ = self.map_memory.set_zoom(self.map_memory.zoom().max(17.0));
@@ -409,7 +410,7 @@ impl WanggeApp {
             if let Some(clicked) = out.clicked_building {
                 commands.push(Command::SelectBuilding(clicked));
             }
-            if let Some(b) = out.hovered_building.and_then(|b| self.doc.community.buildings.get(b)) {
+            if let Some(b) = out.hovered_building.and_then(|b| self.doc.community.building(b)) {
                 egui::Tooltip::always_open(
                     ui.ctx().clone(),
                     ui.layer_id(),

@@ -5,7 +5,7 @@ use egui::{Color32, RichText, Ui};
 use crate::geom::BalanceStatus;
 use crate::i18n::{Lang, T};
 use crate::layers::BuildingOverlay;
-use crate::model::StaffRole;
+use crate::model::{BuildingId, StaffRole};
 
 use super::{Command, WanggeApp};
 
@@ -195,7 +195,7 @@ pub(super) fn grid_panel(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
             );
             ui.separator();
             ui.heading(tr(T::Grids));
-            for (i, (g, s)) in c.grids.iter().zip(&app.doc.grid_stats).enumerate() {
+            for (g, s) in c.grids.iter().zip(&app.doc.grid_stats) {
                 let status = BalanceStatus::of(s.residents, min, max);
                 let (mark, colour, status_text) = match status {
                     BalanceStatus::Within => ("✔", Color32::from_rgb(30, 140, 60), T::WithinRange),
@@ -205,7 +205,7 @@ pub(super) fn grid_panel(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                 let staff = c.grid_staff(g.id);
                 let leader = staff.iter().find(|p| p.role == StaffRole::GridLeader);
                 let workers = staff.iter().filter(|p| p.role == StaffRole::GridWorker).count();
-                let selected = app.highlighted_grid == Some(i);
+                let selected = app.highlighted_grid == Some(g.id);
                 let frame = egui::Frame::group(ui.style()).fill(if selected {
                     Color32::from_rgb(232, 240, 255)
                 } else {
@@ -247,10 +247,10 @@ pub(super) fn grid_panel(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                     .response
                     .interact(egui::Sense::click());
                 if response.clicked() {
-                    out.push(Command::ZoomToGrid(i));
+                    out.push(Command::ZoomToGrid(g.id));
                 }
-                if response.hovered() && app.highlighted_grid != Some(i) {
-                    out.push(Command::HighlightGrid(Some(i)));
+                if response.hovered() && app.highlighted_grid != Some(g.id) {
+                    out.push(Command::HighlightGrid(Some(g.id)));
                 }
             }
             if app.selected_building.is_none() {
@@ -262,12 +262,12 @@ pub(super) fn grid_panel(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
     out
 }
 
-pub(super) fn inspector(ui: &mut Ui, app: &WanggeApp, building: usize) -> Vec<Command> {
+pub(super) fn inspector(ui: &mut Ui, app: &WanggeApp, building: BuildingId) -> Vec<Command> {
     let mut out = Vec::new();
     let lang = app.settings.lang;
     let tr = |t| lang.tr(t);
     let c = &app.doc.community;
-    let Some(b) = c.buildings.get(building) else {
+    let Some(b) = c.building(building) else {
         return vec![Command::SelectBuilding(None)];
     };
     egui::Panel::right("inspector").default_size(300.0).show(ui, |ui| {
@@ -283,7 +283,7 @@ pub(super) fn inspector(ui: &mut Ui, app: &WanggeApp, building: usize) -> Vec<Co
         ui.label(RichText::new(&b.name).size(18.0).strong());
         let dash = "—".to_string();
         let compound = b.compound_id.and_then(|id| c.compound(id)).map_or(dash.clone(), |k| k.name.clone());
-        let grid = app.doc.assignment.grid_of.get(building).copied().flatten().map(|g| &c.grids[g]);
+        let grid = app.doc.assignment.grid_of(building).and_then(|g| c.grid(g));
         let group = b.group_id.and_then(|id| c.group(id));
         let area = group.and_then(|g| c.area(g.area_id));
         let patrol = b.last_patrol.clone().unwrap_or_else(|| tr(T::NeverPatrolled).to_string());
@@ -316,7 +316,7 @@ pub(super) fn inspector(ui: &mut Ui, app: &WanggeApp, building: usize) -> Vec<Co
                         && v != value
                         && let Ok(f) = crate::edit::field::field(crate::edit::Entity::Building, name)
                         && let Ok(edit) =
-                            crate::edit::Edit::set(c, crate::edit::Entity::Building, b.id, &[(f, v.into())])
+                            crate::edit::Edit::set(c, crate::edit::Entity::Building, b.id.get(), &[(f, v.into())])
                     {
                         out.push(Command::ApplyMerging(edit));
                     }

@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::StaffAction;
 use crate::Document;
 use crate::edit::{Edit, Entity, StaffRecord, field};
-use crate::model::{Staff, StaffRole};
+use crate::model::{Staff, StaffId, StaffRole};
 
 pub(super) fn set(doc: &mut Document, entity: &str, id: i64, assignments: &[String]) -> Result<String> {
     let Some(entity) = Entity::parse(entity) else {
@@ -40,7 +40,7 @@ pub(super) fn staff(doc: &mut Document, action: &StaffAction) -> Result<String> 
                 },
                 None => None,
             };
-            let id = doc.community.staff.iter().map(|s| s.id).max().unwrap_or(0) + 1;
+            let id = doc.next_staff_id();
             let staff = Staff {
                 id,
                 role,
@@ -50,12 +50,13 @@ pub(super) fn staff(doc: &mut Document, action: &StaffAction) -> Result<String> 
                 grid_id,
                 compound_ids: Vec::new(),
                 title: String::new(),
+                duties: String::new(),
             };
             doc.apply(Edit::AddStaff(StaffRecord { staff, shifts: Vec::new() }))?;
             Ok(format!("{id}\n"))
         }
         StaffAction::Remove { id } => {
-            let record = StaffRecord::of(&doc.community, *id)?;
+            let record = StaffRecord::of(&doc.community, StaffId(*id))?;
             let name = record.staff.name.clone();
             doc.apply(Edit::RemoveStaff(record))?;
             Ok(format!("已删除人员 (removed) {id} {name}\n"))
@@ -73,7 +74,7 @@ pub(super) fn staff_photo(doc: &mut Document, who: &str, photo: Option<Vec<u8>>)
     let f = field::field(Entity::Staff, "photo")?;
     let value = photo.as_deref().map_or(Value::Null, |p| Value::from(field::hex(p)));
     let saved = !value.is_null();
-    doc.apply(Edit::set(&doc.community, Entity::Staff, person.id, &[(f, value)])?)?;
+    doc.apply(Edit::set(&doc.community, Entity::Staff, person.id.get(), &[(f, value)])?)?;
     let what = if saved { "照片已保存 (photo saved)" } else { "照片已删除 (photo removed)" };
     Ok(format!("{} {}: {what}\n", person.name, person.phone))
 }

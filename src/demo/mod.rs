@@ -12,8 +12,9 @@ use geo::{Coord, LineString, MapCoords, Point, Polygon};
 
 use crate::geom::LocalProjection;
 use crate::model::{
-    Area, Building, Community, CommunityInfo, Compound, CompoundKind, Grid, Group, Id, Organisation, OrganisationKind,
-    Road, Shift, ShiftKind, Staff, StaffRole,
+    Area, AreaId, Building, BuildingId, Community, CommunityInfo, Compound, CompoundId, CompoundKind, Grid, GridId,
+    Group, GroupId, Organisation, OrganisationId, OrganisationKind, Road, RoadId, Shift, ShiftId, ShiftKind, Staff,
+    StaffId, StaffRole,
 };
 
 pub const TOTAL_BUILDINGS: usize = 188;
@@ -476,12 +477,13 @@ pub fn kangle() -> Community {
     };
 
     let areas = ["北片", "中片", "南片"];
-    community.areas = areas.iter().enumerate().map(|(i, n)| Area { id: i as Id + 1, name: (*n).into() }).collect();
+    community.areas =
+        areas.iter().enumerate().map(|(i, n)| Area { id: AreaId(i as i64 + 1), name: (*n).into() }).collect();
 
     let mut parcels_lonlat: Vec<Polygon<f64>> = Vec::new();
     let mut grid_parcels: Vec<Vec<usize>> = vec![Vec::new(); GRID_NAMES.len()];
     // (plan, parcel index, compound id)
-    let mut plans: Vec<(Plan, usize, Option<Id>)> = Vec::new();
+    let mut plans: Vec<(Plan, usize, Option<CompoundId>)> = Vec::new();
     for (pi, spec) in PARCELS.iter().enumerate() {
         let g = parcel_geometry(&nodes, spec);
         parcels_lonlat.push(geo.polygon(&g.ring));
@@ -499,7 +501,7 @@ pub fn kangle() -> Community {
             other => (None, public_plans(other, &inner)),
         };
         let compound_id = compound.map(|(name, kind)| {
-            let id = community.compounds.len() as Id + 1;
+            let id = CompoundId(community.compounds.len() as i64 + 1);
             let mut fence_ring = fence.to_vec();
             fence_ring.push(fence[0]);
             let manager = match kind {
@@ -544,21 +546,25 @@ pub fn kangle() -> Community {
     }
 
     // Buildings, numbered per compound; groups of up to 10 buildings per compound.
-    let mut per_compound_number: std::collections::HashMap<Option<Id>, u32> = Default::default();
+    let mut per_compound_number: std::collections::HashMap<Option<CompoundId>, u32> = Default::default();
     for (i, (plan, pi, compound_id)) in plans.iter().enumerate() {
         let number = per_compound_number.entry(*compound_id).or_insert(0);
         *number += 1;
         let (dwellings, households, residents) = counts[i];
         let (number_text, name, group_id) = match compound_id {
             Some(cid) => {
-                let compound_name = &community.compounds[*cid as usize - 1].name;
+                let compound_name = &community.compounds[cid.0 as usize - 1].name;
                 let group_index = (*number - 1) / 10;
                 let group_name = format!("{compound_name}第{}组", group_index + 1);
                 let group_id = match community.groups.iter().find(|g| g.name == group_name) {
                     Some(g) => g.id,
                     None => {
-                        let id = community.groups.len() as Id + 1;
-                        community.groups.push(Group { id, area_id: 3 - PARCELS[*pi].row as Id, name: group_name });
+                        let id = GroupId(community.groups.len() as i64 + 1);
+                        community.groups.push(Group {
+                            id,
+                            area_id: AreaId(3 - PARCELS[*pi].row as i64),
+                            name: group_name,
+                        });
                         id
                     }
                 };
@@ -568,7 +574,7 @@ pub fn kangle() -> Community {
         };
         let last_patrol = (rng.unit() > 0.08).then(|| format!("2026-11-{:02}", 1 + rng.index(25)));
         community.buildings.push(Building {
-            id: i as Id + 1,
+            id: BuildingId(i as i64 + 1),
             compound_id: *compound_id,
             group_id,
             number: number_text,
@@ -586,7 +592,7 @@ pub fn kangle() -> Community {
     // Grids, coded west→east, north→south as the standard asks (the spec order already is).
     for (g, parcels) in grid_parcels.iter().enumerate() {
         community.grids.push(Grid {
-            id: g as Id + 1,
+            id: GridId(g as i64 + 1),
             code: format!("{}{:02}", community.info.code, g + 1),
             name: GRID_NAMES[g].into(),
             colour: GRID_COLOURS[g],
@@ -606,7 +612,7 @@ pub fn kangle() -> Community {
         pts.insert(0, start);
         pts.push(end);
         community.roads.push(Road {
-            id: community.roads.len() as Id + 1,
+            id: RoadId(community.roads.len() as i64 + 1),
             name: name.into(),
             width_m: if main { MAIN_ROAD_WIDTH_M } else { STREET_WIDTH_M },
             centerline: geo.line(&pts),
@@ -624,7 +630,7 @@ pub fn kangle() -> Community {
             let a = lerp(nodes[r][col], nodes[r][col + 1], t);
             let b = lerp(nodes[r + 1][col], nodes[r + 1][col + 1], t);
             community.roads.push(Road {
-                id: community.roads.len() as Id + 1,
+                id: RoadId(community.roads.len() as i64 + 1),
                 name: String::new(),
                 width_m: LANE_WIDTH_M,
                 centerline: geo.line(&[a, b]),
@@ -640,37 +646,39 @@ pub fn kangle() -> Community {
 
 fn add_staff(community: &mut Community, rng: &mut Rng) {
     let mut used = std::collections::HashSet::new();
-    let mut push = |community: &mut Community, role, grid_id, compound_ids: Vec<Id>, title: &str, rng: &mut Rng| {
-        let id = community.staff.len() as Id + 1;
-        let name = person_name(rng, &mut used);
-        community.staff.push(Staff {
-            id,
-            role,
-            name,
-            phone: phone(rng),
-            photo: None,
-            grid_id,
-            compound_ids,
-            title: title.into(),
-        });
-    };
+    let mut push =
+        |community: &mut Community, role, grid_id, compound_ids: Vec<CompoundId>, title: &str, rng: &mut Rng| {
+            let id = StaffId(community.staff.len() as i64 + 1);
+            let name = person_name(rng, &mut used);
+            community.staff.push(Staff {
+                id,
+                role,
+                name,
+                phone: phone(rng),
+                photo: None,
+                grid_id,
+                compound_ids,
+                title: title.into(),
+                duties: String::new(),
+            });
+        };
     push(community, StaffRole::CommunityLeader, None, vec![], "党委书记", rng);
     push(community, StaffRole::CommunityLeader, None, vec![], "居委会主任", rng);
-    let grid_ids: Vec<Id> = community.grids.iter().map(|g| g.id).collect();
+    let grid_ids: Vec<GridId> = community.grids.iter().map(|g| g.id).collect();
     for &gid in &grid_ids {
         push(community, StaffRole::GridLeader, Some(gid), vec![], "网格长", rng);
         push(community, StaffRole::GridWorker, Some(gid), vec![], "专职网格员", rng);
         push(community, StaffRole::GridWorker, Some(gid), vec![], "专职网格员", rng);
     }
     // Liaison officers (下沉力量): each covers a run of compounds.
-    let compound_ids: Vec<Id> = community.compounds.iter().map(|c| c.id).collect();
+    let compound_ids: Vec<CompoundId> = community.compounds.iter().map(|c| c.id).collect();
     for (role, count, title) in [
         (StaffRole::CommunityPolice, 3, "社区民警"),
         (StaffRole::UrbanManagement, 2, "城管队员"),
         (StaffRole::Mediator, 2, "人民调解员"),
     ] {
         for k in 0..count {
-            let share: Vec<Id> = compound_ids
+            let share: Vec<CompoundId> = compound_ids
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| i * count / compound_ids.len() == k)
@@ -685,13 +693,13 @@ fn add_staff(community: &mut Community, rng: &mut Rng) {
 /// worker per grid most evenings), weekend duty shared by the leaders and workers.
 fn add_shifts(community: &mut Community) {
     let days: Vec<String> = (23..=29).map(|d| format!("2026-11-{d}")).collect();
-    let push = |community: &mut Community, staff_id: Id, day: &str, start: &str, end: &str, kind: ShiftKind| {
-        let id = community.shifts.len() as Id + 1;
+    let push = |community: &mut Community, staff_id: StaffId, day: &str, start: &str, end: &str, kind: ShiftKind| {
+        let id = ShiftId(community.shifts.len() as i64 + 1);
         community.shifts.push(Shift { id, staff_id, day: day.into(), start: start.into(), end: end.into(), kind });
     };
-    let grid_ids: Vec<Id> = community.grids.iter().map(|g| g.id).collect();
+    let grid_ids: Vec<GridId> = community.grids.iter().map(|g| g.id).collect();
     for (gi, gid) in grid_ids.iter().enumerate() {
-        let team: Vec<(Id, StaffRole)> = community.grid_staff(*gid).iter().map(|s| (s.id, s.role)).collect();
+        let team: Vec<(StaffId, StaffRole)> = community.grid_staff(*gid).iter().map(|s| (s.id, s.role)).collect();
         for (k, (sid, role)) in team.iter().enumerate() {
             for (d, day) in days.iter().enumerate() {
                 let weekend = d >= 5;
@@ -713,7 +721,7 @@ fn add_shifts(community: &mut Community) {
     }
 }
 
-fn add_organisations(community: &mut Community, plans: &[(Plan, usize, Option<Id>)], rng: &mut Rng) {
+fn add_organisations(community: &mut Community, plans: &[(Plan, usize, Option<CompoundId>)], rng: &mut Rng) {
     let mut used = std::collections::HashSet::new();
     let mut add = |community: &mut Community, name: String, kind, building: &Building, rng: &mut Rng| {
         if !used.insert(name.clone()) {
@@ -723,7 +731,7 @@ fn add_organisations(community: &mut Community, plans: &[(Plan, usize, Option<Id
         let (a, b) = (ring[0], ring[2 % ring.len()]);
         let t = rng.range(0.2, 0.8);
         let position = Point::new(round7(a.x + (b.x - a.x) * t), round7(a.y + (b.y - a.y) * t));
-        let id = community.organisations.len() as Id + 1;
+        let id = OrganisationId(community.organisations.len() as i64 + 1);
         community.organisations.push(Organisation { id, name, kind, position, building_id: Some(building.id) });
         true
     };

@@ -5,7 +5,9 @@
 use serde_json::Value;
 
 use super::EditError;
-use crate::model::{Community, Id, StaffRole};
+use crate::model::{Community, CompoundId, GridId, GroupId, StaffRole};
+
+use super::RowId;
 
 /// What an edit changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -50,7 +52,10 @@ pub enum Kind {
     /// Text; `required` ones may not be empty.
     Text {
         required: bool,
+        max_chars: usize,
     },
+    /// An IANA time zone name such as "Asia/Shanghai".
+    TimeZone,
     /// The id of a row of another table, or empty.
     Ref(RefTo),
     /// "#rrggbb".
@@ -78,8 +83,8 @@ const fn f(entity: Entity, name: &'static str, kind: Kind) -> Field {
     Field { entity, name, kind }
 }
 
-const REQUIRED: Kind = Kind::Text { required: true };
-const OPTIONAL: Kind = Kind::Text { required: false };
+const REQUIRED: Kind = Kind::Text { required: true, max_chars: 200 };
+const OPTIONAL: Kind = Kind::Text { required: false, max_chars: 200 };
 
 /// Every editable field. Column names equal field names.
 pub const FIELDS: &[Field] = &[
@@ -99,6 +104,7 @@ pub const FIELDS: &[Field] = &[
     f(Entity::Staff, "phone", OPTIONAL),
     f(Entity::Staff, "role", Kind::Role),
     f(Entity::Staff, "title", OPTIONAL),
+    f(Entity::Staff, "duties", Kind::Text { required: false, max_chars: 600 }),
     f(Entity::Staff, "grid_id", Kind::Ref(RefTo::Grid)),
     f(Entity::Staff, "photo", Kind::Photo),
     f(Entity::Community, "name", REQUIRED),
@@ -107,6 +113,7 @@ pub const FIELDS: &[Field] = &[
     f(Entity::Community, "hotline", OPTIONAL),
     f(Entity::Community, "grid_residents_min", Kind::Count),
     f(Entity::Community, "grid_residents_max", Kind::Count),
+    f(Entity::Community, "time_zone", Kind::TimeZone),
 ];
 
 /// The field `name` of `entity`, or a message listing the ones there are.
@@ -125,26 +132,27 @@ pub fn parse_text(field: Field, text: &str) -> Result<Value, EditError> {
         Kind::Ref(_) if text.trim().is_empty() => Value::Null,
         Kind::Ref(_) => Value::from(text.trim().parse::<i64>().map_err(|_| bad("应为编号 (an id)"))?),
         Kind::Text { .. } | Kind::Colour | Kind::Role => Value::from(text),
+        Kind::TimeZone => Value::from(text.trim()),
         Kind::Photo if text.is_empty() => Value::Null,
         Kind::Photo => return Err(bad("照片请用 staff-photo 设置 (set photos with staff-photo)")),
     })
 }
 
-fn not_found(entity: Entity, id: Id) -> EditError {
+fn not_found(entity: Entity, id: RowId) -> EditError {
     EditError::NoSuchRow { entity: entity.as_str(), id }
 }
 
 /// The current value of a field.
-pub fn get(c: &Community, field: Field, id: Id) -> Result<Value, EditError> {
+pub fn get(c: &Community, field: Field, id: RowId) -> Result<Value, EditError> {
     let missing = || not_found(field.entity, id);
     Ok(match field.entity {
         Entity::Building => {
-            let b = c.buildings.iter().find(|b| b.id == id).ok_or_else(missing)?;
+            let b = c.buildings.iter().find(|b| b.id.0 == id).ok_or_else(missing)?;
             match field.name {
                 "number" => Value::from(b.number.as_str()),
                 "name" => Value::from(b.name.as_str()),
-                "compound_id" => Value::from(b.compound_id),
-                "group_id" => Value::from(b.group_id),
+                "compound_id" => Value::from(b.compound_id.map(i64::from)),
+                "group_id" => Value::from(b.group_id.map(i64::from)),
                 "floors" => Value::from(b.floors),
                 "stairwells" => Value::from(b.stairwells),
                 "dwellings" => Value::from(b.dwellings),
@@ -153,7 +161,7 @@ pub fn get(c: &Community, field: Field, id: Id) -> Result<Value, EditError> {
             }
         }
         Entity::Grid => {
-            let g = c.grids.iter().find(|g| g.id == id).ok_or_else(missing)?;
+            let g = c.grids.iter().find(|g| g.id.0 == id).ok_or_else(missing)?;
             match field.name {
                 "code" => Value::from(g.code.as_str()),
                 "name" => Value::from(g.name.as_str()),
@@ -161,13 +169,14 @@ pub fn get(c: &Community, field: Field, id: Id) -> Result<Value, EditError> {
             }
         }
         Entity::Staff => {
-            let s = c.staff.iter().find(|s| s.id == id).ok_or_else(missing)?;
+            let s = c.staff.iter().find(|s| s.id.0 == id).ok_or_else(missing)?;
             match field.name {
                 "name" => Value::from(s.name.as_str()),
                 "phone" => Value::from(s.phone.as_str()),
                 "role" => Value::from(s.role.as_str()),
                 "title" => Value::from(s.title.as_str()),
-                "grid_id" => Value::from(s.grid_id),
+                "duties" => Value::from(s.duties.as_str()),
+                "grid_id" => Value::from(s.grid_id.map(i64::from)),
                 _ => s.photo.as_deref().map_or(Value::Null, |p| Value::from(hex(p))),
             }
         }
@@ -181,6 +190,7 @@ pub fn get(c: &Community, field: Field, id: Id) -> Result<Value, EditError> {
                 "subdistrict" => Value::from(i.subdistrict.as_str()),
                 "code" => Value::from(i.code.as_str()),
                 "hotline" => Value::from(i.hotline.as_str()),
+                "time_zone" => Value::from(i.time_zone.as_str()),
                 "grid_residents_min" => Value::from(i.grid_residents_min),
                 _ => Value::from(i.grid_residents_max),
             }
@@ -189,7 +199,7 @@ pub fn get(c: &Community, field: Field, id: Id) -> Result<Value, EditError> {
 }
 
 /// Checks `value` for `field` of row `id` against the rest of the community.
-pub fn check(c: &Community, field: Field, id: Id, value: &Value) -> Result<(), EditError> {
+pub fn check(c: &Community, field: Field, id: RowId, value: &Value) -> Result<(), EditError> {
     let bad = |why: &str| EditError::BadValue { field: field.name, value: value.to_string(), why: why.into() };
     match field.kind {
         Kind::Count => {
@@ -198,21 +208,27 @@ pub fn check(c: &Community, field: Field, id: Id, value: &Value) -> Result<(), E
                 .filter(|&n| n <= u64::from(u32::MAX))
                 .ok_or_else(|| bad("应为非负整数 (a whole number ≥ 0)"))?;
         }
-        Kind::Text { required } => {
+        Kind::Text { required, max_chars } => {
             let s = value.as_str().ok_or_else(|| bad("应为文字 (text)"))?;
             if required && s.trim().is_empty() {
                 return Err(bad("不能为空 (may not be empty)"));
             }
-            if s.chars().count() > 200 {
-                return Err(bad("过长，最多 200 字 (too long: at most 200 characters)"));
+            if s.chars().count() > max_chars {
+                return Err(bad(&format!("过长，最多 {max_chars} 字 (too long: at most {max_chars} characters)")));
+            }
+        }
+        Kind::TimeZone => {
+            let s = value.as_str().ok_or_else(|| bad("应为时区名称 (a time zone name)"))?;
+            if !crate::model::is_time_zone_name(s) {
+                return Err(bad("未知时区，例如 Asia/Shanghai (unknown time zone, e.g. Asia/Shanghai)"));
             }
         }
         Kind::Ref(to) => {
             if let Some(target) = value.as_i64() {
                 let exists = match to {
-                    RefTo::Compound => c.compounds.iter().any(|k| k.id == target),
-                    RefTo::Group => c.groups.iter().any(|g| g.id == target),
-                    RefTo::Grid => c.grids.iter().any(|g| g.id == target),
+                    RefTo::Compound => c.compounds.iter().any(|k| k.id.0 == target),
+                    RefTo::Group => c.groups.iter().any(|g| g.id.0 == target),
+                    RefTo::Grid => c.grids.iter().any(|g| g.id.0 == target),
                 };
                 if !exists {
                     return Err(bad("没有这个编号 (no such id)"));
@@ -242,7 +258,7 @@ pub fn check(c: &Community, field: Field, id: Id, value: &Value) -> Result<(), E
     }
     // Rules between fields and rows.
     match (field.entity, field.name) {
-        (Entity::Grid, "code") if c.grids.iter().any(|g| g.id != id && Some(g.code.as_str()) == value.as_str()) => {
+        (Entity::Grid, "code") if c.grids.iter().any(|g| g.id.0 != id && Some(g.code.as_str()) == value.as_str()) => {
             Err(bad("网格编码已被使用 (another grid has this code)"))
         }
         (Entity::Community, "grid_residents_min") if value.as_u64() > Some(u64::from(c.info.grid_residents_max)) => {
@@ -256,18 +272,18 @@ pub fn check(c: &Community, field: Field, id: Id, value: &Value) -> Result<(), E
 }
 
 /// Sets a checked value in memory.
-pub(super) fn put(c: &mut Community, field: Field, id: Id, value: &Value) -> Result<(), EditError> {
+pub(super) fn put(c: &mut Community, field: Field, id: RowId, value: &Value) -> Result<(), EditError> {
     let missing = || not_found(field.entity, id);
     let text = || value.as_str().unwrap_or_default().to_string();
     let count = || value.as_u64().and_then(|n| u32::try_from(n).ok()).unwrap_or_default();
     match field.entity {
         Entity::Building => {
-            let b = c.buildings.iter_mut().find(|b| b.id == id).ok_or_else(missing)?;
+            let b = c.buildings.iter_mut().find(|b| b.id.0 == id).ok_or_else(missing)?;
             match field.name {
                 "number" => b.number = text(),
                 "name" => b.name = text(),
-                "compound_id" => b.compound_id = value.as_i64(),
-                "group_id" => b.group_id = value.as_i64(),
+                "compound_id" => b.compound_id = value.as_i64().map(CompoundId),
+                "group_id" => b.group_id = value.as_i64().map(GroupId),
                 "floors" => b.floors = count(),
                 "stairwells" => b.stairwells = count(),
                 "dwellings" => b.dwellings = count(),
@@ -276,7 +292,7 @@ pub(super) fn put(c: &mut Community, field: Field, id: Id, value: &Value) -> Res
             }
         }
         Entity::Grid => {
-            let g = c.grids.iter_mut().find(|g| g.id == id).ok_or_else(missing)?;
+            let g = c.grids.iter_mut().find(|g| g.id.0 == id).ok_or_else(missing)?;
             match field.name {
                 "code" => g.code = text(),
                 "name" => g.name = text(),
@@ -284,13 +300,14 @@ pub(super) fn put(c: &mut Community, field: Field, id: Id, value: &Value) -> Res
             }
         }
         Entity::Staff => {
-            let s = c.staff.iter_mut().find(|s| s.id == id).ok_or_else(missing)?;
+            let s = c.staff.iter_mut().find(|s| s.id.0 == id).ok_or_else(missing)?;
             match field.name {
                 "name" => s.name = text(),
                 "phone" => s.phone = text(),
                 "role" => s.role = StaffRole::parse(&text()).unwrap_or(s.role),
                 "title" => s.title = text(),
-                "grid_id" => s.grid_id = value.as_i64(),
+                "duties" => s.duties = text(),
+                "grid_id" => s.grid_id = value.as_i64().map(GridId),
                 _ => s.photo = value.as_str().and_then(unhex),
             }
         }
@@ -301,6 +318,7 @@ pub(super) fn put(c: &mut Community, field: Field, id: Id, value: &Value) -> Res
                 "subdistrict" => i.subdistrict = text(),
                 "code" => i.code = text(),
                 "hotline" => i.hotline = text(),
+                "time_zone" => i.time_zone = text(),
                 "grid_residents_min" => i.grid_residents_min = count(),
                 _ => i.grid_residents_max = count(),
             }
@@ -328,9 +346,9 @@ mod tests {
     fn every_field_reads_back_what_was_put() {
         let mut c = crate::demo::kangle();
         let ids = |e: Entity, c: &Community| match e {
-            Entity::Building => c.buildings[3].id,
-            Entity::Grid => c.grids[1].id,
-            Entity::Staff => c.staff[2].id,
+            Entity::Building => c.buildings[3].id.get(),
+            Entity::Grid => c.grids[1].id.get(),
+            Entity::Staff => c.staff[2].id.get(),
             Entity::Community => 1,
         };
         for f in FIELDS.iter().copied().filter(|f| f.kind != Kind::Photo) {
@@ -352,9 +370,9 @@ mod tests {
         assert!(parse_text(residents, "abc").is_err());
         let code = field(Entity::Grid, "code").unwrap();
         let taken = Value::from(c.grids[0].code.as_str());
-        assert!(check(&c, code, c.grids[1].id, &taken).unwrap_err().to_string().contains("another grid"));
+        assert!(check(&c, code, c.grids[1].id.get(), &taken).unwrap_err().to_string().contains("another grid"));
         let grid = field(Entity::Staff, "grid_id").unwrap();
-        assert!(check(&c, grid, c.staff[0].id, &Value::from(999_999)).is_err());
+        assert!(check(&c, grid, c.staff[0].id.get(), &Value::from(999_999)).is_err());
         assert!(field(Entity::Building, "colour").unwrap_err().to_string().contains("residents"));
     }
 }

@@ -12,7 +12,11 @@ pub use field::{Entity, Field, Kind};
 pub use history::History;
 pub use staff_record::StaffRecord;
 
-use crate::model::{Community, Id};
+use crate::model::Community;
+
+/// The row an edit touches, within its entity's table (edits and the change log span entities, so
+/// the typed ids of the model meet here as plain SQLite row ids).
+pub type RowId = i64;
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum EditError {
@@ -21,9 +25,9 @@ pub enum EditError {
     #[error("{field} = {value}：{why}")]
     BadValue { field: &'static str, value: String, why: String },
     #[error("找不到 {entity} {id} (no {entity} with id {id})")]
-    NoSuchRow { entity: &'static str, id: Id },
+    NoSuchRow { entity: &'static str, id: RowId },
     #[error("{entity} {id} 的 {field} 已被改为 {current}，与此修改不符 (changed meanwhile to {current})")]
-    Stale { entity: &'static str, id: Id, field: &'static str, current: String },
+    Stale { entity: &'static str, id: RowId, field: &'static str, current: String },
     #[error("没有可撤销的修改 (nothing to undo)")]
     NothingToUndo,
     #[error("没有可重做的修改 (nothing to redo)")]
@@ -38,7 +42,7 @@ pub enum EditError {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Change {
     pub field: Field,
-    pub id: Id,
+    pub id: RowId,
     pub old: Value,
     pub new: Value,
 }
@@ -54,7 +58,13 @@ pub enum Edit {
 
 impl Edit {
     /// Sets fields of one row to new values, reading the old ones from `c` (so the edit can be undone).
-    pub fn set(c: &Community, entity: Entity, id: Id, values: &[(Field, Value)]) -> Result<Self, EditError> {
+    pub fn set(
+        c: &Community,
+        entity: Entity,
+        id: impl Into<RowId>,
+        values: &[(Field, Value)],
+    ) -> Result<Self, EditError> {
+        let id = id.into();
         let mut changes = Vec::with_capacity(values.len());
         for (f, new) in values {
             debug_assert_eq!(f.entity, entity);
@@ -119,9 +129,9 @@ impl Edit {
             Self::Set(changes) => {
                 let Some(first) = changes.first() else { return "修改 (edit)".into() };
                 let what = match first.field.entity {
-                    Entity::Building => c.buildings.iter().find(|b| b.id == first.id).map(|b| b.name.clone()),
-                    Entity::Grid => c.grids.iter().find(|g| g.id == first.id).map(|g| g.name.clone()),
-                    Entity::Staff => c.staff.iter().find(|s| s.id == first.id).map(|s| s.name.clone()),
+                    Entity::Building => c.buildings.iter().find(|b| b.id.0 == first.id).map(|b| b.name.clone()),
+                    Entity::Grid => c.grids.iter().find(|g| g.id.0 == first.id).map(|g| g.name.clone()),
+                    Entity::Staff => c.staff.iter().find(|s| s.id.0 == first.id).map(|s| s.name.clone()),
                     Entity::Community => Some(c.info.name.clone()),
                 }
                 .unwrap_or_default();
@@ -142,7 +152,7 @@ mod tests {
     fn a_refused_change_leaves_the_community_as_it_was() {
         let mut c = crate::demo::kangle();
         let before = c.clone();
-        let b = c.buildings[0].id;
+        let b = c.buildings[0].id.get();
         let residents = field::field(Entity::Building, "residents").unwrap();
         let name = field::field(Entity::Building, "name").unwrap();
         let edit = Edit::set(&c, Entity::Building, b, &[(residents, Value::from(5)), (name, Value::from(""))]).unwrap();
@@ -154,7 +164,7 @@ mod tests {
     fn apply_then_inverse_is_identity() {
         let mut c = crate::demo::kangle();
         let before = c.clone();
-        let g = c.grids[2].id;
+        let g = c.grids[2].id.get();
         let name = field::field(Entity::Grid, "name").unwrap();
         let colour = field::field(Entity::Grid, "colour").unwrap();
         let edit =

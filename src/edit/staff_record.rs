@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use super::EditError;
 use super::field::{hex, unhex};
-use crate::model::{Community, Shift, ShiftKind, Staff, StaffRole};
+use crate::model::{Community, CompoundId, GridId, Shift, ShiftId, ShiftKind, Staff, StaffId, StaffRole};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct StaffRecord {
@@ -15,8 +15,8 @@ pub struct StaffRecord {
 
 impl StaffRecord {
     /// The record of an existing staff member.
-    pub fn of(c: &Community, id: i64) -> Result<Self, EditError> {
-        let staff = c.staff.iter().find(|s| s.id == id).cloned().ok_or(EditError::NoSuchRow { entity: "staff", id })?;
+    pub fn of(c: &Community, id: StaffId) -> Result<Self, EditError> {
+        let staff = c.staff_member(id).cloned().ok_or(EditError::NoSuchRow { entity: "staff", id: id.get() })?;
         let shifts = c.shifts.iter().filter(|s| s.staff_id == id).cloned().collect();
         Ok(Self { staff, shifts })
     }
@@ -52,7 +52,7 @@ impl StaffRecord {
         let id = self.staff.id;
         let current = Self::of(c, id)?;
         if current != *self {
-            return Err(EditError::Stale { entity: "staff", id, field: "*", current: current.staff.name });
+            return Err(EditError::Stale { entity: "staff", id: id.get(), field: "*", current: current.staff.name });
         }
         c.staff.retain(|s| s.id != id);
         c.shifts.retain(|s| s.staff_id != id);
@@ -68,6 +68,7 @@ impl StaffRecord {
             "name": s.name,
             "phone": s.phone,
             "title": s.title,
+            "duties": s.duties,
             "grid_id": s.grid_id,
             "compound_ids": s.compound_ids,
             "photo": s.photo.as_deref().map(hex),
@@ -79,16 +80,17 @@ impl StaffRecord {
 
     pub fn from_json(v: &Value) -> Option<Self> {
         let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
-        let id = v.get("id")?.as_i64()?;
+        let id = StaffId(v.get("id")?.as_i64()?);
         let staff = Staff {
             id,
             role: StaffRole::parse(v.get("role")?.as_str()?)?,
             name: text("name")?,
             phone: text("phone").unwrap_or_default(),
             photo: v.get("photo").and_then(Value::as_str).and_then(unhex),
-            grid_id: v.get("grid_id").and_then(Value::as_i64),
-            compound_ids: v.get("compound_ids")?.as_array()?.iter().filter_map(Value::as_i64).collect(),
+            grid_id: v.get("grid_id").and_then(Value::as_i64).map(GridId),
+            compound_ids: v.get("compound_ids")?.as_array()?.iter().filter_map(Value::as_i64).map(CompoundId).collect(),
             title: text("title").unwrap_or_default(),
+            duties: text("duties").unwrap_or_default(),
         };
         let shifts = v
             .get("shifts")?
@@ -96,7 +98,7 @@ impl StaffRecord {
             .iter()
             .map(|sh| {
                 Some(Shift {
-                    id: sh.get("id")?.as_i64()?,
+                    id: ShiftId(sh.get("id")?.as_i64()?),
                     staff_id: id,
                     day: sh.get("day")?.as_str()?.into(),
                     start: sh.get("start")?.as_str()?.into(),

@@ -6,7 +6,7 @@ use crate::Document;
 use crate::geom::GridStats;
 use crate::i18n::Lang;
 use crate::layers::{FrameParams, MapRect, Rgba, darker, overlay, with_alpha};
-use crate::model::{Grid, ShiftKind, Staff, StaffRole};
+use crate::model::{Building, BuildingId, Grid, GridId, ShiftKind, Staff, StaffRole};
 
 use super::layout::{
     ACCENT, Align, DARK, GREY, Item, LIGHT, Layout, MapFrame, PT_PER_MM, PosMm, RectMm, StrokeMm, Table, TextMeasure,
@@ -85,8 +85,8 @@ struct MapSpec<'a> {
     frame: RectMm,
     extent: MapRect,
     scale: Option<u32>,
-    focus_grid: Option<usize>,
-    selected_building: Option<usize>,
+    focus_grid: Option<GridId>,
+    selected_building: Option<BuildingId>,
     text_scale: f32,
     grid_labels: Option<&'a [Arc<str>]>,
     fills: &'a [Rgba],
@@ -115,11 +115,16 @@ fn map_frame(doc: &Document, spec: &MapSpec<'_>) -> MapFrame {
 }
 
 /// Neighbours grey: only the focused grid's buildings keep their colour.
-fn focus_fills(doc: &Document, base: &[Rgba], grid: usize) -> Vec<Rgba> {
+fn focus_fills(doc: &Document, base: &[Rgba], grid: GridId) -> Vec<Rgba> {
     base.iter()
-        .zip(&doc.assignment.grid_of)
-        .map(|(f, a)| if *a == Some(grid) { *f } else { [215, 215, 215, 255] })
+        .zip(&doc.community.buildings)
+        .map(|(f, b)| if doc.assignment.grid_of(b.id) == Some(grid) { *f } else { [215, 215, 215, 255] })
         .collect()
+}
+
+/// The map extent of a grid (the whole map if the grid has no shape).
+fn grid_extent(doc: &Document, grid: GridId) -> MapRect {
+    doc.scene.grid(grid).map_or(doc.scene.bounds, |item| item.bbox)
 }
 
 fn by_grid_fills(doc: &Document, lang: Lang) -> Vec<Rgba> {
@@ -339,12 +344,11 @@ pub fn atlas(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dyn
     let labels = grid_print_labels(doc, lang, false);
     c.grids
         .iter()
-        .enumerate()
-        .map(|(gi, g)| {
+        .map(|g| {
             let mut l = Layout::new(page);
             let u = unit(page);
             let m = 8.0 * u;
-            let stats: &GridStats = &doc.grid_stats[gi];
+            let stats: GridStats = doc.stats(g.id).cloned().unwrap_or_default();
             let top = header(
                 &mut l,
                 m,
@@ -361,14 +365,14 @@ pub fn atlas(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dyn
                     opts.date
                 ),
             );
-            let fills = focus_fills(doc, &base_fills, gi);
+            let fills = focus_fills(doc, &base_fills, g.id);
             let map_h = (page.height_mm - top - m) * 0.55;
             let frame = RectMm::new(m, top, page.width_mm - 2.0 * m, map_h);
             let spec = MapSpec {
                 frame,
-                extent: doc.scene.grids[gi].bbox,
+                extent: grid_extent(doc, g.id),
                 scale: opts.scale,
-                focus_grid: Some(gi),
+                focus_grid: Some(g.id),
                 selected_building: None,
                 text_scale: 0.65 * u,
                 grid_labels: Some(&labels),
@@ -389,11 +393,8 @@ pub fn atlas(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dyn
             let rows: Vec<Vec<String>> = c
                 .buildings
                 .iter()
-                .zip(&doc.assignment.grid_of)
-                .filter(|(_, a)| **a == Some(gi))
-                .map(|(b, _)| {
-                    vec![b.name.clone(), b.floors.to_string(), b.households.to_string(), b.residents.to_string()]
-                })
+                .filter(|b| doc.assignment.grid_of(b.id) == Some(g.id))
+                .map(|b| vec![b.name.clone(), b.floors.to_string(), b.households.to_string(), b.residents.to_string()])
                 .collect();
             let row_h = 7.5 * u / PT_PER_MM * 1.6;
             let avail = page.height_mm - y - m - 8.0 * u;
@@ -468,20 +469,18 @@ pub fn boards(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dy
     // Boards hang in public: grid names only on the map, no population figures.
     let labels: Vec<Arc<str>> = c.grids.iter().map(|g| Arc::from(g.name.as_str())).collect();
     // One board per grid, or one per inhabited building (hung at its entrance) naming its grid's staff.
-    let subjects: Vec<(usize, Option<usize>)> = if opts.per_building {
+    let subjects: Vec<(&Grid, Option<&Building>)> = if opts.per_building {
         c.buildings
             .iter()
-            .enumerate()
-            .filter(|(_, b)| b.households > 0)
-            .filter_map(|(bi, _)| doc.assignment.grid_of[bi].map(|gi| (gi, Some(bi))))
+            .filter(|b| b.households > 0)
+            .filter_map(|b| doc.assignment.grid_of(b.id).and_then(|g| c.grid(g)).map(|g| (g, Some(b))))
             .collect()
     } else {
-        (0..c.grids.len()).map(|gi| (gi, None)).collect()
+        c.grids.iter().map(|g| (g, None)).collect()
     };
     subjects
         .into_iter()
-        .map(|(gi, building)| {
-            let g = &c.grids[gi];
+        .map(|(g, building)| {
             let mut l = Layout::new(page);
             let u = unit(page);
             let m = 10.0 * u;
@@ -490,9 +489,9 @@ pub fn boards(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dy
             let band_h = 34.0 * u;
             l.rect(RectMm::new(0.0, 0.0, w, band_h), Some(ACCENT), None);
             let (heading, subheading) = match building {
-                Some(bi) => (
+                Some(b) => (
                     t(lang, "楼栋网格服务监督牌", "Building grid service board"),
-                    format!("{} · {}（{}）", c.buildings[bi].name, g.name, g.code),
+                    format!("{} · {}（{}）", b.name, g.name, g.code),
                 ),
                 None => (
                     t(lang, "网格服务监督台", "Grid service supervision board"),
@@ -529,15 +528,17 @@ pub fn boards(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dy
             let map_w = (w - 2.0 * m) * 0.45;
             let map_h = (page.height_mm - y - m - 30.0 * u).max(40.0);
             let frame = RectMm::new(m, y, map_w, map_h);
-            let fills = focus_fills(doc, &base_fills, gi);
+            let fills = focus_fills(doc, &base_fills, g.id);
             // A building board shows the building (outlined) among its neighbours.
-            let extent = building.map_or(doc.scene.grids[gi].bbox, |bi| doc.scene.buildings[bi].bbox.expand(70.0));
+            let extent = building
+                .and_then(|b| doc.scene.building(b.id))
+                .map_or_else(|| grid_extent(doc, g.id), |item| item.bbox.expand(70.0));
             let spec = MapSpec {
                 frame,
                 extent,
                 scale: None,
-                focus_grid: Some(gi),
-                selected_building: building,
+                focus_grid: Some(g.id),
+                selected_building: building.map(|b| b.id),
                 text_scale: 0.55 * u,
                 grid_labels: Some(&labels),
                 fills: &fills,
@@ -564,8 +565,8 @@ pub fn boards(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dy
             dy += l.paragraph(measure, [dx, dy], dw, promise, pt) + 3.0 * u;
             // What the grid covers: its compounds and public sites, so residents know whom to call.
             let mut scope: Vec<String> = Vec::new();
-            for (b, a) in c.buildings.iter().zip(&doc.assignment.grid_of) {
-                if *a != Some(gi) {
+            for b in &c.buildings {
+                if doc.assignment.grid_of(b.id) != Some(g.id) {
                     continue;
                 }
                 let name = b.compound_id.and_then(|id| c.compound(id)).map_or_else(|| b.name.clone(), |k| k.name.clone());

@@ -1,7 +1,7 @@
 //! Population balance of grids (Districtr-style): residents, households and buildings per grid and
 //! how each compares with the community's rule.
 
-use crate::model::Building;
+use crate::model::{Building, Grid, GridId};
 
 use super::GridAssignment;
 
@@ -26,6 +26,7 @@ impl BalanceStatus {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct GridStats {
+    pub grid: GridId,
     pub buildings: usize,
     pub dwellings: u64,
     pub households: u64,
@@ -33,18 +34,25 @@ pub struct GridStats {
 }
 
 impl GridStats {
-    /// One entry per grid, in grid order.
-    pub fn per_grid(grid_count: usize, buildings: &[Building], assignment: &GridAssignment) -> Vec<Self> {
-        let mut stats = vec![Self::default(); grid_count];
-        for (building, grid) in buildings.iter().zip(&assignment.grid_of) {
-            if let Some(s) = grid.and_then(|g| stats.get_mut(g)) {
+    /// One entry per grid, in the order of `grids`.
+    pub fn per_grid(grids: &[Grid], buildings: &[Building], assignment: &GridAssignment) -> Vec<Self> {
+        let mut stats: Vec<Self> = grids.iter().map(|g| Self { grid: g.id, ..Self::default() }).collect();
+        let slot: std::collections::HashMap<GridId, usize> = grids.iter().enumerate().map(|(i, g)| (g.id, i)).collect();
+        for building in buildings {
+            if let Some(s) = assignment.grid_of(building.id).and_then(|g| slot.get(&g)).map(|&i| &mut stats[i]) {
                 s.buildings += 1;
-                s.dwellings += u64::from(building.dwellings);
-                s.households += u64::from(building.households);
-                s.residents += u64::from(building.residents);
+                s.add(building, 1);
             }
         }
         stats
+    }
+
+    /// Adds (`sign` 1) or removes (-1) a building's counts, for updating one grid after an edit.
+    pub fn add(&mut self, b: &Building, sign: i64) {
+        let add = |total: &mut u64, v: u32| *total = total.saturating_add_signed(sign * i64::from(v));
+        add(&mut self.dwellings, b.dwellings);
+        add(&mut self.households, b.households);
+        add(&mut self.residents, b.residents);
     }
 }
 

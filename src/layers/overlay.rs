@@ -59,11 +59,11 @@ pub fn building_fills(
     let title = lang.tr(overlay.label()).to_string();
     match overlay {
         BuildingOverlay::ByGrid => {
-            let fills = assignment
-                .grid_of
+            let fills = community
+                .buildings
                 .iter()
-                .map(|g| match g {
-                    Some(g) => with_alpha(darker(community.grids[*g].colour, 0.85), 255),
+                .map(|b| match assignment.grid_of(b.id).and_then(|g| community.grid(g)) {
+                    Some(g) => with_alpha(darker(g.colour, 0.85), 255),
                     None => UNASSIGNED,
                 })
                 .collect();

@@ -2,6 +2,7 @@
 //! buildings in an R-tree. `Scene::frame` then only culls, picks a level of detail and places
 //! labels — cheap enough for every frame, even for 100,000 buildings.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use geo::{Coord, InteriorPoint, LineString, Polygon, TriangulateEarcut};
@@ -9,7 +10,7 @@ use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
 
 use crate::geom::{GridStats, LocalProjection};
 use crate::i18n::Lang;
-use crate::model::Community;
+use crate::model::{BuildingId, Community, GridId};
 
 use super::labels::{LabelPlacer, text_height, text_width};
 use super::{MapPos, MapRect, Rgba, Shape, Stroke, TextRole, TriMesh, Width, darker, with_alpha};
@@ -100,10 +101,10 @@ pub struct FrameParams {
     /// Output device units (screen points, PDF points) per metre on the ground.
     pub device_per_m: f32,
     pub labels: bool,
-    pub selected_building: Option<usize>,
-    pub highlighted_grid: Option<usize>,
+    pub selected_building: Option<BuildingId>,
+    pub highlighted_grid: Option<GridId>,
     /// Draw this grid in colour and the others grey.
-    pub focus_grid: Option<usize>,
+    pub focus_grid: Option<GridId>,
     /// Multiplies every font size (print layouts use larger or smaller text than the screen).
     pub text_scale: f32,
 }
@@ -142,11 +143,18 @@ pub struct Scene {
     pub projection: LocalProjection,
     pub bounds: MapRect,
     pub boundary: SceneItem,
+    /// Grids in drawing order; `grid_ids[i]` is the id of `grids[i]`.
     pub grids: Vec<SceneItem>,
+    pub grid_ids: Vec<GridId>,
     pub grid_colours: Vec<[u8; 3]>,
     pub compounds: Vec<SceneItem>,
     pub roads: Vec<RoadItem>,
+    /// Buildings in drawing order (the order of per-building fill colours); `building_ids[i]` is the id
+    /// of `buildings[i]`.
     pub buildings: Vec<SceneItem>,
+    pub building_ids: Vec<BuildingId>,
+    building_slot: HashMap<BuildingId, usize>,
+    grid_slot: HashMap<GridId, usize>,
     index: RTree<GeomWithData<Rectangle<[f32; 2]>, u32>>,
 }
 
@@ -169,16 +177,19 @@ impl Scene {
         let local = |p: &Polygon<f64>| projection.polygon_to_local(p);
 
         let boundary = SceneItem::new(&local(&community.info.boundary), community.info.name.as_str());
-        let grids: Vec<SceneItem> = community
+        let grids = community
             .grids
             .iter()
             .enumerate()
-            .map(|(i, g)| SceneItem::new(&local(&g.outline), grid_label(g, stats.get(i), lang)))
+            .map(|(i, g)| (g.id, SceneItem::new(&local(&g.outline), grid_label(g, stats.get(i), lang))))
             .collect();
         let compounds =
             community.compounds.iter().map(|k| SceneItem::new(&local(&k.outline), k.name.as_str())).collect();
-        let buildings: Vec<SceneItem> =
-            community.buildings.iter().map(|b| SceneItem::new(&local(&b.footprint), b.number.as_str())).collect();
+        let buildings = community
+            .buildings
+            .iter()
+            .map(|b| (b.id, SceneItem::new(&local(&b.footprint), b.number.as_str())))
+            .collect();
         let roads = community
             .roads
             .iter()
@@ -211,22 +222,28 @@ impl Scene {
 
     /// New grid labels and colours after an edit of names, colours or population (the geometry stays).
     pub fn relabel_grids(&mut self, community: &Community, stats: &[GridStats], lang: Lang) {
-        for (i, (item, g)) in self.grids.iter_mut().zip(&community.grids).enumerate() {
-            item.label = grid_label(g, stats.get(i), lang).into();
+        for (slot, id) in self.grid_ids.iter().enumerate() {
+            if let Some(g) = community.grid(*id) {
+                self.grids[slot].label = grid_label(g, stats.iter().find(|s| s.grid == *id), lang).into();
+                self.grid_colours[slot] = g.colour;
+            }
         }
-        self.grid_colours = community.grids.iter().map(|g| g.colour).collect();
     }
 
     /// Builds a scene from already projected parts (benchmarks, synthetic districts).
     pub fn assemble(
         projection: LocalProjection,
         boundary: SceneItem,
-        grids: Vec<SceneItem>,
+        grids: Vec<(GridId, SceneItem)>,
         grid_colours: Vec<[u8; 3]>,
         compounds: Vec<SceneItem>,
         roads: Vec<RoadItem>,
-        buildings: Vec<SceneItem>,
+        buildings: Vec<(BuildingId, SceneItem)>,
     ) -> Self {
+        let (grid_ids, grids): (Vec<GridId>, Vec<SceneItem>) = grids.into_iter().unzip();
+        let (building_ids, buildings): (Vec<BuildingId>, Vec<SceneItem>) = buildings.into_iter().unzip();
+        let building_slot = building_ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+        let grid_slot = grid_ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
         let index = RTree::bulk_load(
             buildings
                 .iter()
@@ -236,7 +253,42 @@ impl Scene {
         );
         let bounds =
             buildings.iter().map(|b| b.bbox).chain(grids.iter().map(|g| g.bbox)).fold(boundary.bbox, MapRect::union);
-        Self { projection, bounds, boundary, grids, grid_colours, compounds, roads, buildings, index }
+        Self {
+            projection,
+            bounds,
+            boundary,
+            grids,
+            grid_ids,
+            grid_colours,
+            compounds,
+            roads,
+            buildings,
+            building_ids,
+            building_slot,
+            grid_slot,
+            index,
+        }
+    }
+
+    /// Position of a building in `buildings` (and in per-building fill lists).
+    pub fn building_slot(&self, id: BuildingId) -> Option<usize> {
+        self.building_slot.get(&id).copied()
+    }
+
+    pub fn grid_slot(&self, id: GridId) -> Option<usize> {
+        self.grid_slot.get(&id).copied()
+    }
+
+    pub fn building(&self, id: BuildingId) -> Option<&SceneItem> {
+        self.building_slot(id).map(|i| &self.buildings[i])
+    }
+
+    pub fn building_mut(&mut self, id: BuildingId) -> Option<&mut SceneItem> {
+        self.building_slot(id).map(|i| &mut self.buildings[i])
+    }
+
+    pub fn grid(&self, id: GridId) -> Option<&SceneItem> {
+        self.grid_slot(id).map(|i| &self.grids[i])
     }
 
     /// A polygon in local metres → a scene item (for callers assembling synthetic scenes).
@@ -254,11 +306,16 @@ impl Scene {
     }
 
     /// The building under a map position, if any (topmost = last drawn).
-    pub fn building_at(&self, pos: MapPos) -> Option<usize> {
-        self.index.locate_all_at_point(&pos).map(|e| e.data as usize).filter(|&i| self.buildings[i].contains(pos)).max()
+    pub fn building_at(&self, pos: MapPos) -> Option<BuildingId> {
+        self.index
+            .locate_all_at_point(&pos)
+            .map(|e| e.data as usize)
+            .filter(|&i| self.buildings[i].contains(pos))
+            .max()
+            .map(|i| self.building_ids[i])
     }
 
-    /// Building indices whose box meets `view`.
+    /// Slots of the buildings whose box meets `view`.
     pub fn buildings_in(&self, view: &MapRect) -> Vec<usize> {
         if view.contains_rect(&self.bounds) {
             return (0..self.buildings.len()).collect();
@@ -291,7 +348,7 @@ impl Scene {
             (0..self.grids.len()).filter(|&i| self.grids[i].bbox.intersects(&view)).collect();
 
         for &g in &visible_grids {
-            let alpha = if p.highlighted_grid == Some(g) { 130 } else { 70 };
+            let alpha = if p.highlighted_grid == Some(self.grid_ids[g]) { 130 } else { 70 };
             let colour = self.grid_colour(p, g);
             let (mesh, rings) = (self.grids[g].mesh.clone(), self.grids[g].rings.clone());
             shapes.push(Shape::Fill { mesh, rings, color: with_alpha(colour, alpha) });
@@ -336,13 +393,13 @@ impl Scene {
                 shapes.push(Shape::Rings { rings: item.rings.clone(), stroke: Stroke::device(0.7, BUILDING_EDGE) });
             }
         }
-        if let Some(sel) = p.selected_building.and_then(|b| self.buildings.get(b)) {
+        if let Some(sel) = p.selected_building.and_then(|b| self.building(b)) {
             shapes.push(Shape::Rings { rings: sel.rings.clone(), stroke: Stroke::device(3.0, SELECTION) });
         }
 
         for &g in &visible_grids {
             let edge = with_alpha(darker(self.grid_colour(p, g), 0.6), 255);
-            let width = if p.highlighted_grid == Some(g) { 4.0 } else { 2.2 };
+            let width = if p.highlighted_grid == Some(self.grid_ids[g]) { 4.0 } else { 2.2 };
             shapes.push(Shape::Rings { rings: self.grids[g].rings.clone(), stroke: Stroke::device(width, edge) });
         }
         if self.boundary.bbox.intersects(&view) {
@@ -359,7 +416,7 @@ impl Scene {
     /// A grid's colour, or grey when another grid has the focus (atlas pages).
     fn grid_colour(&self, p: &FrameParams, g: usize) -> [u8; 3] {
         match p.focus_grid {
-            Some(f) if f != g => [205, 205, 205],
+            Some(f) if f != self.grid_ids[g] => [205, 205, 205],
             _ => self.grid_colours[g],
         }
     }

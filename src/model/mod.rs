@@ -4,11 +4,10 @@
 use geo::{LineString, Point, Polygon};
 use serde::{Deserialize, Serialize};
 
+mod ids;
 mod staff;
+pub use ids::{AreaId, BuildingId, CompoundId, GridId, GroupId, OrganisationId, RoadId, ShiftId, StaffId};
 pub use staff::{Shift, ShiftKind, Staff, StaffRole};
-
-/// Database row ids: SQLite's INTEGER PRIMARY KEY.
-pub type Id = i64;
 
 /// A whole community document as loaded from one SQLite file.
 #[derive(Clone, Debug, Default)]
@@ -38,6 +37,8 @@ pub struct CommunityInfo {
     pub grid_residents_max: u32,
     /// Supervision hotline printed on boards.
     pub hotline: String,
+    /// IANA time zone name; decides what "today" is for patrol colours and print dates.
+    pub time_zone: String,
 }
 
 impl Default for CommunityInfo {
@@ -50,22 +51,28 @@ impl Default for CommunityInfo {
             grid_residents_min: 1500,
             grid_residents_max: 2000,
             hotline: String::new(),
+            time_zone: "Asia/Shanghai".into(),
         }
     }
+}
+
+/// Whether `name` is a time zone this build knows (placeholder until the time module lands).
+pub fn is_time_zone_name(name: &str) -> bool {
+    !name.trim().is_empty() && name.contains('/')
 }
 
 /// 片: level between community and group.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Area {
-    pub id: Id,
+    pub id: AreaId,
     pub name: String,
 }
 
 /// 组: a set of buildings inside an area.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Group {
-    pub id: Id,
-    pub area_id: Id,
+    pub id: GroupId,
+    pub area_id: AreaId,
     pub name: String,
 }
 
@@ -97,7 +104,7 @@ impl CompoundKind {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Compound {
-    pub id: Id,
+    pub id: CompoundId,
     pub name: String,
     pub kind: CompoundKind,
     pub outline: Polygon<f64>,
@@ -106,7 +113,7 @@ pub struct Compound {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Road {
-    pub id: Id,
+    pub id: RoadId,
     pub name: String,
     pub width_m: f64,
     pub centerline: LineString<f64>,
@@ -114,9 +121,9 @@ pub struct Road {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Building {
-    pub id: Id,
-    pub compound_id: Option<Id>,
-    pub group_id: Option<Id>,
+    pub id: BuildingId,
+    pub compound_id: Option<CompoundId>,
+    pub group_id: Option<GroupId>,
     /// Number within its compound, e.g. "3" for 3号楼.
     pub number: String,
     /// Display name, e.g. "康乐新村3号楼" or "康乐小学教学楼".
@@ -133,7 +140,7 @@ pub struct Building {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Grid {
-    pub id: Id,
+    pub id: GridId,
     /// Standard grid code: community code + 2-digit sequence.
     pub code: String,
     pub name: String,
@@ -185,11 +192,11 @@ impl OrganisationKind {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Organisation {
-    pub id: Id,
+    pub id: OrganisationId,
     pub name: String,
     pub kind: OrganisationKind,
     pub position: Point<f64>,
-    pub building_id: Option<Id>,
+    pub building_id: Option<BuildingId>,
 }
 
 /// Counts that the office reports upward.
@@ -215,30 +222,38 @@ impl Community {
         }
     }
 
-    pub fn compound(&self, id: Id) -> Option<&Compound> {
+    pub fn compound(&self, id: CompoundId) -> Option<&Compound> {
         self.compounds.iter().find(|c| c.id == id)
     }
 
-    pub fn grid(&self, id: Id) -> Option<&Grid> {
+    pub fn grid(&self, id: GridId) -> Option<&Grid> {
         self.grids.iter().find(|g| g.id == id)
     }
 
-    pub fn group(&self, id: Id) -> Option<&Group> {
+    pub fn group(&self, id: GroupId) -> Option<&Group> {
         self.groups.iter().find(|g| g.id == id)
     }
 
-    pub fn area(&self, id: Id) -> Option<&Area> {
+    pub fn area(&self, id: AreaId) -> Option<&Area> {
         self.areas.iter().find(|a| a.id == id)
     }
 
     /// Staff working in a grid, leader first.
-    pub fn grid_staff(&self, grid_id: Id) -> Vec<&Staff> {
+    pub fn grid_staff(&self, grid_id: GridId) -> Vec<&Staff> {
         let mut staff: Vec<&Staff> = self.staff.iter().filter(|s| s.grid_id == Some(grid_id)).collect();
         staff.sort_by_key(|s| (s.role, s.id));
         staff
     }
 
-    pub fn organisations_in(&self, building_id: Id) -> impl Iterator<Item = &Organisation> {
+    pub fn building(&self, id: BuildingId) -> Option<&Building> {
+        self.buildings.iter().find(|b| b.id == id)
+    }
+
+    pub fn staff_member(&self, id: StaffId) -> Option<&Staff> {
+        self.staff.iter().find(|s| s.id == id)
+    }
+
+    pub fn organisations_in(&self, building_id: BuildingId) -> impl Iterator<Item = &Organisation> {
         self.organisations.iter().filter(move |o| o.building_id == Some(building_id))
     }
 }

@@ -1,4 +1,4 @@
-use super::Id;
+use super::{CompoundId, GridId, ShiftId, StaffId};
 
 /// Roles of people in the staffing chart, in chart order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -50,17 +50,19 @@ impl StaffRole {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Staff {
-    pub id: Id,
+    pub id: StaffId,
     pub role: StaffRole,
     pub name: String,
     pub phone: String,
     /// JPEG or PNG bytes, shown on supervision boards.
     pub photo: Option<Vec<u8>>,
-    pub grid_id: Option<Id>,
+    pub grid_id: Option<GridId>,
     /// Compounds a liaison officer is attached to.
-    pub compound_ids: Vec<Id>,
+    pub compound_ids: Vec<CompoundId>,
     /// Title within the community office, e.g. 党委书记.
     pub title: String,
+    /// Duties printed on the supervision board; empty means the standard text for the role.
+    pub duties: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -87,8 +89,8 @@ impl ShiftKind {
 /// One duty shift: a person on a day from `start` to `end` ("HH:MM", same day).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Shift {
-    pub id: Id,
-    pub staff_id: Id,
+    pub id: ShiftId,
+    pub staff_id: StaffId,
     /// "YYYY-MM-DD"
     pub day: String,
     pub start: String,
@@ -118,8 +120,8 @@ mod tests {
     #[test]
     fn shift_minutes() {
         let s = |start: &str, end: &str| Shift {
-            id: 1,
-            staff_id: 1,
+            id: ShiftId(1),
+            staff_id: StaffId(1),
             day: "2026-11-23".into(),
             start: start.into(),
             end: end.into(),

@@ -99,6 +99,15 @@ impl Store {
         Ok(ids)
     }
 
+    /// The highest row id the log has seen for an entity (removed rows included).
+    pub fn max_logged_id(&self, entity: &str) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT coalesce(max(entity_id), 0) FROM change_log WHERE entity = ?1",
+            [entity],
+            |r| r.get(0),
+        )?)
+    }
+
     pub fn log_count(&self) -> Result<i64> {
         Ok(self.conn.query_row("SELECT count(*) FROM change_log", [], |r| r.get(0))?)
     }
@@ -152,15 +161,15 @@ fn write_in(tx: &Transaction<'_>, edit: &Edit, operator: &str, reverts: Option<i
             for sh in &r.shifts {
                 insert_shift(tx, sh)?;
             }
-            record("staff", r.staff.id, "*", &Value::Null, &r.to_json())?;
+            record("staff", r.staff.id.get(), "*", &Value::Null, &r.to_json())?;
         }
         Edit::RemoveStaff(r) => {
             // Shifts and compound links go with the row (ON DELETE CASCADE).
             let n = tx.execute("DELETE FROM staff WHERE id = ?1", [r.staff.id])?;
             if n == 0 {
-                return Err(StoreError::Value { table: "staff", id: r.staff.id, reason: "no such row".into() });
+                return Err(StoreError::Value { table: "staff", id: r.staff.id.get(), reason: "no such row".into() });
             }
-            record("staff", r.staff.id, "*", &r.to_json(), &Value::Null)?;
+            record("staff", r.staff.id.get(), "*", &r.to_json(), &Value::Null)?;
         }
     }
     Ok(ids)
@@ -168,8 +177,9 @@ fn write_in(tx: &Transaction<'_>, edit: &Edit, operator: &str, reverts: Option<i
 
 pub(super) fn insert_staff(tx: &Transaction<'_>, s: &crate::model::Staff) -> Result<()> {
     tx.execute(
-        "INSERT INTO staff (id, role, name, phone, photo, grid_id, title) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![s.id, s.role.as_str(), s.name, s.phone, s.photo, s.grid_id, s.title],
+        "INSERT INTO staff (id, role, name, phone, photo, grid_id, title, duties)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![s.id, s.role.as_str(), s.name, s.phone, s.photo, s.grid_id, s.title, s.duties],
     )?;
     for cid in &s.compound_ids {
         tx.execute("INSERT INTO staff_compounds (staff_id, compound_id) VALUES (?1, ?2)", params![s.id, cid])?;

@@ -30,8 +30,8 @@ where
 
 /// The layers as (file stem, collection).
 pub fn layers(c: &Community) -> Vec<(&'static str, FeatureCollection)> {
-    let grid_polys: Vec<_> = c.grids.iter().map(|g| g.outline.clone()).collect();
-    let assignment = GridAssignment::compute(&grid_polys, c.buildings.iter().map(|b| &b.footprint));
+    let grid_polys: Vec<_> = c.grids.iter().map(|g| (g.id, &g.outline)).collect();
+    let assignment = GridAssignment::compute(&grid_polys, c.buildings.iter().map(|b| (b.id, &b.footprint)));
     let boundary = FeatureCollection::new([feature(
         &c.info.boundary,
         serde_json::json!({"name": c.info.name, "subdistrict": c.info.subdistrict, "code": c.info.code}),
@@ -54,15 +54,15 @@ pub fn layers(c: &Community) -> Vec<(&'static str, FeatureCollection)> {
     let buildings = c
         .buildings
         .iter()
-        .zip(&assignment.grid_of)
-        .map(|(b, g)| {
+        .map(|b| {
+            let grid = assignment.grid_of(b.id).and_then(|g| c.grid(g));
             feature(
                 &b.footprint,
                 serde_json::json!({
                     "id": b.id, "compound_id": b.compound_id, "group_id": b.group_id, "number": b.number,
                     "name": b.name, "floors": b.floors, "stairwells": b.stairwells, "dwellings": b.dwellings,
                     "households": b.households, "residents": b.residents, "last_patrol": b.last_patrol,
-                    "grid_code": g.map(|g| c.grids[g].code.clone()),
+                    "grid_code": grid.map(|g| g.code.clone()),
                 }),
             )
         })

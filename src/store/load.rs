@@ -7,8 +7,9 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use super::geometry;
 use super::{Result, StoreError};
 use crate::model::{
-    Area, Building, Community, CommunityInfo, Compound, CompoundKind, Grid, Group, Organisation, OrganisationKind,
-    Road, Shift, ShiftKind, Staff, StaffRole,
+    Area, AreaId, Building, BuildingId, Community, CommunityInfo, Compound, CompoundId, CompoundKind, Grid, GridId,
+    Group, GroupId, Organisation, OrganisationId, OrganisationKind, Road, RoadId, Shift, ShiftId, ShiftKind, Staff,
+    StaffId, StaffRole,
 };
 
 /// A row that was left out of the community, and why.
@@ -87,10 +88,11 @@ pub(super) fn load(conn: &Connection) -> Result<Loaded> {
     let info = load_info(conn, &mut problems)?;
     let p = &mut problems;
 
-    let areas =
-        rows(conn, "areas", "SELECT id, name FROM areas ORDER BY id", p, |r, id| Ok(Area { id, name: get(r, 1)? }))?;
+    let areas = rows(conn, "areas", "SELECT id, name FROM areas ORDER BY id", p, |r, id| {
+        Ok(Area { id: AreaId(id), name: get(r, 1)? })
+    })?;
     let groups = rows(conn, "groups", "SELECT id, area_id, name FROM groups ORDER BY id", p, |r, id| {
-        Ok(Group { id, area_id: get(r, 1)?, name: get(r, 2)? })
+        Ok(Group { id: GroupId(id), area_id: get(r, 1)?, name: get(r, 2)? })
     })?;
     let compounds = rows(
         conn,
@@ -100,7 +102,7 @@ pub(super) fn load(conn: &Connection) -> Result<Loaded> {
         |r, id| {
             let k: String = get(r, 2)?;
             Ok(Compound {
-                id,
+                id: CompoundId(id),
                 name: get(r, 1)?,
                 kind: kind(CompoundKind::parse(&k), &k)?,
                 outline: geometry::polygon_from_json(&get::<String>(r, 3)?)?,
@@ -113,7 +115,12 @@ pub(super) fn load(conn: &Connection) -> Result<Loaded> {
         if !(width_m.is_finite() && width_m >= 0.0) {
             return Err(format!("路宽无效 (bad road width) {width_m}"));
         }
-        Ok(Road { id, name: get(r, 1)?, width_m, centerline: geometry::line_from_json(&get::<String>(r, 3)?)? })
+        Ok(Road {
+            id: RoadId(id),
+            name: get(r, 1)?,
+            width_m,
+            centerline: geometry::line_from_json(&get::<String>(r, 3)?)?,
+        })
     })?;
     let buildings = rows(
         conn,
@@ -124,7 +131,7 @@ pub(super) fn load(conn: &Connection) -> Result<Loaded> {
         p,
         |r, id| {
             Ok(Building {
-                id,
+                id: BuildingId(id),
                 compound_id: get(r, 1)?,
                 group_id: get(r, 2)?,
                 number: get(r, 3)?,
@@ -143,7 +150,7 @@ pub(super) fn load(conn: &Connection) -> Result<Loaded> {
         rows(conn, "grids", "SELECT id, code, name, colour, outline FROM grids ORDER BY code, id", p, |r, id| {
             let colour: String = get(r, 3)?;
             Ok(Grid {
-                id,
+                id: GridId(id),
                 code: get(r, 1)?,
                 name: get(r, 2)?,
                 colour: geometry::parse_colour(&colour).ok_or_else(|| format!("颜色无效 (bad colour) {colour:?}"))?,
@@ -155,24 +162,25 @@ pub(super) fn load(conn: &Connection) -> Result<Loaded> {
         "staff_compounds",
         "SELECT staff_id, compound_id FROM staff_compounds ORDER BY staff_id, compound_id",
         p,
-        |r, staff_id| Ok((staff_id, get::<i64>(r, 1)?)),
+        |r, staff_id| Ok((StaffId(staff_id), get::<CompoundId>(r, 1)?)),
     )?;
     let staff = rows(
         conn,
         "staff",
-        "SELECT id, role, name, phone, photo, grid_id, title FROM staff ORDER BY id",
+        "SELECT id, role, name, phone, photo, grid_id, title, duties FROM staff ORDER BY id",
         p,
         |r, id| {
             let role: String = get(r, 1)?;
             Ok(Staff {
-                id,
+                id: StaffId(id),
                 role: kind(StaffRole::parse(&role), &role)?,
                 name: get(r, 2)?,
                 phone: get(r, 3)?,
                 photo: get(r, 4)?,
                 grid_id: get(r, 5)?,
-                compound_ids: links.iter().filter(|(s, _)| *s == id).map(|(_, c)| *c).collect(),
+                compound_ids: links.iter().filter(|(s, _)| s.0 == id).map(|(_, c)| *c).collect(),
                 title: get(r, 6)?,
+                duties: get(r, 7)?,
             })
         },
     )?;
@@ -188,7 +196,7 @@ pub(super) fn load(conn: &Connection) -> Result<Loaded> {
                 return Err("坐标无效 (coordinates are not finite numbers)".into());
             }
             Ok(Organisation {
-                id,
+                id: OrganisationId(id),
                 name: get(r, 1)?,
                 kind: kind(OrganisationKind::parse(&k), &k)?,
                 position: geo::Point::new(lon, lat),
@@ -204,7 +212,7 @@ pub(super) fn load(conn: &Connection) -> Result<Loaded> {
         |r, id| {
             let k: String = get(r, 5)?;
             Ok(Shift {
-                id,
+                id: ShiftId(id),
                 staff_id: get(r, 1)?,
                 day: get(r, 2)?,
                 start: get(r, 3)?,
@@ -223,7 +231,7 @@ pub(super) fn load(conn: &Connection) -> Result<Loaded> {
 fn load_info(conn: &Connection, problems: &mut Vec<RowProblem>) -> Result<CommunityInfo> {
     let row = conn
         .query_row(
-            "SELECT name, subdistrict, code, boundary, grid_residents_min, grid_residents_max, hotline
+            "SELECT name, subdistrict, code, boundary, grid_residents_min, grid_residents_max, hotline, time_zone
              FROM community WHERE id = 1",
             [],
             |r| {
@@ -236,17 +244,27 @@ fn load_info(conn: &Connection, problems: &mut Vec<RowProblem>) -> Result<Commun
                         get::<u32>(r, 4)?,
                         get::<u32>(r, 5)?,
                         get::<String>(r, 6)?,
+                        get::<String>(r, 7)?,
                     ))
                 })())
             },
         )
         .optional()?
         .ok_or(StoreError::Empty)?;
-    let (name, subdistrict, code, boundary, min, max, hotline) =
+    let (name, subdistrict, code, boundary, min, max, hotline, time_zone) =
         row.map_err(|reason| StoreError::Value { table: "community", id: 1, reason })?;
     let boundary = geometry::polygon_from_json(&boundary).unwrap_or_else(|reason| {
         problems.push(RowProblem { table: "community", id: 1, reason });
         CommunityInfo::default().boundary
     });
-    Ok(CommunityInfo { name, subdistrict, code, boundary, grid_residents_min: min, grid_residents_max: max, hotline })
+    Ok(CommunityInfo {
+        name,
+        subdistrict,
+        code,
+        boundary,
+        grid_residents_min: min,
+        grid_residents_max: max,
+        hotline,
+        time_zone,
+    })
 }

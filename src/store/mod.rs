@@ -9,6 +9,7 @@ mod geometry;
 mod load;
 mod open;
 mod schema;
+mod sql_ids;
 
 pub mod geojson_export;
 
@@ -184,14 +185,20 @@ impl Store {
     }
 
     /// Building ids whose bounding box meets a lon/lat rectangle, through the SQLite R*Tree.
-    pub fn buildings_in_bbox(&self, min_lon: f64, min_lat: f64, max_lon: f64, max_lat: f64) -> Result<Vec<i64>> {
+    pub fn buildings_in_bbox(
+        &self,
+        min_lon: f64,
+        min_lat: f64,
+        max_lon: f64,
+        max_lat: f64,
+    ) -> Result<Vec<crate::model::BuildingId>> {
         let mut stmt = self.conn.prepare(
             "SELECT id FROM building_rtree
              WHERE max_lon >= ?1 AND min_lon <= ?3 AND max_lat >= ?2 AND min_lat <= ?4 ORDER BY id",
         )?;
         let ids = stmt
             .query_map(params![min_lon, min_lat, max_lon, max_lat], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<i64>>>()?;
+            .collect::<rusqlite::Result<Vec<crate::model::BuildingId>>>()?;
         Ok(ids)
     }
 }
@@ -387,8 +394,9 @@ fn clear_all(tx: &Transaction<'_>) -> Result<()> {
 fn write_all(tx: &Transaction<'_>, c: &Community) -> Result<()> {
     let i = &c.info;
     tx.execute(
-        "INSERT INTO community (id, name, subdistrict, code, boundary, grid_residents_min, grid_residents_max, hotline)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO community (id, name, subdistrict, code, boundary, grid_residents_min, grid_residents_max, hotline,
+                                time_zone)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             i.name,
             i.subdistrict,
@@ -396,7 +404,8 @@ fn write_all(tx: &Transaction<'_>, c: &Community) -> Result<()> {
             geometry::to_json(&i.boundary),
             i.grid_residents_min,
             i.grid_residents_max,
-            i.hotline
+            i.hotline,
+            i.time_zone
         ],
     )?;
     for a in &c.areas {
@@ -443,7 +452,7 @@ fn write_all(tx: &Transaction<'_>, c: &Community) -> Result<()> {
             ])?;
             let bbox = b.footprint.bounding_rect().ok_or_else(|| StoreError::Geometry {
                 table: "buildings",
-                id: b.id,
+                id: b.id.get(),
                 reason: "empty footprint".into(),
             })?;
             rtree.execute(params![b.id, bbox.min().x, bbox.max().x, bbox.min().y, bbox.max().y])?;

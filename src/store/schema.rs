@@ -111,6 +111,10 @@ const MIGRATIONS: &[&str] = &[
         reverts INTEGER REFERENCES change_log(id)
     );
     CREATE INDEX change_log_entity ON change_log(entity, entity_id);",
+    // 4 → 5: the community's time zone (what "today" means for patrols and prints) and each staff
+    // member's own duties text for the supervision board.
+    "ALTER TABLE community ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'Asia/Shanghai';
+    ALTER TABLE staff ADD COLUMN duties TEXT NOT NULL DEFAULT '';",
 ];
 
 /// The table that marks a file as a Wangge document (GeoPackage will own `application_id`).

@@ -1,0 +1,23 @@
+//! The id newtypes are SQLite INTEGER PRIMARY KEYs: bound and read as plain integers.
+
+use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+
+use crate::model::{AreaId, BuildingId, CompoundId, GridId, GroupId, OrganisationId, RoadId, ShiftId, StaffId};
+
+macro_rules! sql_ids {
+    ($($name:ident),*) => {$(
+        impl ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(self.0))
+            }
+        }
+
+        impl FromSql for $name {
+            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+                i64::column_result(value).map($name)
+            }
+        }
+    )*};
+}
+
+sql_ids!(AreaId, GroupId, CompoundId, RoadId, BuildingId, GridId, StaffId, OrganisationId, ShiftId);

@@ -16,6 +16,11 @@ impl Lang {
             Lang::En => key.en(),
         }
     }
+
+    /// A text with a number in it: `{n}` in the text is replaced by `n`.
+    pub fn tr_n(self, key: T, n: impl std::fmt::Display) -> String {
+        self.tr(key).replace("{n}", &n.to_string())
+    }
 }
 
 macro_rules! texts {
@@ -105,6 +110,53 @@ texts! {
     TopologyOverlap => "存在重叠", "overlaps";
     Phone => "电话", "Phone";
     Hotline => "监督电话", "Supervision hotline";
+    PeopleCount => "{n}人", "{n} people";
+    // Print products.
+    PrintResidentsCount => "{n}人", "{n} residents";
+    PrintCommunityBoundary => "社区边界", "Community boundary";
+    PrintCompound => "小区 (物业小区/单位宿舍)", "Compound";
+    PrintRoad => "道路", "Road";
+    PrintGridCount => "共{n}个网格", "{n} grids";
+    PrintGridMap => "网格图", " grid map";
+    PrintGridAtlas => "网格分图册", " grid atlas";
+    PrintSupervisionBoards => "网格服务监督台", " supervision boards";
+    PrintDutyRoster => "网格员值班表", " duty roster";
+    PrintStaffingChart => "网格化服务管理人员编配示意图", " staffing chart";
+    PrintPrinted => "打印日期 ", "printed ";
+    PrintScale => "比例尺", "Scale";
+    PrintLeader => "网格长", "Leader";
+    PrintGridStaff => "网格工作人员", "Grid staff";
+    PrintLeaderPhone => "网格长 · 电话", "Leader · phone";
+    PrintWorkersPhone => "网格员 · 电话", "Workers · phone";
+    PrintHouseholds => "户数", "households";
+    PrintBuildings => "楼栋", "buildings";
+    PrintBuilding => "楼栋", "Building";
+    PrintFl => "层", "Fl.";
+    PrintHh => "户数", "Hh.";
+    PrintRes => "居民", "Res.";
+    PrintBuildingGridServiceBoard => "楼栋网格服务监督牌", "Building grid service board";
+    PrintGridServiceSupervisionBoard => "网格服务监督台", "Grid service supervision board";
+    PrintCode => "网格编码 ", "code ";
+    PrintAreaServed => "服务范围", "Area served";
+    PrintResidentsCommittee => "居民委员会", "residents' committee";
+    PrintRole => "岗位", "Role";
+    PrintName => "姓名", "Name";
+    PrintEveH => "晚间(时)", "Eve. h";
+    PrintDaysOff => "可调休", "Days off";
+    PrintDayEve => "白班+晚班", "day+eve";
+    PrintDuty => "值班", "duty";
+    PrintDay => "白班", "day";
+    PrintEve => "晚班", "eve";
+    PrintOff => "休", "off";
+    PrintWorker => "网格员", "Worker";
+    PrintLiaisonOfficers => "包保干部（下沉力量）", "Liaison officers";
+    Mon => "周一", "Mon";
+    Tue => "周二", "Tue";
+    Wed => "周三", "Wed";
+    Thu => "周四", "Thu";
+    Fri => "周五", "Fri";
+    Sat => "周六", "Sat";
+    Sun => "周日", "Sun";
     EditMenu => "编辑", "Edit";
     Undo => "撤销", "Undo";
     Redo => "重做", "Redo";

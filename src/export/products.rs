@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::Document;
 use crate::geom::GridStats;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, T};
 use crate::layers::{FrameParams, MapRect, Rgba, darker, overlay, with_alpha};
 use crate::model::{Building, BuildingId, Grid, GridId, ShiftKind, Staff, StaffRole};
 
@@ -30,11 +30,11 @@ pub fn title(doc: &Document, opts: &ExportOptions) -> String {
     let name = &doc.community.info.name;
     let lang = opts.lang;
     match opts.product {
-        Product::WallMap => format!("{name}{}", t(lang, "网格图", " grid map")),
-        Product::Atlas => format!("{name}{}", t(lang, "网格分图册", " grid atlas")),
-        Product::Boards => format!("{name}{}", t(lang, "网格服务监督台", " supervision boards")),
-        Product::Roster => format!("{name}{}", t(lang, "网格员值班表", " duty roster")),
-        Product::Staffing => format!("{name}{}", t(lang, "网格化服务管理人员编配示意图", " staffing chart")),
+        Product::WallMap => format!("{name}{}", lang.tr(T::PrintGridMap)),
+        Product::Atlas => format!("{name}{}", lang.tr(T::PrintGridAtlas)),
+        Product::Boards => format!("{name}{}", lang.tr(T::PrintSupervisionBoards)),
+        Product::Roster => format!("{name}{}", lang.tr(T::PrintDutyRoster)),
+        Product::Staffing => format!("{name}{}", lang.tr(T::PrintStaffingChart)),
     }
 }
 
@@ -47,7 +47,8 @@ fn workers_of<'a>(doc: &'a Document, grid: &Grid) -> Vec<&'a Staff> {
 }
 
 fn people(lang: Lang, n: u64) -> String {
-    if lang == Lang::En { format!("{} residents", group_thousands(n as u32)) } else { format!("{n}人") }
+    let n = if lang == Lang::En { group_thousands(n as u32) } else { n.to_string() };
+    lang.tr_n(T::PrintResidentsCount, n)
 }
 
 /// Title band at the top; returns the y where content may start.
@@ -72,9 +73,9 @@ fn footer(l: &mut Layout, m: f32, u: f32, doc: &Document, opts: &ExportOptions) 
     l.text_styled([m, y], left, pt, Align::Left, GREY, false);
     let right = format!(
         "{}{} · {} {}",
-        t(opts.lang, "打印日期 ", "printed "),
+        opts.lang.tr(T::PrintPrinted),
         opts.date,
-        t(opts.lang, "网格通", "Wangge"),
+        opts.lang.tr(T::AppName),
         env!("CARGO_PKG_VERSION")
     );
     l.text_styled([w - m, y], right, pt, Align::Right, GREY, false);
@@ -177,7 +178,7 @@ fn scale_bar_item(l: &mut Layout, origin: PosMm, scale: u32, target_mm: f32, u: 
     let end =
         if bar.ground_m >= 1000.0 { format!("{} km", bar.ground_m / 1000.0) } else { format!("{} m", bar.ground_m) };
     l.text([origin[0] + bar.paper_mm, label_y], end, pt, Align::Center);
-    let caption = format!("{} {}", t(lang, "比例尺", "Scale"), format_scale(scale));
+    let caption = format!("{} {}", lang.tr(T::PrintScale), format_scale(scale));
     l.text_styled(
         [origin[0] + bar.paper_mm / 2.0, origin[1] - pt / PT_PER_MM * 1.3],
         caption,
@@ -197,7 +198,7 @@ fn grid_print_labels(doc: &Document, lang: Lang, with_leader: bool) -> Vec<Arc<s
         .map(|(g, s)| {
             let mut text = format!("{}\n{}\n{}", g.name, g.code, people(lang, s.residents));
             if with_leader && let Some(leader) = leader_of(doc, g) {
-                text.push_str(&format!("\n{} {} {}", t(lang, "网格长", "Leader"), leader.name, leader.phone));
+                text.push_str(&format!("\n{} {} {}", lang.tr(T::PrintLeader), leader.name, leader.phone));
             }
             text.into()
         })
@@ -244,7 +245,7 @@ pub fn wall_map(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &
     let mut y = content_top;
     let pt = 9.0 * u;
     let row = pt / PT_PER_MM * 1.7;
-    l.text_styled([sx, y], t(lang, "图例", "Legend"), pt * 1.25, Align::Left, DARK, true);
+    l.text_styled([sx, y], lang.tr(T::Legend), pt * 1.25, Align::Left, DARK, true);
     y += row * 1.4;
     for (g, s) in c.grids.iter().zip(&doc.grid_stats) {
         l.rect(
@@ -256,10 +257,9 @@ pub fn wall_map(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &
         l.text([sx + 9.0 * u, y], fit_text(measure, &text, side_w - 10.0 * u, pt), pt, Align::Left);
         y += row;
     }
-    let symbols: [(&str, &str, Item); 3] = [
+    let symbols: [(T, Item); 3] = [
         (
-            "社区边界",
-            "Community boundary",
+            T::PrintCommunityBoundary,
             Item::Line {
                 points: vec![[sx, y + row * 0.35], [sx + 7.0 * u, y + row * 0.35]],
                 stroke: StrokeMm {
@@ -270,8 +270,7 @@ pub fn wall_map(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &
             },
         ),
         (
-            "小区 (物业小区/单位宿舍)",
-            "Compound",
+            T::PrintCompound,
             Item::Polygon {
                 rings: vec![RectMm::new(sx, y + row, 7.0 * u, row * 0.7).corners()],
                 fill: Some([236, 232, 222, 255]),
@@ -279,21 +278,20 @@ pub fn wall_map(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &
             },
         ),
         (
-            "道路",
-            "Road",
+            T::PrintRoad,
             Item::Line {
                 points: vec![[sx, y + row * 2.35], [sx + 7.0 * u, y + row * 2.35]],
                 stroke: StrokeMm::solid(4.0 * u, [200, 196, 188, 255]),
             },
         ),
     ];
-    for (i, (zh, en, item)) in symbols.into_iter().enumerate() {
+    for (i, (label, item)) in symbols.into_iter().enumerate() {
         l.items.push(item);
-        l.text([sx + 9.0 * u, y + row * i as f32], t(lang, zh, en), pt, Align::Left);
+        l.text([sx + 9.0 * u, y + row * i as f32], lang.tr(label), pt, Align::Left);
     }
     y += row * 3.0 + 3.0 * u;
 
-    l.text_styled([sx, y], t(lang, "网格工作人员", "Grid staff"), pt * 1.25, Align::Left, DARK, true);
+    l.text_styled([sx, y], lang.tr(T::PrintGridStaff), pt * 1.25, Align::Left, DARK, true);
     y += row * 1.3;
     let rows: Vec<Vec<String>> = c
         .grids
@@ -320,13 +318,13 @@ pub fn wall_map(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &
         })
         .collect();
     let cols = [
-        (t(lang, "网格", "Grid"), side_w * 0.22),
-        (t(lang, "网格长 · 电话", "Leader · phone"), side_w * 0.39),
-        (t(lang, "网格员 · 电话", "Workers · phone"), side_w * 0.39),
+        (lang.tr(T::Grid), side_w * 0.22),
+        (lang.tr(T::PrintLeaderPhone), side_w * 0.39),
+        (lang.tr(T::PrintWorkersPhone), side_w * 0.39),
     ];
     Table { origin: [sx, y], columns: &cols, rows: &rows, size_pt: 8.0 * u, row_h_mm: 8.0 * u / PT_PER_MM * 1.75 }
         .draw(&mut l, measure);
-    let hotline = format!("{}: {}", t(lang, "监督电话", "Supervision hotline"), c.info.hotline);
+    let hotline = format!("{}: {}", lang.tr(T::Hotline), c.info.hotline);
     l.text_styled([sx, frame.bottom() - pt / PT_PER_MM * 1.2], hotline, pt, Align::Left, ACCENT, true);
 
     footer(&mut l, m, u, doc, opts);
@@ -334,7 +332,7 @@ pub fn wall_map(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &
 }
 
 fn grid_count_text(lang: Lang, n: usize) -> String {
-    if lang == Lang::En { format!("{n} grids") } else { format!("共{n}个网格") }
+    lang.tr_n(T::PrintGridCount, n)
 }
 
 pub fn atlas(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dyn TextMeasure) -> Vec<Layout> {
@@ -358,9 +356,9 @@ pub fn atlas(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dyn
                     "{} · {} · {} {} · {} {} · {}",
                     c.info.name,
                     people(lang, stats.residents),
-                    t(lang, "户数", "households"),
+                    lang.tr(T::PrintHouseholds),
                     stats.households,
-                    t(lang, "楼栋", "buildings"),
+                    lang.tr(T::PrintBuildings),
                     stats.buildings,
                     opts.date
                 ),
@@ -403,10 +401,10 @@ pub fn atlas(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dyn
             let gap = 4.0 * u;
             let col_w = (page.width_mm - 2.0 * m - gap * (n_cols as f32 - 1.0)) / n_cols as f32;
             let cols = [
-                (t(lang, "楼栋", "Building"), col_w * 0.52),
-                (t(lang, "层", "Fl."), col_w * 0.12),
-                (t(lang, "户数", "Hh."), col_w * 0.18),
-                (t(lang, "居民", "Res."), col_w * 0.18),
+                (lang.tr(T::PrintBuilding), col_w * 0.52),
+                (lang.tr(T::PrintFl), col_w * 0.12),
+                (lang.tr(T::PrintHh), col_w * 0.18),
+                (lang.tr(T::PrintRes), col_w * 0.18),
             ];
             for (k, chunk) in rows.chunks(per_col).enumerate() {
                 Table {
@@ -490,12 +488,12 @@ pub fn boards(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dy
             l.rect(RectMm::new(0.0, 0.0, w, band_h), Some(ACCENT), None);
             let (heading, subheading) = match building {
                 Some(b) => (
-                    t(lang, "楼栋网格服务监督牌", "Building grid service board"),
+                    lang.tr(T::PrintBuildingGridServiceBoard),
                     format!("{} · {}（{}）", b.name, g.name, g.code),
                 ),
                 None => (
-                    t(lang, "网格服务监督台", "Grid service supervision board"),
-                    format!("{} · {}{}", g.name, t(lang, "网格编码 ", "code "), g.code),
+                    lang.tr(T::PrintGridServiceSupervisionBoard),
+                    format!("{} · {}{}", g.name, lang.tr(T::PrintCode), g.code),
                 ),
             };
             l.text_styled([w / 2.0, 6.0 * u], heading, 26.0 * u, Align::Center, WHITE, true);
@@ -574,7 +572,7 @@ pub fn boards(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dy
                     scope.push(name);
                 }
             }
-            l.text_styled([dx, dy], t(lang, "服务范围", "Area served"), pt * 1.2, Align::Left, ACCENT, true);
+            l.text_styled([dx, dy], lang.tr(T::PrintAreaServed), pt * 1.2, Align::Left, ACCENT, true);
             dy += pt / PT_PER_MM * 2.0;
             l.paragraph(measure, [dx, dy], dw, &scope.join("、"), pt);
             // Hotline band at the bottom.
@@ -582,7 +580,7 @@ pub fn boards(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dy
             l.rect(band, Some(LIGHT), None);
             l.text_styled(
                 [w / 2.0, band.y + 4.0 * u],
-                format!("{}: {}", t(lang, "监督电话", "Supervision hotline"), c.info.hotline),
+                format!("{}: {}", lang.tr(T::Hotline), c.info.hotline),
                 16.0 * u,
                 Align::Center,
                 ACCENT,
@@ -590,7 +588,7 @@ pub fn boards(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dy
             );
             l.text_styled(
                 [w / 2.0, band.y + 14.0 * u],
-                format!("{} {} · {}", c.info.subdistrict, c.info.name, t(lang, "居民委员会", "residents' committee")),
+                format!("{} {} · {}", c.info.subdistrict, c.info.name, lang.tr(T::PrintResidentsCommittee)),
                 10.0 * u,
                 Align::Center,
                 DARK,
@@ -613,28 +611,24 @@ pub fn roster(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dy
         _ => String::new(),
     };
     let top = header(&mut l, m, u, &title(doc, opts), &format!("{} · {}", c.info.subdistrict, span));
-    let weekdays_zh = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
-    let weekdays_en = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    let day_headers: Vec<String> = days
-        .iter()
-        .enumerate()
-        .map(|(i, d)| format!("{} {}", t(lang, weekdays_zh[i % 7], weekdays_en[i % 7]), &d[5..]))
-        .collect();
+    let weekdays = [T::Mon, T::Tue, T::Wed, T::Thu, T::Fri, T::Sat, T::Sun];
+    let day_headers: Vec<String> =
+        days.iter().enumerate().map(|(i, d)| format!("{} {}", lang.tr(weekdays[i % 7]), &d[5..])).collect();
     let width = page.width_mm - 2.0 * m;
     let fixed = [width * 0.1, width * 0.08, width * 0.08, width * 0.11];
     let tail = [width * 0.06, width * 0.06];
     let day_w = (width - fixed.iter().sum::<f32>() - tail.iter().sum::<f32>()) / days.len().max(1) as f32;
     let mut cols: Vec<(&str, f32)> = vec![
-        (t(lang, "网格", "Grid"), fixed[0]),
-        (t(lang, "岗位", "Role"), fixed[1]),
-        (t(lang, "姓名", "Name"), fixed[2]),
-        (t(lang, "电话", "Phone"), fixed[3]),
+        (lang.tr(T::Grid), fixed[0]),
+        (lang.tr(T::PrintRole), fixed[1]),
+        (lang.tr(T::PrintName), fixed[2]),
+        (lang.tr(T::Phone), fixed[3]),
     ];
     for h in &day_headers {
         cols.push((h.as_str(), day_w));
     }
-    cols.push((t(lang, "晚间(时)", "Eve. h"), tail[0]));
-    cols.push((t(lang, "可调休", "Days off"), tail[1]));
+    cols.push((lang.tr(T::PrintEveH), tail[0]));
+    cols.push((lang.tr(T::PrintDaysOff), tail[1]));
     let mut rows = Vec::new();
     let mut evening_cells: Vec<(usize, usize)> = Vec::new();
     for g in &c.grids {
@@ -646,11 +640,11 @@ pub fn roster(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dy
                 let shifts: Vec<_> = c.shifts.iter().filter(|x| x.staff_id == s.id && &x.day == d).collect();
                 let has = |k: ShiftKind| shifts.iter().any(|x| x.kind == k);
                 let text = match (has(ShiftKind::Day), has(ShiftKind::Evening)) {
-                    (true, true) => t(lang, "白班+晚班", "day+eve"),
-                    (true, false) if di >= 5 => t(lang, "值班", "duty"),
-                    (true, false) => t(lang, "白班", "day"),
-                    (false, true) => t(lang, "晚班", "eve"),
-                    (false, false) => t(lang, "休", "off"),
+                    (true, true) => lang.tr(T::PrintDayEve),
+                    (true, false) if di >= 5 => lang.tr(T::PrintDuty),
+                    (true, false) => lang.tr(T::PrintDay),
+                    (false, true) => lang.tr(T::PrintEve),
+                    (false, false) => lang.tr(T::PrintOff),
                 };
                 if has(ShiftKind::Evening) {
                     evening_cells.push((rows.len(), di));
@@ -726,7 +720,7 @@ pub fn staffing(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &
     let leaders: Vec<&Staff> = c.staff.iter().filter(|s| s.role == StaffRole::CommunityLeader).collect();
     let tier_h = 16.0 * u;
     let box_w = (w / 5.0).min(70.0 * u);
-    let lead_lines: Vec<String> = std::iter::once(t(lang, "社区领导", "Community leadership").to_string())
+    let lead_lines: Vec<String> = std::iter::once(lang.tr(T::CommunityLeader).to_string())
         .chain(leaders.iter().map(|s| format!("{} {}", s.title, s.name)))
         .collect();
     let lead = RectMm::new(m + (w - box_w) / 2.0, top + 4.0 * u, box_w, line_h * (lead_lines.len() as f32 + 1.0));
@@ -749,7 +743,7 @@ pub fn staffing(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &
         let leader = leader_of(doc, g);
         let lines = vec![
             g.name.clone(),
-            format!("{} {}", t(lang, "网格长", "Leader"), leader.map_or("—", |s| s.name.as_str())),
+            format!("{} {}", lang.tr(T::PrintLeader), leader.map_or("—", |s| s.name.as_str())),
             leader.map_or(String::new(), |s| s.phone.clone()),
         ];
         let r = RectMm::new(x, y2, col_w, tier_h + line_h);
@@ -761,7 +755,7 @@ pub fn staffing(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &
             boxed(
                 &mut l,
                 wr,
-                &[t(lang, "网格员", "Worker").to_string(), worker.name.clone(), worker.phone.clone()],
+                &[lang.tr(T::PrintWorker).to_string(), worker.name.clone(), worker.phone.clone()],
                 WHITE,
                 false,
             );
@@ -772,7 +766,7 @@ pub fn staffing(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &
     // Tier 4: liaison officers (下沉力量) with the compounds they serve.
     let liaison: Vec<&Staff> = c.staff.iter().filter(|s| s.role.is_liaison()).collect();
     let ly = y_after + 8.0 * u;
-    l.text_styled([m, ly], t(lang, "包保干部（下沉力量）", "Liaison officers"), pt * 1.2, Align::Left, ACCENT, true);
+    l.text_styled([m, ly], lang.tr(T::PrintLiaisonOfficers), pt * 1.2, Align::Left, ACCENT, true);
     let k = liaison.len().max(1) as f32;
     let lw = (w - gap * (k - 1.0)) / k;
     let lines_max = 4usize;

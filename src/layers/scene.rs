@@ -485,8 +485,7 @@ impl Scene {
 /// "康乐第一网格 · 1281人".
 fn grid_label(g: &crate::model::Grid, stats: Option<&GridStats>, lang: Lang) -> String {
     let residents = stats.map_or(0, |s| s.residents);
-    let sep = if lang == Lang::En { " " } else { "" };
-    format!("{} · {residents}{sep}{}", g.name, lang.tr(crate::i18n::T::People))
+    format!("{} · {}", g.name, lang.tr_n(crate::i18n::T::PeopleCount, residents))
 }
 
 #[cfg(test)]

@@ -199,6 +199,13 @@ impl Document {
         StaffId(in_use.max(logged) + 1)
     }
 
+    /// Folds pending edits into the document file (see `Store::checkpoint`).
+    pub fn checkpoint(&self) {
+        if let Some(s) = &self.store {
+            s.checkpoint();
+        }
+    }
+
     /// The change log, newest first.
     pub fn change_log(&self, limit: Option<usize>) -> Vec<LogEntry> {
         self.store.as_ref().and_then(|s| s.change_log(limit).ok()).unwrap_or_default()

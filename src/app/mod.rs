@@ -90,6 +90,8 @@ pub struct WanggeApp {
     pub doc: Document,
     map_memory: MapMemory,
     fit_requested: bool,
+    /// When the last edit was made, until its WAL is folded into the document file.
+    unsettled_since: Option<std::time::Instant>,
     pub selected_building: Option<BuildingId>,
     pub highlighted_grid: Option<GridId>,
     fills: Vec<Rgba>,
@@ -131,6 +133,7 @@ impl WanggeApp {
             doc,
             map_memory: MapMemory::default(),
             fit_requested: true,
+            unsettled_since: None,
             selected_building: None,
             highlighted_grid: None,
             fills: Vec::new(),
@@ -198,9 +201,26 @@ impl WanggeApp {
     /// Runs an edit on the document; what derives from it on screen (colours, legend) follows.
     fn run_edit(&mut self, f: impl FnOnce(&mut Document) -> Result<(), crate::edit::EditError>) {
         match f(&mut self.doc) {
-            Ok(()) => self.restyle(),
+            Ok(()) => {
+                self.unsettled_since = Some(std::time::Instant::now());
+                self.restyle();
+            }
             Err(crate::edit::EditError::NothingToUndo | crate::edit::EditError::NothingToRedo) => {}
             Err(e) => self.message = Some(format!("{}：{e}", self.tr(T::EditFailed))),
+        }
+    }
+
+    /// Two seconds after the last edit, the document file alone is complete again (a copy taken
+    /// then holds every edit).
+    fn settle_when_idle(&mut self, ctx: &egui::Context) {
+        const PAUSE: std::time::Duration = std::time::Duration::from_secs(2);
+        if let Some(since) = self.unsettled_since {
+            if since.elapsed() >= PAUSE {
+                self.doc.checkpoint();
+                self.unsettled_since = None;
+            } else {
+                ctx.request_repaint_after(PAUSE - since.elapsed());
+            }
         }
     }
 
@@ -362,6 +382,7 @@ impl eframe::App for WanggeApp {
         // A panic anywhere in a frame is caught here, logged (by the hook in `crash`) and shown; the
         // document on disk is safe because every write is one transaction or an atomic rename.
         let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.frame_ui(ui)));
+        self.settle_when_idle(ui.ctx());
         if caught.is_err() {
             let log = crash::log_path().map_or_else(String::new, |p| p.display().to_string());
             self.message = Some(format!("{}\n{log}", self.tr(T::InternalError)));

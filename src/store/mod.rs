@@ -76,6 +76,17 @@ pub struct Store {
     access: Access,
     /// Where the backup copy went when opening upgraded an older document.
     backup: Option<PathBuf>,
+    /// Editing in WAL mode (see `open::begin_editing`): folded back into one file on drop.
+    editing: bool,
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        if self.editing {
+            // Best effort: should this fail (another program reading), the next open folds the WAL in.
+            open::end_editing(&self.conn);
+        }
+    }
 }
 
 impl Store {
@@ -97,13 +108,23 @@ impl Store {
                 schema::migrate(&mut mem, &path)?;
                 mem
             };
-            return Ok(Self { conn, path, access: Access::ReadOnly(why), backup: None });
+            return Ok(Self { conn, path, access: Access::ReadOnly(why), backup: None, editing: false });
         }
         let backup = if version < SCHEMA_VERSION { Some(write_upgrade_backup(&ro, &path, version)?) } else { None };
         drop(ro);
         let mut conn = open::open_read_write(&path)?;
         schema::migrate(&mut conn, &path).map_err(|e| plain(e, &path))?;
-        Ok(Self { conn, path, access: Access::ReadWrite, backup })
+        let editing = open::begin_editing(&conn);
+        Ok(Self { conn, path, access: Access::ReadWrite, backup, editing })
+    }
+
+    /// Copies committed edits from the WAL into the document file, so that the file alone is
+    /// complete (someone may copy it to a USB stick while the app is open). Cheap when nothing is
+    /// pending; the app calls it when editing pauses.
+    pub fn checkpoint(&self) {
+        if self.editing {
+            let _ = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
     }
 
     /// A throw-away document in memory (tests, previews).
@@ -111,7 +132,7 @@ impl Store {
         let mut conn = Connection::open_in_memory()?;
         conn.execute_batch("PRAGMA foreign_keys = ON;")?;
         schema::migrate(&mut conn, Path::new(":memory:"))?;
-        Ok(Self { conn, path: PathBuf::from(":memory:"), access: Access::ReadWrite, backup: None })
+        Ok(Self { conn, path: PathBuf::from(":memory:"), access: Access::ReadWrite, backup: None, editing: false })
     }
 
     pub fn path(&self) -> &Path {

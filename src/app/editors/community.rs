@@ -108,6 +108,8 @@ pub(in crate::app) fn community_window(
     let mut close = false;
     egui::Window::new(tr(T::CommunitySettings))
         .id(egui::Id::unique("community_settings"))
+        .pivot(egui::Align2::CENTER_CENTER)
+        .default_pos(ctx.content_rect().center())
         .open(&mut open)
         .collapsible(false)
         .resizable(false)

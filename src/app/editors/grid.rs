@@ -44,6 +44,8 @@ pub(in crate::app) fn grid_window(
     let mut open = true;
     egui::Window::new(format!("{} · {}", lang.tr(T::GridEditor), g.name))
         .id(egui::Id::unique("grid_editor"))
+        .pivot(egui::Align2::CENTER_CENTER)
+        .default_pos(ctx.content_rect().center())
         .open(&mut open)
         .collapsible(false)
         .default_width(420.0)

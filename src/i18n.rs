@@ -169,6 +169,27 @@ texts! {
     CreateDemo => "在新文件中创建演示社区…", "Create the demo community in a new file…";
     InternalError => "程序内部错误（数据文件未受影响），详情已记录在：", "Internal error (your data file is not affected); details were written to:";
     UpgradedBackup => "文档已升级到新格式，原文件已备份为：", "The document was upgraded; the original was backed up as:";
+    BuildingNumber => "楼号", "Number";
+    BuildingName => "名称", "Name";
+    NoneOption => "（无）", "(none)";
+    EditGrid => "编辑", "Edit";
+    GridEditor => "网格属性", "Grid";
+    GridName => "网格名称", "Grid name";
+    Colour => "颜色", "Colour";
+    Unassigned => "未分配", "unassigned";
+    RemoveFromGrid => "移出", "Remove";
+    AddWorker => "添加网格员", "Add grid worker";
+    SeveralLeaders => "此网格有多名网格长", "This grid has several grid leaders";
+    CommunitySettingsMenu => "社区设置…", "Community settings…";
+    CommunitySettings => "社区设置", "Community settings";
+    CommunityName => "社区名称", "Community name";
+    Subdistrict => "街道", "Subdistrict";
+    CommunityCode => "社区编码", "Community code";
+    GridResidentsMin => "网格人口下限", "Grid residents minimum";
+    GridResidentsMax => "网格人口上限", "Grid residents maximum";
+    TimeZone => "时区", "Time zone";
+    Apply => "应用", "Apply";
+    Cancel => "取消", "Cancel";
 }
 
 #[cfg(test)]

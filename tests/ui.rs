@@ -125,3 +125,215 @@ fn editing_residents_in_the_inspector_then_ctrl_z_restores_the_old_value() {
 fn doc_first_building(h: &egui_kittest::Harness<'_, wangge::app::WanggeApp>) -> wangge::model::BuildingId {
     h.state().doc.community.buildings[0].id
 }
+
+/// A harness on a writable copy of the demo in a temporary folder, with the first building selected.
+fn editing_first_building() -> (tempfile::TempDir, std::path::PathBuf, Harness<'static, WanggeApp>) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("edit.sqlite");
+    wangge::store::write_new_document(&db, &wangge::demo::kangle(), false).unwrap();
+    let doc = Document::open(&db, wangge::store::OpenMode::Edit, Lang::ZhCn).unwrap();
+    let mut h = start_with(Ok(doc), Lang::ZhCn);
+    let first = doc_first_building(&h);
+    h.state_mut().selected_building = Some(first);
+    h.run();
+    (dir, db, h)
+}
+
+/// Replaces the text of the focused text field.
+fn retype(h: &mut Harness<'static, WanggeApp>, role: egui::accesskit::Role, label: &str, text: &str) {
+    h.get_by_role_and_label(role, label).focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    if text.is_empty() {
+        h.key_press(egui::Key::Backspace);
+    } else {
+        h.get_by_role_and_label(role, label).type_text(text);
+    }
+    h.run();
+}
+
+const TEXT: egui::accesskit::Role = egui::accesskit::Role::TextInput;
+const SPIN: egui::accesskit::Role = egui::accesskit::Role::SpinButton;
+
+#[test]
+fn a_building_name_typed_in_the_editor_is_saved_on_enter_and_undone_by_ctrl_z() {
+    let (_dir, db, mut h) = editing_first_building();
+    let old = h.state().doc.community.buildings[0].name.clone();
+    let updates = h.state().doc.update_count();
+    retype(&mut h, TEXT, "名称", "康乐新楼");
+    assert_eq!(h.state().doc.community.buildings[0].name, old, "nothing is written while typing");
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(h.state().doc.community.buildings[0].name, "康乐新楼");
+    assert_eq!(h.state().doc.update_count(), updates + 1, "one change-log row");
+    let reopened = Document::open(&db, wangge::store::OpenMode::View, Lang::ZhCn).unwrap();
+    assert_eq!(reopened.community.buildings[0].name, "康乐新楼", "the edit is in the file");
+    drop(reopened);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(h.state().doc.community.buildings[0].name, old);
+    let reopened = Document::open(&db, wangge::store::OpenMode::View, Lang::ZhCn).unwrap();
+    assert_eq!(reopened.community.buildings[0].name, old, "the undo is in the file");
+}
+
+#[test]
+fn bad_values_in_the_building_editor_say_why_and_change_nothing() {
+    let (_dir, db, mut h) = editing_first_building();
+    let before = h.state().doc.community.buildings[0].clone();
+    let updates = h.state().doc.update_count();
+    retype(&mut h, SPIN, "居民", "abc");
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert!(h.query_by_label_contains("应为非负整数").is_some(), "the residents field says what is wrong");
+    retype(&mut h, TEXT, "名称", "");
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert!(h.query_by_label_contains("不能为空").is_some(), "the name field says what is wrong");
+    assert_eq!(h.state().doc.community.buildings[0], before);
+    assert_eq!(h.state().doc.update_count(), updates);
+    assert!(h.state().doc.undo_label().is_none());
+    drop(h);
+    let reopened = Document::open(&db, wangge::store::OpenMode::View, Lang::ZhCn).unwrap();
+    assert_eq!(reopened.community.buildings[0].name, before.name);
+    assert_eq!(reopened.community.buildings[0].residents, before.residents);
+}
+
+#[test]
+fn dragging_a_count_is_one_step_and_one_log_row() {
+    let (_dir, _db, mut h) = editing_first_building();
+    let old = h.state().doc.community.buildings[0].floors;
+    let updates = h.state().doc.update_count();
+    let start = h.get_by_role_and_label(SPIN, "层数").rect().center();
+    h.event(egui::Event::PointerMoved(start));
+    h.run();
+    let press = |pos, pressed| egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: egui::Modifiers::default(),
+    };
+    h.event(press(start, true));
+    h.run();
+    for dx in [10.0, 20.0, 30.0, 40.0] {
+        h.event(egui::Event::PointerMoved(start + egui::vec2(dx, 0.0)));
+        h.run();
+    }
+    assert_eq!(h.state().doc.community.buildings[0].floors, old, "nothing is written while dragging");
+    h.event(press(start + egui::vec2(40.0, 0.0), false));
+    h.run();
+    let dragged = h.state().doc.community.buildings[0].floors;
+    assert!(dragged > old, "the drag raised the floors ({old} → {dragged})");
+    assert_eq!(h.state().doc.update_count(), updates + 1, "one change-log row for the whole drag");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(h.state().doc.community.buildings[0].floors, old, "one undo step");
+}
+
+#[test]
+fn a_read_only_document_shows_the_building_without_edit_widgets() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("view.sqlite");
+    wangge::store::write_new_document(&db, &wangge::demo::kangle(), false).unwrap();
+    let doc = Document::open(&db, wangge::store::OpenMode::View, Lang::ZhCn).unwrap();
+    let mut h = start_with(Ok(doc), Lang::ZhCn);
+    let first = doc_first_building(&h);
+    h.state_mut().selected_building = Some(first);
+    h.run();
+    assert!(h.query_by_role_and_label(TEXT, "名称").is_none());
+    assert!(h.query_by_role_and_label(SPIN, "居民").is_none());
+    assert_eq!(h.query_all_by_label("只读：可以查看和打印，不能修改").count(), 2, "status bar and editor");
+    let residents = h.state().doc.community.buildings[0].residents.to_string();
+    assert!(h.query_by_label(residents.as_str()).is_some());
+}
+
+#[test]
+fn community_settings_change_the_hotline_in_one_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("settings.sqlite");
+    wangge::store::write_new_document(&db, &wangge::demo::kangle(), false).unwrap();
+    let doc = Document::open(&db, wangge::store::OpenMode::Edit, Lang::ZhCn).unwrap();
+    let mut h = start_with(Ok(doc), Lang::ZhCn);
+    h.run();
+    let old = h.state().doc.community.info.clone();
+    let updates = h.state().doc.update_count();
+    // The menu comes first; each grid of the list has an edit button of the same name.
+    h.get_all_by_label("编辑").next().unwrap().click();
+    h.run();
+    h.get_by_label("社区设置…").click();
+    h.run();
+    retype(&mut h, TEXT, "监督电话", "0592-1234567");
+    // A minimum above the maximum is refused by the field rules and disables Apply.
+    retype(&mut h, TEXT, "网格人口下限", "9999");
+    assert!(h.query_by_label_contains("下限不能大于上限").is_some());
+    h.get_by_label("应用").click();
+    h.run();
+    assert_eq!(h.state().doc.community.info.hotline, old.hotline, "refused as a whole");
+    retype(&mut h, TEXT, "网格人口下限", &old.grid_residents_min.to_string());
+    h.get_by_label("应用").click();
+    h.run();
+    assert_eq!(h.state().doc.community.info.hotline, "0592-1234567");
+    assert_eq!(h.state().doc.community.info.name, old.name);
+    assert_eq!(h.state().doc.update_count(), updates + 1);
+    assert!(h.state().doc.undo_label().unwrap().starts_with("修改 社区设置"));
+    assert!(h.query_by_label("应用").is_none(), "the window closed");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(h.state().doc.community.info.hotline, old.hotline);
+    drop(h);
+    let reopened = Document::open(&db, wangge::store::OpenMode::View, Lang::ZhCn).unwrap();
+    assert_eq!(reopened.community.info.hotline, old.hotline);
+}
+
+#[test]
+fn the_grid_editor_renames_a_grid_and_refuses_a_code_in_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("grid.sqlite");
+    wangge::store::write_new_document(&db, &wangge::demo::kangle(), false).unwrap();
+    let doc = Document::open(&db, wangge::store::OpenMode::Edit, Lang::ZhCn).unwrap();
+    let mut h = start_with(Ok(doc), Lang::ZhCn);
+    h.run();
+    let grids = h.state().doc.community.grids.clone();
+    h.get_all_by_label("编辑").nth(1).unwrap().click();
+    h.run();
+    retype(&mut h, TEXT, "网格名称", "康乐一网格");
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(h.state().doc.community.grids[0].name, "康乐一网格");
+    retype(&mut h, TEXT, "网格编码", &grids[1].code);
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert!(h.query_by_label_contains("网格编码已被使用").is_some());
+    assert_eq!(h.state().doc.community.grids[0].code, grids[0].code);
+}
+
+#[test]
+fn choosing_another_leader_in_the_grid_editor_moves_both_people_in_one_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("staff.sqlite");
+    wangge::store::write_new_document(&db, &wangge::demo::kangle(), false).unwrap();
+    let doc = Document::open(&db, wangge::store::OpenMode::Edit, Lang::ZhCn).unwrap();
+    let mut h = start_with(Ok(doc), Lang::ZhCn);
+    h.run();
+    let c = &h.state().doc.community;
+    let (first, second) = (c.grids[0].id, c.grids[1].id);
+    let leader_of = |c: &wangge::Community, g| {
+        c.grid_staff(g).iter().find(|s| s.role == wangge::model::StaffRole::GridLeader).map(|s| s.id)
+    };
+    let (old, new) = (leader_of(c, first).unwrap(), leader_of(c, second).unwrap());
+    let new_name = c.staff.iter().find(|s| s.id == new).unwrap().name.clone();
+    h.get_all_by_label("编辑").nth(1).unwrap().click();
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::ComboBox, "网格长").click();
+    h.run();
+    h.get_by_label(format!("{new_name}（康乐第二网格）").as_str()).click();
+    h.run();
+    let c = &h.state().doc.community;
+    assert_eq!(leader_of(c, first), Some(new));
+    let old_staff = c.staff.iter().find(|s| s.id == old).unwrap();
+    assert_eq!(old_staff.grid_id, None, "the old leader left the grid");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    let c = &h.state().doc.community;
+    assert_eq!((leader_of(c, first), leader_of(c, second)), (Some(old), Some(new)), "one undo step");
+}

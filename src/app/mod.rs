@@ -3,6 +3,7 @@
 
 pub mod basemap;
 pub mod crash;
+mod editors;
 pub mod export_dialog;
 pub mod fonts;
 pub mod map_view;
@@ -49,6 +50,8 @@ pub enum Command {
     SelectBuilding(Option<BuildingId>),
     HighlightGrid(Option<GridId>),
     ZoomToGrid(GridId),
+    OpenGridEditor(GridId),
+    OpenCommunitySettings,
     PickOpen,
     PickSaveAs,
     PickNewDemo,
@@ -111,6 +114,10 @@ pub struct WanggeApp {
     /// Why no document could be opened at start-up; the window offers a way out.
     startup_problem: Option<String>,
     show_problems: bool,
+    /// What is being typed into the selected building's fields.
+    building_drafts: editors::Drafts,
+    grid_editor: editors::GridEditor,
+    community_settings: editors::CommunitySettings,
 }
 
 /// What the GUI starts with: a document, or the reason there is none.
@@ -149,6 +156,9 @@ impl WanggeApp {
             async_message: Default::default(),
             startup_problem,
             show_problems: false,
+            building_drafts: Default::default(),
+            grid_editor: Default::default(),
+            community_settings: Default::default(),
         };
         app.after_open();
         if app.doc.lang != app.settings.lang {
@@ -189,6 +199,8 @@ impl WanggeApp {
                 self.doc = doc;
                 self.selected_building = None;
                 self.highlighted_grid = None;
+                self.grid_editor = Default::default();
+                self.community_settings = Default::default();
                 self.fit_requested = true;
                 self.startup_problem = None;
                 self.restyle();
@@ -258,6 +270,8 @@ impl WanggeApp {
                     self.highlighted_grid = Some(g);
                 }
             }
+            Command::OpenGridEditor(g) => self.grid_editor.open(g),
+            Command::OpenCommunitySettings => self.community_settings.open(&self.doc.community),
             Command::PickOpen => self.pick(ctx, |d| d.pick_file().map(Picked::Open)),
             Command::PickSaveAs => {
                 self.pick(ctx, |d| d.set_file_name("community.sqlite").save_file().map(Picked::SaveAs))
@@ -410,7 +424,8 @@ impl WanggeApp {
         commands.extend(panels::status_bar(ui, self, self.pointer_lonlat));
         commands.extend(panels::grid_panel(ui, self));
         if let Some(b) = self.selected_building {
-            commands.extend(panels::inspector(ui, self, b));
+            let lang = self.settings.lang;
+            commands.extend(editors::building_panel(ui, &mut self.building_drafts, &self.doc, lang, b));
         }
         egui::CentralPanel::default().frame(egui::Frame::NONE).show(ui, |ui| {
             let input = map_view::MapInput {
@@ -456,6 +471,8 @@ impl WanggeApp {
         } else if let Some(msg) = self.message.clone() {
             commands.extend(panels::message_window(&ctx, self, &msg));
         }
+        commands.extend(editors::grid_window(&ctx, &mut self.grid_editor, &self.doc, self.settings.lang));
+        commands.extend(editors::community_window(&ctx, &mut self.community_settings, &self.doc, self.settings.lang));
         if self.show_problems {
             commands.extend(panels::problems_window(&ctx, self));
         }

@@ -5,7 +5,7 @@ use egui::{Color32, RichText, Ui};
 use crate::geom::BalanceStatus;
 use crate::i18n::{Lang, T};
 use crate::layers::BuildingOverlay;
-use crate::model::{BuildingId, StaffRole};
+use crate::model::StaffRole;
 
 use super::{Command, WanggeApp};
 
@@ -53,6 +53,10 @@ pub(super) fn menu_bar(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                 let redo_button = egui::Button::new(redo.unwrap_or_else(|| tr(T::Redo).into())).shortcut_text("Ctrl+Y");
                 if ui.add_enabled(app.doc.redo_label().is_some(), redo_button).clicked() {
                     out.push(Command::Redo);
+                }
+                ui.separator();
+                if ui.button(tr(T::CommunitySettingsMenu)).clicked() {
+                    out.push(Command::OpenCommunitySettings);
                 }
             });
             ui.menu_button(tr(T::View), |ui| {
@@ -211,42 +215,55 @@ pub(super) fn grid_panel(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                 } else {
                     Color32::from_gray(250)
                 });
-                let response = frame
-                    .show(ui, |ui| {
-                        ui.horizontal(|ui| {
-                            let (rect, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
-                            ui.painter().rect_filled(
-                                rect,
-                                3.0,
-                                Color32::from_rgb(g.colour[0], g.colour[1], g.colour[2]),
-                            );
-                            ui.strong(&g.name);
-                            ui.label(RichText::new(&g.code).small().color(Color32::from_gray(110)));
+                // The card takes clicks below its widgets, so the edit button keeps its own.
+                let card = egui::UiBuilder::new().sense(egui::Sense::click());
+                let response = ui
+                    .scope_builder(card, |ui| {
+                        // Texts of the card are part of it: a click on them is a click on the card.
+                        ui.style_mut().interaction.selectable_labels = false;
+                        frame.show(ui, |ui| {
+                            ui.horizontal(|ui| {
+                                let (rect, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
+                                ui.painter().rect_filled(
+                                    rect,
+                                    3.0,
+                                    Color32::from_rgb(g.colour[0], g.colour[1], g.colour[2]),
+                                );
+                                ui.strong(&g.name);
+                                ui.label(RichText::new(&g.code).small().color(Color32::from_gray(110)));
+                                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                                    let edit = ui.small_button(tr(T::EditGrid)).on_hover_text(tr(T::GridEditor));
+                                    if edit.clicked() {
+                                        out.push(Command::OpenGridEditor(g.id));
+                                    }
+                                });
+                            });
+                            ui.horizontal(|ui| {
+                                ui.colored_label(colour, format!("{mark} {} {}", s.residents, tr(T::People)))
+                                    .on_hover_text(tr(status_text));
+                                ui.label(format!("{} {}", tr(T::Households), s.households));
+                                ui.label(format!("{} {}", tr(T::Buildings), s.buildings));
+                                ui.label(format!("{} {}", tr(T::Staff), staff.len()));
+                            });
+                            if let Some(l) = leader {
+                                ui.label(
+                                    RichText::new(format!(
+                                        "{}: {} {} · {} {}",
+                                        tr(T::GridLeader),
+                                        l.name,
+                                        l.phone,
+                                        tr(T::GridWorker),
+                                        workers
+                                    ))
+                                    .small(),
+                                );
+                            }
                         });
-                        ui.horizontal(|ui| {
-                            ui.colored_label(colour, format!("{mark} {} {}", s.residents, tr(T::People)))
-                                .on_hover_text(tr(status_text));
-                            ui.label(format!("{} {}", tr(T::Households), s.households));
-                            ui.label(format!("{} {}", tr(T::Buildings), s.buildings));
-                            ui.label(format!("{} {}", tr(T::Staff), staff.len()));
-                        });
-                        if let Some(l) = leader {
-                            ui.label(
-                                RichText::new(format!(
-                                    "{}: {} {} · {} {}",
-                                    tr(T::GridLeader),
-                                    l.name,
-                                    l.phone,
-                                    tr(T::GridWorker),
-                                    workers
-                                ))
-                                .small(),
-                            );
-                        }
                     })
-                    .response
-                    .interact(egui::Sense::click());
-                if response.clicked() {
+                    .response;
+                if response.double_clicked() {
+                    out.push(Command::OpenGridEditor(g.id));
+                } else if response.clicked() {
                     out.push(Command::ZoomToGrid(g.id));
                 }
                 if response.hovered() && app.highlighted_grid != Some(g.id) {
@@ -256,88 +273,6 @@ pub(super) fn grid_panel(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
             if app.selected_building.is_none() {
                 ui.add_space(8.0);
                 ui.label(RichText::new(tr(T::ClickABuilding)).italics().color(Color32::from_gray(110)));
-            }
-        });
-    });
-    out
-}
-
-pub(super) fn inspector(ui: &mut Ui, app: &WanggeApp, building: BuildingId) -> Vec<Command> {
-    let mut out = Vec::new();
-    let lang = app.settings.lang;
-    let tr = |t| lang.tr(t);
-    let c = &app.doc.community;
-    let Some(b) = c.building(building) else {
-        return vec![Command::SelectBuilding(None)];
-    };
-    egui::Panel::right("inspector").default_size(300.0).show(ui, |ui| {
-        ui.horizontal(|ui| {
-            ui.heading(tr(T::Inspector));
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui.button(tr(T::Close)).clicked() {
-                    out.push(Command::SelectBuilding(None));
-                }
-            });
-        });
-        ui.separator();
-        ui.label(RichText::new(&b.name).size(18.0).strong());
-        let dash = "—".to_string();
-        let compound = b.compound_id.and_then(|id| c.compound(id)).map_or(dash.clone(), |k| k.name.clone());
-        let grid = app.doc.assignment.grid_of(building).and_then(|g| c.grid(g));
-        let group = b.group_id.and_then(|id| c.group(id));
-        let area = group.and_then(|g| c.area(g.area_id));
-        let patrol = b.last_patrol.clone().unwrap_or_else(|| tr(T::NeverPatrolled).to_string());
-        let rows: Vec<(T, String)> = vec![
-            (T::Compound, compound),
-            (T::Grid, grid.map_or(tr(T::NotInGrid).to_string(), |g| format!("{} ({})", g.name, g.code))),
-            (T::Area, area.map_or(dash.clone(), |a| a.name.clone())),
-            (T::Group, group.map_or(dash.clone(), |g| g.name.clone())),
-        ];
-        let counts: [(T, &'static str, u32); 5] = [
-            (T::Floors, "floors", b.floors),
-            (T::Stairwells, "stairwells", b.stairwells),
-            (T::Dwellings, "dwellings", b.dwellings),
-            (T::Households, "households", b.households),
-            (T::Residents, "residents", b.residents),
-        ];
-        let writable = app.doc.access.is_writable() && app.doc.path.is_some();
-        egui::Grid::new("inspector_rows").num_columns(2).striped(true).spacing([16.0, 4.0]).show(ui, |ui| {
-            for (k, v) in rows {
-                ui.label(tr(k));
-                ui.strong(v);
-                ui.end_row();
-            }
-            for (k, name, value) in counts {
-                let label = ui.label(tr(k));
-                if writable {
-                    let mut v = value;
-                    let response = ui.add(egui::DragValue::new(&mut v).range(0..=100_000)).labelled_by(label.id);
-                    if response.changed()
-                        && v != value
-                        && let Ok(f) = crate::edit::field::field(crate::edit::Entity::Building, name)
-                        && let Ok(edit) =
-                            crate::edit::Edit::set(c, crate::edit::Entity::Building, b.id.get(), &[(f, v.into())])
-                    {
-                        out.push(Command::ApplyMerging(edit));
-                    }
-                } else {
-                    ui.strong(value.to_string());
-                }
-                ui.end_row();
-            }
-            ui.label(tr(T::LastPatrol));
-            ui.strong(patrol);
-            ui.end_row();
-        });
-        ui.separator();
-        let orgs: Vec<_> = c.organisations_in(b.id).collect();
-        ui.label(RichText::new(format!("{} ({})", tr(T::Organisations), orgs.len())).strong());
-        egui::ScrollArea::vertical().id_salt("orgs").show(ui, |ui| {
-            if orgs.is_empty() {
-                ui.label(tr(T::NoneInside));
-            }
-            for o in orgs {
-                ui.label(format!("• {}", o.name));
             }
         });
     });

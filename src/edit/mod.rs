@@ -132,7 +132,7 @@ impl Edit {
                     Entity::Building => c.buildings.iter().find(|b| b.id.0 == first.id).map(|b| b.name.clone()),
                     Entity::Grid => c.grids.iter().find(|g| g.id.0 == first.id).map(|g| g.name.clone()),
                     Entity::Staff => c.staff.iter().find(|s| s.id.0 == first.id).map(|s| s.name.clone()),
-                    Entity::Community => Some(c.info.name.clone()),
+                    Entity::Community => Some("社区设置".to_string()),
                 }
                 .unwrap_or_default();
                 let fields: Vec<&str> = changes.iter().map(|c| c.field.name).collect();

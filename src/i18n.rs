@@ -117,6 +117,39 @@ texts! {
     CreateDemo => "在新文件中创建演示社区…", "Create the demo community in a new file…";
     InternalError => "程序内部错误（数据文件未受影响），详情已记录在：", "Internal error (your data file is not affected); details were written to:";
     UpgradedBackup => "文档已升级到新格式，原文件已备份为：", "The document was upgraded; the original was backed up as:";
+    StaffEditor => "人员管理", "Staff";
+    StaffMenu => "人员…", "Staff…";
+    ManageStaff => "管理人员…", "Manage staff…";
+    Search => "搜索", "Search";
+    SearchName => "按姓名搜索", "Search by name";
+    SelectStaff => "请在左侧选择一位人员", "Select a person on the left";
+    Role => "岗位", "Role";
+    Name => "姓名", "Name";
+    Title => "职务", "Title";
+    Duties => "职责", "Duties";
+    DutiesHint => "留空则在监督台上印岗位标准职责", "Leave empty to print the role's standard duties on the board";
+    CompoundsServed => "服务小区", "Compounds served";
+    Shifts => "排班", "Shifts";
+    ShiftDay => "日期", "Day";
+    ShiftStart => "开始", "Start";
+    ShiftEnd => "结束", "End";
+    ShiftKind => "班次", "Kind";
+    DayShift => "白班", "Day";
+    EveningShift => "晚班（错时）", "Evening (staggered)";
+    AddShift => "添加排班", "Add shift";
+    Remove => "删除", "Remove";
+    Photo => "照片", "Photo";
+    NoPhoto => "无照片", "No photo";
+    PhotoUnreadable => "照片无法显示", "Photo cannot be shown";
+    ChoosePhoto => "选择照片…", "Choose photo…";
+    RemovePhoto => "删除照片", "Remove photo";
+    PhotoFailed => "无法使用照片", "Could not use the photo";
+    AddStaff => "添加人员", "Add person";
+    NewStaffName => "新人员", "New person";
+    RemoveStaff => "删除人员…", "Remove person…";
+    ConfirmRemoveStaff => "确定删除此人员及其排班吗？（可撤销）", "Remove this person and their shifts? (can be undone)";
+    ConfirmRemove => "确定删除", "Remove";
+    Cancel => "取消", "Cancel";
 }
 
 #[cfg(test)]

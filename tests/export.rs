@@ -204,7 +204,10 @@ fn a_persons_own_duties_replace_the_standard_text_on_their_board() {
     assert!(first_page.contains(&format!("网格长职责（{name}）")));
     assert!(!first_page.contains("统筹网格内各项服务管理工作"), "the standard leader text is replaced");
     assert!(first_page.contains("每半天巡查网格一次"), "workers keep the standard text");
-    assert!(pages_text(&pdf, &pages[1..2]).contains("统筹网格内各项服务管理工作"), "other boards keep the standard text");
+    assert!(
+        pages_text(&pdf, &pages[1..2]).contains("统筹网格内各项服务管理工作"),
+        "other boards keep the standard text"
+    );
 }
 
 #[test]

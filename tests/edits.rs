@@ -260,7 +260,7 @@ fn random_edit(doc: &Document, pick: usize, value: u32, text: &str) -> Option<Ed
                 day: format!("2026-11-{:02}", 1 + value % 28),
                 start: hhmm(start),
                 end: hhmm(start + 30 + value % 300),
-                kind: if value % 2 == 0 { ShiftKind::Day } else { ShiftKind::Evening },
+                kind: if value.is_multiple_of(2) { ShiftKind::Day } else { ShiftKind::Evening },
             }))
         }
         6 => c.shifts.get(pick % c.shifts.len().max(1)).cloned().map(Edit::RemoveShift),

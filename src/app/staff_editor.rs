@@ -100,7 +100,7 @@ impl StaffEditor {
             return out;
         }
         let mut open = true;
-        egui::Window::new(lang.tr(T::StaffEditor)).open(&mut open).default_size([860.0, 640.0]).min_width(640.0).show(
+        egui::Window::new(lang.tr(T::StaffEditor)).open(&mut open).default_size([900.0, 760.0]).min_width(640.0).show(
             ctx,
             |ui| {
                 ui.horizontal_top(|ui| {
@@ -418,7 +418,7 @@ impl StaffEditor {
                     for sh in shifts {
                         let id = sh.id.get();
                         for (i, (name, value, width)) in
-                            [("day", &sh.day, 96.0), ("start", &sh.start, 52.0), ("end", &sh.end, 52.0)]
+                            [("day", &sh.day, 100.0), ("start", &sh.start, 56.0), ("end", &sh.end, 56.0)]
                                 .into_iter()
                                 .enumerate()
                         {
@@ -487,9 +487,9 @@ impl StaffEditor {
             return;
         }
         let mut text = self.drafts.get(&key).cloned().unwrap_or_else(|| current.to_string());
-        let response = ui
-            .add(egui::TextEdit::singleline(&mut text).desired_width(width).font(egui::TextStyle::Monospace))
-            .labelled_by(label);
+        // A grid cell is only as wide as its widest content: give the field its size outright.
+        let field = egui::TextEdit::singleline(&mut text).font(egui::TextStyle::Monospace);
+        let response = ui.add_sized([width, 20.0], field).labelled_by(label);
         if response.has_focus() || response.changed() {
             self.drafts.insert(key, text.clone());
         }

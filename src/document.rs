@@ -3,11 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::edit::{Edit, EditError, Entity, History, StaffRecord};
+use crate::edit::{Edit, EditError, Entity, History, StaffRecord, shift_from_json};
 use crate::geom::{GridAssignment, GridStats, LocalProjection, PartitionReport};
 use crate::i18n::Lang;
 use crate::layers::Scene;
-use crate::model::{BuildingId, Community, GridId, StaffId};
+use crate::model::{BuildingId, Community, GridId, ShiftId, StaffId};
 use crate::store::{self, Access, LogEntry, OpenMode, RowProblem, Store};
 
 pub struct Document {
@@ -174,9 +174,12 @@ impl Document {
     fn reverting_edit(&self, e: &LogEntry) -> Option<Result<Edit, EditError>> {
         let entity = Entity::parse(&e.entity)?;
         if e.field == "*" {
-            return Some(Ok(match (&e.old, &e.new) {
-                (serde_json::Value::Null, added) => Edit::RemoveStaff(StaffRecord::from_json(added)?),
-                (removed, _) => Edit::AddStaff(StaffRecord::from_json(removed)?),
+            return Some(Ok(match (entity, &e.old, &e.new) {
+                (Entity::Staff, serde_json::Value::Null, added) => Edit::RemoveStaff(StaffRecord::from_json(added)?),
+                (Entity::Staff, removed, _) => Edit::AddStaff(StaffRecord::from_json(removed)?),
+                (Entity::Shift, serde_json::Value::Null, added) => Edit::RemoveShift(shift_from_json(added)?),
+                (Entity::Shift, removed, _) => Edit::AddShift(shift_from_json(removed)?),
+                _ => return None,
             }));
         }
         let field = match crate::edit::field::field(entity, &e.field) {
@@ -204,6 +207,14 @@ impl Document {
         if let Some(s) = &self.store {
             s.checkpoint();
         }
+    }
+
+    /// An id for a new shift that no shift has had (removed ones and those that left with a
+    /// staff member included), so reverting an old removal can never collide with it.
+    pub fn next_shift_id(&self) -> ShiftId {
+        let in_use = self.community.shifts.iter().map(|s| s.id.get()).max().unwrap_or(0);
+        let logged = self.store.as_ref().and_then(|s| s.max_logged_shift_id().ok()).unwrap_or(0);
+        ShiftId(in_use.max(logged) + 1)
     }
 
     /// The change log, newest first.

@@ -7,6 +7,7 @@ use std::process::{Command, Output};
 use proptest::prelude::*;
 use serde_json::Value;
 use wangge::edit::{Edit, Entity, field};
+use wangge::model::{Shift, ShiftKind};
 use wangge::store::OpenMode;
 use wangge::{Document, Lang};
 
@@ -216,10 +217,12 @@ fn residents_edits_update_grid_statistics() {
     assert_eq!(doc.stats(g).unwrap().residents, before);
 }
 
-fn random_edit(c: &wangge::Community, pick: usize, value: u32, text: &str) -> Option<Edit> {
+fn random_edit(doc: &Document, pick: usize, value: u32, text: &str) -> Option<Edit> {
+    let c = &doc.community;
     let counts: Vec<_> =
         field::FIELDS.iter().filter(|f| f.kind == field::Kind::Count && f.entity == Entity::Building).collect();
-    match pick % 4 {
+    let hhmm = |v: u32| format!("{:02}:{:02}", v / 60 % 24, v % 60);
+    match pick % 8 {
         0 | 1 => {
             let b = &c.buildings[pick % c.buildings.len()];
             let f = *counts[pick % counts.len()];
@@ -230,12 +233,55 @@ fn random_edit(c: &wangge::Community, pick: usize, value: u32, text: &str) -> Op
             let f = field::field(Entity::Grid, "name").ok()?;
             Edit::set(c, Entity::Grid, g.id, &[(f, text.into())]).ok()
         }
-        _ => {
+        3 => {
             let s = &c.staff[pick % c.staff.len()];
             let f = field::field(Entity::Staff, "phone").ok()?;
             Edit::set(c, Entity::Staff, s.id, &[(f, text.into())]).ok()
         }
+        4 => {
+            // Compounds served: a subset chosen by the bits of `value`.
+            let s = &c.staff[pick % c.staff.len()];
+            let ids: Vec<i64> = c
+                .compounds
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| value >> (i % 32) & 1 == 1)
+                .map(|(_, k)| k.id.get())
+                .collect();
+            let f = field::field(Entity::Staff, "compound_ids").ok()?;
+            Edit::set(c, Entity::Staff, s.id, &[(f, ids.into())]).ok()
+        }
+        5 => {
+            let s = &c.staff[pick % c.staff.len()];
+            let start = 360 + value % 600;
+            Some(Edit::AddShift(Shift {
+                id: doc.next_shift_id(),
+                staff_id: s.id,
+                day: format!("2026-11-{:02}", 1 + value % 28),
+                start: hhmm(start),
+                end: hhmm(start + 30 + value % 300),
+                kind: if value.is_multiple_of(2) { ShiftKind::Day } else { ShiftKind::Evening },
+            }))
+        }
+        6 => c.shifts.get(pick % c.shifts.len().max(1)).cloned().map(Edit::RemoveShift),
+        _ => {
+            let sh = c.shifts.get(pick % c.shifts.len().max(1))?;
+            let (name, v): (&str, Value) = match value % 4 {
+                0 => ("day", format!("2026-12-{:02}", 1 + value % 31).into()),
+                1 => ("start", hhmm(value % 1440).into()),
+                2 => ("end", hhmm(value % 1440).into()),
+                _ => ("kind", if value % 8 < 4 { "day" } else { "evening" }.into()),
+            };
+            let f = field::field(Entity::Shift, name).ok()?;
+            Edit::set(c, Entity::Shift, sh.id, &[(f, v)]).ok()
+        }
     }
+}
+
+fn shifts_by_id(c: &wangge::Community) -> Vec<Shift> {
+    let mut v = c.shifts.clone();
+    v.sort_by_key(|s| s.id);
+    v
 }
 
 proptest! {
@@ -251,7 +297,7 @@ proptest! {
         let original = doc.community.clone();
         let mut applied = 0;
         for (pick, value, text) in &steps {
-            if let Some(edit) = random_edit(&doc.community, *pick, *value, text)
+            if let Some(edit) = random_edit(&doc, *pick, *value, text)
                 && !edit.is_noop()
                 && doc.apply(edit).is_ok()
             {
@@ -265,10 +311,162 @@ proptest! {
         prop_assert_eq!(&doc.community.buildings, &original.buildings);
         prop_assert_eq!(&doc.community.grids, &original.grids);
         prop_assert_eq!(&doc.community.staff, &original.staff);
+        prop_assert!(shifts_by_id(&doc.community) == shifts_by_id(&original), "shifts differ after undo");
         drop(doc);
         let reopened = Document::open(&db, OpenMode::View, Lang::ZhCn).unwrap();
         prop_assert_eq!(&reopened.community.buildings, &original.buildings);
         prop_assert_eq!(&reopened.community.grids, &original.grids);
         prop_assert_eq!(&reopened.community.staff, &original.staff);
+        prop_assert!(reopened.community.shifts == original.shifts, "shifts differ in the file");
     }
+
+    /// Each edit on its own, applied and then inverted in memory, gives back the community exactly.
+    #[test]
+    fn apply_then_inverse_restores_the_community(pick in 0usize..10_000, value in 0u32..5000, text in "[a-z康乐]{1,6}") {
+        // Shifts in the order the store loads them (day, staff, start), where adding puts them.
+        let mut community = wangge::demo::kangle();
+        community.shifts.sort_by(|a, b| (&a.day, a.staff_id, &a.start, a.id).cmp(&(&b.day, b.staff_id, &b.start, b.id)));
+        let doc = Document::new(community, None, Lang::ZhCn);
+        let mut c = doc.community.clone();
+        if let Some(edit) = random_edit(&doc, pick, value, text.as_str())
+            && edit.apply_to(&mut c).is_ok()
+        {
+            edit.inverse().apply_to(&mut c).unwrap();
+            prop_assert_eq!(&c.staff, &doc.community.staff);
+            prop_assert_eq!(&c.buildings, &doc.community.buildings);
+            prop_assert_eq!(&c.grids, &doc.community.grids);
+            prop_assert!(c.shifts == doc.community.shifts, "shifts differ after apply + inverse");
+        }
+    }
+}
+
+fn new_shift(doc: &Document, staff: wangge::model::StaffId, start: &str, end: &str) -> Shift {
+    Shift {
+        id: doc.next_shift_id(),
+        staff_id: staff,
+        day: "2026-11-30".into(),
+        start: start.into(),
+        end: end.into(),
+        kind: ShiftKind::Evening,
+    }
+}
+
+#[test]
+fn shifts_added_and_removed_survive_reopening_and_ids_are_never_reused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let mut doc = Document::open(&db, OpenMode::Edit, Lang::ZhCn).unwrap();
+    let staff = doc.community.staff[3].id;
+    let sh = new_shift(&doc, staff, "18:00", "21:00");
+    assert!(doc.community.shifts.iter().all(|s| s.id < sh.id));
+    doc.apply(Edit::AddShift(sh.clone())).unwrap();
+    assert!(doc.undo_label().unwrap().starts_with("添加排班"));
+    drop(doc);
+    let mut doc = Document::open(&db, OpenMode::Edit, Lang::ZhCn).unwrap();
+    assert_eq!(doc.community.shifts.iter().find(|s| s.id == sh.id), Some(&sh));
+    doc.apply(Edit::RemoveShift(sh.clone())).unwrap();
+    assert!(doc.next_shift_id() > sh.id, "a removed shift's id is not handed out again");
+    drop(doc);
+    let doc = Document::open(&db, OpenMode::Edit, Lang::ZhCn).unwrap();
+    assert!(doc.community.shifts.iter().all(|s| s.id != sh.id));
+    assert!(doc.next_shift_id() > sh.id, "nor after reopening");
+    let log = doc.change_log(Some(2));
+    assert_eq!((log[0].entity.as_str(), log[0].field.as_str()), ("shift", "*"));
+    assert!(log[0].new.is_null() && log[1].old.is_null());
+}
+
+#[test]
+fn shifts_that_left_with_a_staff_member_keep_their_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let mut doc = Document::open(&db, OpenMode::Edit, Lang::ZhCn).unwrap();
+    let last = doc.community.shifts.iter().max_by_key(|s| s.id).unwrap().clone();
+    let record = wangge::edit::StaffRecord::of(&doc.community, last.staff_id).unwrap();
+    doc.apply(Edit::RemoveStaff(record)).unwrap();
+    assert!(doc.next_shift_id() > last.id);
+}
+
+#[test]
+fn shift_edits_and_additions_are_reverted() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let sh = Document::open(&db, OpenMode::View, Lang::ZhCn).unwrap().community.shifts[0].clone();
+    ok(&run(&db, &["set", "shift", &sh.id.to_string(), "start=07:45", "end=16:15", "kind=evening"]));
+    let doc = Document::open(&db, OpenMode::View, Lang::ZhCn).unwrap();
+    let edited = doc.community.shifts.iter().find(|s| s.id == sh.id).unwrap();
+    assert_eq!((edited.start.as_str(), edited.end.as_str(), edited.kind), ("07:45", "16:15", ShiftKind::Evening));
+    drop(doc);
+    for id in ["3", "2", "1"] {
+        ok(&run(&db, &["revert", id]));
+    }
+    let mut doc = Document::open(&db, OpenMode::Edit, Lang::ZhCn).unwrap();
+    assert_eq!(doc.community.shifts.iter().find(|s| s.id == sh.id), Some(&sh));
+
+    // Reverting an added shift removes it, as a new logged edit.
+    let added = new_shift(&doc, sh.staff_id, "18:00", "20:30");
+    let ids = doc.apply(Edit::AddShift(added.clone())).unwrap();
+    doc.revert(ids[0]).unwrap();
+    assert!(doc.community.shifts.iter().all(|s| s.id != added.id));
+    drop(doc);
+    let doc = Document::open(&db, OpenMode::View, Lang::ZhCn).unwrap();
+    assert!(doc.community.shifts.iter().all(|s| s.id != added.id));
+    assert_eq!(doc.change_log(Some(1))[0].reverts, Some(ids[0]));
+}
+
+#[test]
+fn refused_shifts_and_compound_lists_leave_the_file_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let before = content(&db);
+    let c = wangge::demo::kangle();
+    let sh = c.shifts[0].clone();
+    let id = sh.id.to_string();
+    let staff = c.staff[0].id.to_string();
+    let early = format!("end={}", sh.start);
+    for args in [
+        vec!["set", "shift", id.as_str(), early.as_str()],
+        vec!["set", "shift", id.as_str(), "start=23:59"],
+        vec!["set", "shift", id.as_str(), "start=8:00"],
+        vec!["set", "shift", id.as_str(), "day=2026-02-30"],
+        vec!["set", "shift", id.as_str(), "kind=night"],
+        vec!["set", "shift", "999999", "kind=day"],
+        vec!["set", "staff", staff.as_str(), "compound_ids=1,999"],
+        vec!["set", "staff", staff.as_str(), "compound_ids=1,x"],
+    ] {
+        let out = run(&db, &args);
+        assert!(!out.status.success(), "{args:?} was accepted");
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    }
+    let mut doc = Document::open(&db, OpenMode::Edit, Lang::ZhCn).unwrap();
+    let memory = doc.community.clone();
+    let backwards = new_shift(&doc, c.staff[0].id, "21:00", "18:00");
+    let err = doc.apply(Edit::AddShift(backwards)).unwrap_err();
+    assert!(err.to_string().contains("结束时间须晚于开始时间"), "{err}");
+    let nobody =
+        Shift { staff_id: wangge::model::StaffId(999_999), ..new_shift(&doc, c.staff[0].id, "08:00", "09:00") };
+    assert!(doc.apply(Edit::AddShift(nobody)).is_err());
+    assert!(doc.apply(Edit::AddShift(Shift { id: sh.id, ..sh.clone() })).is_err(), "a used id is refused");
+    assert!(doc.community.shifts == memory.shifts && doc.community.staff == memory.staff);
+    drop(doc);
+    assert_eq!(content(&db), before);
+}
+
+#[test]
+fn compounds_served_are_set_from_the_command_line_and_undone() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let c = wangge::demo::kangle();
+    let (k1, k3) = (c.compounds[0].id, c.compounds[2].id);
+    let s = c.staff.iter().find(|s| s.compound_ids.is_empty()).unwrap().clone();
+    let arg = format!("compound_ids={},{}", k3, k1);
+    ok(&run(&db, &["set", "staff", &s.id.to_string(), &arg]));
+    let mut doc = Document::open(&db, OpenMode::Edit, Lang::ZhCn).unwrap();
+    assert_eq!(doc.community.staff_member(s.id).unwrap().compound_ids, vec![k1, k3]);
+    let log = doc.change_log(Some(1));
+    assert_eq!(log[0].field, "compound_ids");
+    assert_eq!(log[0].new, serde_json::json!([k1.get(), k3.get()]));
+    doc.revert(log[0].id).unwrap();
+    drop(doc);
+    let doc = Document::open(&db, OpenMode::View, Lang::ZhCn).unwrap();
+    assert!(doc.community.staff_member(s.id).unwrap().compound_ids.is_empty());
 }

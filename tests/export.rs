@@ -185,6 +185,32 @@ fn boards_show_staff_and_hotline_but_no_resident_data() {
 }
 
 #[test]
+fn a_persons_own_duties_replace_the_standard_text_on_their_board() {
+    let mut community = wangge::demo::kangle();
+    let first = community.grids[0].id;
+    let leader = community
+        .staff
+        .iter_mut()
+        .find(|s| s.role == wangge::model::StaffRole::GridLeader && s.grid_id == Some(first))
+        .unwrap();
+    leader.duties = "负责本网格消防安全检查".into();
+    let name = leader.name.clone();
+    let doc = Document::new(community, None, Lang::ZhCn);
+    let bytes = export::export_pdf(&doc, &options(Product::Boards, "A3", false)).unwrap();
+    let pdf = Pdf::load_mem(&bytes).unwrap();
+    let pages: Vec<u32> = pdf.get_pages().keys().copied().collect();
+    let first_page = pages_text(&pdf, &pages[..1]);
+    assert!(first_page.contains("负责本网格消防安全检查"), "own duties on the board");
+    assert!(first_page.contains(&format!("网格长职责（{name}）")));
+    assert!(!first_page.contains("统筹网格内各项服务管理工作"), "the standard leader text is replaced");
+    assert!(first_page.contains("每半天巡查网格一次"), "workers keep the standard text");
+    assert!(
+        pages_text(&pdf, &pages[1..2]).contains("统筹网格内各项服务管理工作"),
+        "other boards keep the standard text"
+    );
+}
+
+#[test]
 fn a_photo_on_many_boards_is_stored_once_and_not_recompressed() {
     let mut community = wangge::demo::kangle();
     let png = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/one-pixel.png")).unwrap();

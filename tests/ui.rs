@@ -337,3 +337,64 @@ fn choosing_another_leader_in_the_grid_editor_moves_both_people_in_one_step() {
     let c = &h.state().doc.community;
     assert_eq!((leader_of(c, first), leader_of(c, second)), (Some(old), Some(new)), "one undo step");
 }
+
+#[test]
+fn the_staff_editor_changes_a_phone_on_enter_and_ctrl_z_restores_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("staff.sqlite");
+    wangge::store::write_new_document(&db, &wangge::demo::kangle(), false).unwrap();
+    let doc = Document::open(&db, wangge::store::OpenMode::Edit, Lang::ZhCn).unwrap();
+    let person = doc.community.staff.iter().find(|s| s.role == wangge::model::StaffRole::GridWorker).unwrap().clone();
+    let mut h = start_with(Ok(doc), Lang::ZhCn);
+    h.run();
+    h.get_by_label("编辑").click();
+    h.run();
+    h.get_by_label("人员…").click();
+    h.run();
+    h.get_by_label("人员管理");
+    h.get_by_label(person.name.as_str()).click();
+    h.run();
+    assert_eq!(h.state().staff_editor.selected, Some(person.id));
+    let text = egui::accesskit::Role::TextInput;
+    h.get_by_role_and_label(text, "电话").focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_role_and_label(text, "电话").type_text("13912345678");
+    h.run();
+    assert_eq!(h.state().doc.community.staff_member(person.id).unwrap().phone, person.phone, "not before Enter");
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.run();
+    assert_eq!(h.state().doc.community.staff_member(person.id).unwrap().phone, "13912345678");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(h.state().doc.community.staff_member(person.id).unwrap().phone, person.phone);
+    // A refused value is explained beside the field and changes nothing.
+    h.get_by_role_and_label(text, "姓名").focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.key_press(egui::Key::Backspace);
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert!(h.query_by_label_contains("不能为空").is_some(), "the refusal is shown");
+    assert_eq!(h.state().doc.community.staff_member(person.id).unwrap().name, person.name);
+}
+
+
+#[test]
+fn a_read_only_document_shows_staff_without_edit_widgets() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ro.sqlite");
+    wangge::store::write_new_document(&db, &wangge::demo::kangle(), false).unwrap();
+    let doc = Document::open(&db, wangge::store::OpenMode::View, Lang::ZhCn).unwrap();
+    let person = doc.community.staff[0].clone();
+    let mut h = start_with(Ok(doc), Lang::ZhCn);
+    h.state_mut().staff_editor.open_at(Some(person.id));
+    h.run();
+    assert!(h.query_by_label_contains(&person.phone).is_some());
+    assert!(h.query_by_role_and_label(egui::accesskit::Role::TextInput, "电话").is_none());
+    assert!(h.query_by_label("选择照片…").is_none() && h.query_by_label("添加人员").is_none());
+}

@@ -8,6 +8,7 @@ pub mod export_dialog;
 pub mod fonts;
 pub mod map_view;
 mod panels;
+pub mod staff_editor;
 
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, channel};
@@ -70,6 +71,12 @@ pub enum Command {
     ApplyMerging(crate::edit::Edit),
     Undo,
     Redo,
+    /// Open the staff editor, on one person if given.
+    OpenStaffEditor(Option<crate::model::StaffId>),
+    PickStaffPhoto(crate::model::StaffId),
+    /// A checked photo (or `None` to remove it), or why the picked file cannot be used.
+    SetStaffPhoto(crate::model::StaffId, Result<Option<Vec<u8>>, String>),
+    ShowMessage(String),
     ToggleProblems,
     OpenExport,
     PickExportPdf(crate::export::ExportOptions),
@@ -86,6 +93,7 @@ enum Picked {
     Basemap(PathBuf),
     Pdf(PathBuf, crate::export::ExportOptions),
     Png(PathBuf),
+    StaffPhoto(crate::model::StaffId, Result<Vec<u8>, String>),
 }
 
 pub struct WanggeApp {
@@ -118,6 +126,7 @@ pub struct WanggeApp {
     building_drafts: editors::Drafts,
     grid_editor: editors::GridEditor,
     community_settings: editors::CommunitySettings,
+    pub staff_editor: staff_editor::StaffEditor,
 }
 
 /// What the GUI starts with: a document, or the reason there is none.
@@ -159,6 +168,7 @@ impl WanggeApp {
             building_drafts: Default::default(),
             grid_editor: Default::default(),
             community_settings: Default::default(),
+            staff_editor: Default::default(),
         };
         app.after_open();
         if app.doc.lang != app.settings.lang {
@@ -311,6 +321,20 @@ impl WanggeApp {
             Command::ApplyMerging(edit) => self.run_edit(|d| d.apply_merging(edit).map(drop)),
             Command::Undo => self.run_edit(Document::undo),
             Command::Redo => self.run_edit(Document::redo),
+            Command::OpenStaffEditor(staff) => self.staff_editor.open_at(staff),
+            Command::PickStaffPhoto(id) => self.pick(ctx, move |d| {
+                d.add_filter("JPEG / PNG", &["jpg", "jpeg", "png", "JPG", "JPEG", "PNG"])
+                    .pick_file()
+                    .map(|p| Picked::StaffPhoto(id, staff_editor::load_photo(&p)))
+            }),
+            Command::SetStaffPhoto(id, photo) => match photo {
+                Ok(photo) => match staff_editor::photo_edit(&self.doc.community, id, photo.as_deref()) {
+                    Ok(edit) => self.run_edit(|d| d.apply(edit).map(drop)),
+                    Err(e) => self.message = Some(format!("{}：{e}", self.tr(T::EditFailed))),
+                },
+                Err(e) => self.message = Some(format!("{}：{e}", self.tr(T::PhotoFailed))),
+            },
+            Command::ShowMessage(m) => self.message = Some(m),
             Command::ToggleProblems => self.show_problems = !self.show_problems,
             Command::OpenBasemap(path) => match basemap::MbTiles::open(&path, ctx.clone()) {
                 Ok(tiles) => self.basemap.file = Some(tiles),
@@ -387,6 +411,7 @@ impl WanggeApp {
             Picked::Basemap(p) => Command::OpenBasemap(p),
             Picked::Pdf(p, opts) => Command::WritePdf(p, opts),
             Picked::Png(p) => Command::SavePng(p),
+            Picked::StaffPhoto(id, photo) => Command::SetStaffPhoto(id, photo.map(Some)),
         })
     }
 }
@@ -463,6 +488,7 @@ impl WanggeApp {
         if let Some(opts) = self.export.ui(&ctx, &self.doc, self.settings.lang) {
             commands.push(Command::PickExportPdf(opts));
         }
+        commands.extend(self.staff_editor.ui(&ctx, &self.doc, self.settings.lang));
         if let Some(m) = self.async_message.lock().ok().and_then(|mut m| m.take()) {
             self.message = Some(m);
         }

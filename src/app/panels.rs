@@ -58,6 +58,9 @@ pub(super) fn menu_bar(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                 if ui.button(tr(T::CommunitySettingsMenu)).clicked() {
                     out.push(Command::OpenCommunitySettings);
                 }
+                if ui.button(tr(T::StaffMenu)).clicked() {
+                    out.push(Command::OpenStaffEditor(None));
+                }
             });
             ui.menu_button(tr(T::View), |ui| {
                 let mut labels = app.settings.labels;
@@ -198,7 +201,14 @@ pub(super) fn grid_panel(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                     .color(Color32::from_gray(90)),
             );
             ui.separator();
-            ui.heading(tr(T::Grids));
+            ui.horizontal(|ui| {
+                ui.heading(tr(T::Grids));
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if ui.button(tr(T::ManageStaff)).clicked() {
+                        out.push(Command::OpenStaffEditor(None));
+                    }
+                });
+            });
             for (g, s) in c.grids.iter().zip(&app.doc.grid_stats) {
                 let status = BalanceStatus::of(s.residents, min, max);
                 let (mark, colour, status_text) = match status {

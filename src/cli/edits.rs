@@ -11,7 +11,7 @@ use crate::model::{Staff, StaffId, StaffRole};
 
 pub(super) fn set(doc: &mut Document, entity: &str, id: i64, assignments: &[String]) -> Result<String> {
     let Some(entity) = Entity::parse(entity) else {
-        bail!("未知对象 {entity:?} (unknown entity): building, grid, staff, community");
+        bail!("未知对象 {entity:?} (unknown entity): building, grid, staff, community, shift");
     };
     let mut values = Vec::new();
     for a in assignments {

@@ -91,7 +91,7 @@ pub enum Command {
     },
     /// Change fields of one row: `set building 12 residents=90 households=30` (one edit, logged).
     Set {
-        /// building | grid | staff | community
+        /// building | grid | staff | community | shift
         entity: String,
         /// The row's id (community: 1).
         id: i64,

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::EditError;
-use crate::model::{Community, CompoundId, GridId, GroupId, StaffRole};
+use crate::model::{Community, CompoundId, GridId, GroupId, Shift, ShiftKind, StaffRole, is_iso_date, minutes_of_day};
 
 use super::RowId;
 
@@ -16,10 +16,12 @@ pub enum Entity {
     Grid,
     Staff,
     Community,
+    /// A duty shift of a staff member (roster).
+    Shift,
 }
 
 impl Entity {
-    pub const ALL: [Self; 4] = [Self::Building, Self::Grid, Self::Staff, Self::Community];
+    pub const ALL: [Self; 5] = [Self::Building, Self::Grid, Self::Staff, Self::Community, Self::Shift];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -27,6 +29,7 @@ impl Entity {
             Self::Grid => "grid",
             Self::Staff => "staff",
             Self::Community => "community",
+            Self::Shift => "shift",
         }
     }
 
@@ -40,6 +43,7 @@ impl Entity {
             Self::Grid => "grids",
             Self::Staff => "staff",
             Self::Community => "community",
+            Self::Shift => "shifts",
         }
     }
 }
@@ -58,6 +62,14 @@ pub enum Kind {
     TimeZone,
     /// The id of a row of another table, or empty.
     Ref(RefTo),
+    /// Ids of rows of another table, a JSON array in ascending order (a link table in the store).
+    RefList(RefTo),
+    /// A calendar day "YYYY-MM-DD".
+    Date,
+    /// A time of day "HH:MM".
+    Time,
+    /// day | evening
+    ShiftKind,
     /// "#rrggbb".
     Colour,
     Role,
@@ -107,6 +119,11 @@ pub const FIELDS: &[Field] = &[
     f(Entity::Staff, "duties", Kind::Text { required: false, max_chars: 600 }),
     f(Entity::Staff, "grid_id", Kind::Ref(RefTo::Grid)),
     f(Entity::Staff, "photo", Kind::Photo),
+    f(Entity::Staff, "compound_ids", Kind::RefList(RefTo::Compound)),
+    f(Entity::Shift, "day", Kind::Date),
+    f(Entity::Shift, "start", Kind::Time),
+    f(Entity::Shift, "end", Kind::Time),
+    f(Entity::Shift, "kind", Kind::ShiftKind),
     f(Entity::Community, "name", REQUIRED),
     f(Entity::Community, "subdistrict", OPTIONAL),
     f(Entity::Community, "code", OPTIONAL),
@@ -132,7 +149,17 @@ pub fn parse_text(field: Field, text: &str) -> Result<Value, EditError> {
         Kind::Ref(_) if text.trim().is_empty() => Value::Null,
         Kind::Ref(_) => Value::from(text.trim().parse::<i64>().map_err(|_| bad("应为编号 (an id)"))?),
         Kind::Text { .. } | Kind::Colour | Kind::Role => Value::from(text),
-        Kind::TimeZone => Value::from(text.trim()),
+        Kind::TimeZone | Kind::Date | Kind::Time | Kind::ShiftKind => Value::from(text.trim()),
+        Kind::RefList(_) => {
+            let mut ids = text
+                .split([',', '，', ' '])
+                .filter(|t| !t.trim().is_empty())
+                .map(|t| t.trim().parse::<i64>().map_err(|_| bad("应为逗号分隔的编号 (ids separated by commas)")))
+                .collect::<Result<Vec<_>, _>>()?;
+            ids.sort_unstable();
+            ids.dedup();
+            Value::from(ids)
+        }
         Kind::Photo if text.is_empty() => Value::Null,
         Kind::Photo => return Err(bad("照片请用 staff-photo 设置 (set photos with staff-photo)")),
     })
@@ -177,6 +204,7 @@ pub fn get(c: &Community, field: Field, id: RowId) -> Result<Value, EditError> {
                 "title" => Value::from(s.title.as_str()),
                 "duties" => Value::from(s.duties.as_str()),
                 "grid_id" => Value::from(s.grid_id.map(i64::from)),
+                "compound_ids" => Value::from(s.compound_ids.iter().map(|k| k.get()).collect::<Vec<_>>()),
                 _ => s.photo.as_deref().map_or(Value::Null, |p| Value::from(hex(p))),
             }
         }
@@ -193,6 +221,15 @@ pub fn get(c: &Community, field: Field, id: RowId) -> Result<Value, EditError> {
                 "time_zone" => Value::from(i.time_zone.as_str()),
                 "grid_residents_min" => Value::from(i.grid_residents_min),
                 _ => Value::from(i.grid_residents_max),
+            }
+        }
+        Entity::Shift => {
+            let sh = c.shifts.iter().find(|s| s.id.0 == id).ok_or_else(missing)?;
+            match field.name {
+                "day" => Value::from(sh.day.as_str()),
+                "start" => Value::from(sh.start.as_str()),
+                "end" => Value::from(sh.end.as_str()),
+                _ => Value::from(sh.kind.as_str()),
             }
         }
     })
@@ -237,6 +274,32 @@ pub fn check(c: &Community, field: Field, id: RowId, value: &Value) -> Result<()
                 return Err(bad("应为编号或空 (an id or empty)"));
             }
         }
+        Kind::RefList(to) => {
+            let ids: Vec<i64> = value
+                .as_array()
+                .and_then(|a| a.iter().map(Value::as_i64).collect())
+                .ok_or_else(|| bad("应为编号列表 (a list of ids)"))?;
+            if ids.windows(2).any(|w| w[0] >= w[1]) {
+                return Err(bad("编号须不重复且按升序 (ids must be distinct, in ascending order)"));
+            }
+            let exists = |target: i64| match to {
+                RefTo::Compound => c.compounds.iter().any(|k| k.id.0 == target),
+                RefTo::Group => c.groups.iter().any(|g| g.id.0 == target),
+                RefTo::Grid => c.grids.iter().any(|g| g.id.0 == target),
+            };
+            if let Some(missing) = ids.iter().find(|&&k| !exists(k)) {
+                return Err(bad(&format!("没有编号 {missing} (no such id)")));
+            }
+        }
+        Kind::Date => {
+            value.as_str().filter(|d| is_iso_date(d)).ok_or_else(|| bad("应为日期 YYYY-MM-DD (a date YYYY-MM-DD)"))?;
+        }
+        Kind::Time => {
+            value.as_str().and_then(minutes_of_day).ok_or_else(|| bad("应为时间 HH:MM (a time HH:MM)"))?;
+        }
+        Kind::ShiftKind => {
+            value.as_str().and_then(ShiftKind::parse).ok_or_else(|| bad("应为 day | evening"))?;
+        }
         Kind::Colour => {
             value
                 .as_str()
@@ -267,8 +330,41 @@ pub fn check(c: &Community, field: Field, id: RowId, value: &Value) -> Result<()
         (Entity::Community, "grid_residents_max") if value.as_u64() < Some(u64::from(c.info.grid_residents_min)) => {
             Err(bad("上限不能小于下限 (the maximum may not be below the minimum)"))
         }
+        (Entity::Shift, "start" | "end") => {
+            let sh = c.shifts.iter().find(|s| s.id.0 == id).ok_or_else(|| not_found(Entity::Shift, id))?;
+            let new = value.as_str().unwrap_or_default();
+            let (start, end) = if field.name == "start" { (new, sh.end.as_str()) } else { (sh.start.as_str(), new) };
+            if minutes_of_day(end) <= minutes_of_day(start) {
+                return Err(bad(END_AFTER_START));
+            }
+            Ok(())
+        }
         _ => Ok(()),
     }
+}
+
+const END_AFTER_START: &str = "结束时间须晚于开始时间 (the end must be after the start)";
+
+/// Checks a whole shift before it is added: staff member, day, times and kind.
+pub fn check_shift(c: &Community, sh: &Shift) -> Result<(), EditError> {
+    let bad = |field: &'static str, value: &str, why: &str| EditError::BadValue {
+        field,
+        value: value.into(),
+        why: why.into(),
+    };
+    if c.staff_member(sh.staff_id).is_none() {
+        return Err(EditError::NoSuchRow { entity: "staff", id: sh.staff_id.get() });
+    }
+    if !is_iso_date(&sh.day) {
+        return Err(bad("day", &sh.day, "应为日期 YYYY-MM-DD (a date YYYY-MM-DD)"));
+    }
+    let (Some(start), Some(end)) = (minutes_of_day(&sh.start), minutes_of_day(&sh.end)) else {
+        return Err(bad("start", &format!("{}–{}", sh.start, sh.end), "应为时间 HH:MM (a time HH:MM)"));
+    };
+    if end <= start {
+        return Err(bad("end", &sh.end, END_AFTER_START));
+    }
+    Ok(())
 }
 
 /// Sets a checked value in memory.
@@ -308,6 +404,12 @@ pub(super) fn put(c: &mut Community, field: Field, id: RowId, value: &Value) -> 
                 "title" => s.title = text(),
                 "duties" => s.duties = text(),
                 "grid_id" => s.grid_id = value.as_i64().map(GridId),
+                "compound_ids" => {
+                    s.compound_ids = value
+                        .as_array()
+                        .map(|a| a.iter().filter_map(Value::as_i64).map(CompoundId).collect())
+                        .unwrap_or_default()
+                }
                 _ => s.photo = value.as_str().and_then(unhex),
             }
         }
@@ -321,6 +423,15 @@ pub(super) fn put(c: &mut Community, field: Field, id: RowId, value: &Value) -> 
                 "time_zone" => i.time_zone = text(),
                 "grid_residents_min" => i.grid_residents_min = count(),
                 _ => i.grid_residents_max = count(),
+            }
+        }
+        Entity::Shift => {
+            let sh = c.shifts.iter_mut().find(|s| s.id.0 == id).ok_or_else(missing)?;
+            match field.name {
+                "day" => sh.day = text(),
+                "start" => sh.start = text(),
+                "end" => sh.end = text(),
+                _ => sh.kind = ShiftKind::parse(&text()).unwrap_or(sh.kind),
             }
         }
     }
@@ -350,6 +461,7 @@ mod tests {
             Entity::Grid => c.grids[1].id.get(),
             Entity::Staff => c.staff[2].id.get(),
             Entity::Community => 1,
+            Entity::Shift => c.shifts[5].id.get(),
         };
         for f in FIELDS.iter().copied().filter(|f| f.kind != Kind::Photo) {
             let id = ids(f.entity, &c);

@@ -10,9 +10,9 @@ use serde_json::Value;
 
 pub use field::{Entity, Field, Kind};
 pub use history::History;
-pub use staff_record::StaffRecord;
+pub use staff_record::{StaffRecord, shift_from_json, shift_to_json};
 
-use crate::model::Community;
+use crate::model::{Community, Shift};
 
 /// The row an edit touches, within its entity's table (edits and the change log span entities, so
 /// the typed ids of the model meet here as plain SQLite row ids).
@@ -54,6 +54,9 @@ pub enum Edit {
     Set(Vec<Change>),
     AddStaff(StaffRecord),
     RemoveStaff(StaffRecord),
+    /// A new duty shift (its id must be new: `Document::next_shift_id`).
+    AddShift(Shift),
+    RemoveShift(Shift),
 }
 
 impl Edit {
@@ -82,6 +85,8 @@ impl Edit {
             ),
             Self::AddStaff(r) => Self::RemoveStaff(r.clone()),
             Self::RemoveStaff(r) => Self::AddStaff(r.clone()),
+            Self::AddShift(sh) => Self::RemoveShift(sh.clone()),
+            Self::RemoveShift(sh) => Self::AddShift(sh.clone()),
         }
     }
 
@@ -95,8 +100,12 @@ impl Edit {
     pub fn apply_to(&self, c: &mut Community) -> Result<(), EditError> {
         match self {
             Self::Set(changes) => {
-                for (done, ch) in changes.iter().enumerate() {
-                    let result = field::get(c, ch.field, ch.id).and_then(|current| {
+                // Every value is put, then checked against the result, so that fields checked
+                // against each other (a shift's start and end) may change together.
+                let mut done = 0;
+                let mut result = Ok(());
+                for ch in changes {
+                    result = field::get(c, ch.field, ch.id).and_then(|current| {
                         if current != ch.old {
                             return Err(EditError::Stale {
                                 entity: ch.field.entity.as_str(),
@@ -105,21 +114,56 @@ impl Edit {
                                 current: current.to_string(),
                             });
                         }
-                        field::check(c, ch.field, ch.id, &ch.new)?;
                         field::put(c, ch.field, ch.id, &ch.new)
                     });
-                    if let Err(e) = result {
-                        // Put back what this edit already changed.
-                        for undo in changes[..done].iter().rev() {
-                            let _ = field::put(c, undo.field, undo.id, &undo.old);
-                        }
-                        return Err(e);
+                    if result.is_err() {
+                        break;
+                    }
+                    done += 1;
+                }
+                if result.is_ok() {
+                    result = changes.iter().try_for_each(|ch| field::check(c, ch.field, ch.id, &ch.new));
+                }
+                if result.is_err() {
+                    // Put back what this edit already changed.
+                    for undo in changes[..done].iter().rev() {
+                        let _ = field::put(c, undo.field, undo.id, &undo.old);
                     }
                 }
-                Ok(())
+                result
             }
             Self::AddStaff(r) => r.add_to(c),
             Self::RemoveStaff(r) => r.remove_from(c),
+            Self::AddShift(sh) => {
+                if c.shifts.iter().any(|o| o.id == sh.id) {
+                    return Err(EditError::BadValue {
+                        field: "id",
+                        value: sh.id.to_string(),
+                        why: "编号已被使用 (the id is taken)".into(),
+                    });
+                }
+                field::check_shift(c, sh)?;
+                c.shifts.push(sh.clone());
+                staff_record::sort_shifts(&mut c.shifts);
+                Ok(())
+            }
+            Self::RemoveShift(sh) => {
+                let current = c
+                    .shifts
+                    .iter()
+                    .find(|o| o.id == sh.id)
+                    .ok_or(EditError::NoSuchRow { entity: "shift", id: sh.id.get() })?;
+                if current != sh {
+                    return Err(EditError::Stale {
+                        entity: "shift",
+                        id: sh.id.get(),
+                        field: "*",
+                        current: format!("{} {}–{}", current.day, current.start, current.end),
+                    });
+                }
+                c.shifts.retain(|o| o.id != sh.id);
+                Ok(())
+            }
         }
     }
 
@@ -133,6 +177,7 @@ impl Edit {
                     Entity::Grid => c.grids.iter().find(|g| g.id.0 == first.id).map(|g| g.name.clone()),
                     Entity::Staff => c.staff.iter().find(|s| s.id.0 == first.id).map(|s| s.name.clone()),
                     Entity::Community => Some("社区设置".to_string()),
+                    Entity::Shift => c.shifts.iter().find(|s| s.id.0 == first.id).map(|sh| shift_label(c, sh)),
                 }
                 .unwrap_or_default();
                 let fields: Vec<&str> = changes.iter().map(|c| c.field.name).collect();
@@ -140,8 +185,16 @@ impl Edit {
             }
             Self::AddStaff(r) => format!("添加人员 {}", r.staff.name),
             Self::RemoveStaff(r) => format!("删除人员 {}", r.staff.name),
+            Self::AddShift(sh) => format!("添加排班 {}", shift_label(c, sh)),
+            Self::RemoveShift(sh) => format!("删除排班 {}", shift_label(c, sh)),
         }
     }
+}
+
+/// "林玥 2026-11-23 18:00–21:00".
+fn shift_label(c: &Community, sh: &Shift) -> String {
+    let name = c.staff_member(sh.staff_id).map_or("", |s| s.name.as_str());
+    format!("{name} {} {}–{}", sh.day, sh.start, sh.end)
 }
 
 #[cfg(test)]

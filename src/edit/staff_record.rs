@@ -44,7 +44,7 @@ impl StaffRecord {
         let at = c.staff.partition_point(|o| o.id < s.id);
         c.staff.insert(at, s.clone());
         c.shifts.extend(self.shifts.iter().cloned());
-        c.shifts.sort_by(|a, b| (&a.day, a.staff_id, &a.start, a.id).cmp(&(&b.day, b.staff_id, &b.start, b.id)));
+        sort_shifts(&mut c.shifts);
         Ok(())
     }
 
@@ -92,23 +92,37 @@ impl StaffRecord {
             title: text("title").unwrap_or_default(),
             duties: text("duties").unwrap_or_default(),
         };
-        let shifts = v
-            .get("shifts")?
-            .as_array()?
-            .iter()
-            .map(|sh| {
-                Some(Shift {
-                    id: ShiftId(sh.get("id")?.as_i64()?),
-                    staff_id: id,
-                    day: sh.get("day")?.as_str()?.into(),
-                    start: sh.get("start")?.as_str()?.into(),
-                    end: sh.get("end")?.as_str()?.into(),
-                    kind: ShiftKind::parse(sh.get("kind")?.as_str()?)?,
-                })
-            })
-            .collect::<Option<Vec<_>>>()?;
+        let shifts = v.get("shifts")?.as_array()?.iter().map(|sh| shift_fields(sh, id)).collect::<Option<Vec<_>>>()?;
         Some(Self { staff, shifts })
     }
+}
+
+/// The order the store loads shifts in (day, staff, start).
+pub(super) fn sort_shifts(shifts: &mut [Shift]) {
+    shifts.sort_by(|a, b| (&a.day, a.staff_id, &a.start, a.id).cmp(&(&b.day, b.staff_id, &b.start, b.id)));
+}
+
+fn shift_fields(sh: &Value, staff_id: StaffId) -> Option<Shift> {
+    Some(Shift {
+        id: ShiftId(sh.get("id")?.as_i64()?),
+        staff_id,
+        day: sh.get("day")?.as_str()?.into(),
+        start: sh.get("start")?.as_str()?.into(),
+        end: sh.get("end")?.as_str()?.into(),
+        kind: ShiftKind::parse(sh.get("kind")?.as_str()?)?,
+    })
+}
+
+/// A shift on its own, for the change log of adding or removing one.
+pub fn shift_to_json(sh: &Shift) -> Value {
+    json!({
+        "id": sh.id, "staff_id": sh.staff_id, "day": sh.day, "start": sh.start, "end": sh.end,
+        "kind": sh.kind.as_str()
+    })
+}
+
+pub fn shift_from_json(v: &Value) -> Option<Shift> {
+    shift_fields(v, StaffId(v.get("staff_id")?.as_i64()?))
 }
 
 #[cfg(test)]

@@ -438,6 +438,37 @@ const LEADER_DUTIES_EN: &str = "Leads all service work in the grid; organises th
 const WORKER_DUTIES_ZH: &str = "每半天巡查网格一次，走访住户与单位；采集、更新人口、房屋、单位信息；收集居民诉求与民生需求，发现问题及时处置或上报；开展政策宣传，服务困难群众。";
 const WORKER_DUTIES_EN: &str = "Patrols the grid every half day and visits households and organisations; keeps population, housing and organisation records current; collects residents' needs, handles or reports problems; explains policies and helps residents in difficulty.";
 
+/// The standard duties of a role printed on supervision boards (grid leader and grid worker), in
+/// `lang`; a person's own `duties` text replaces it when not empty.
+pub fn standard_duties(lang: Lang, role: StaffRole) -> Option<&'static str> {
+    let zh = lang == Lang::ZhCn;
+    match role {
+        StaffRole::GridLeader => Some(if zh { LEADER_DUTIES_ZH } else { LEADER_DUTIES_EN }),
+        StaffRole::GridWorker => Some(if zh { WORKER_DUTIES_ZH } else { WORKER_DUTIES_EN }),
+        _ => None,
+    }
+}
+
+/// The duties paragraphs of a board: per role, the standard text for those who have no text of
+/// their own (or when the role is vacant), then each person's own text headed by their name.
+fn board_duties(lang: Lang, staff: &[&crate::model::Staff]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (role, heading) in [
+        (StaffRole::GridLeader, t(lang, "网格长职责", "Grid leader's duties")),
+        (StaffRole::GridWorker, t(lang, "网格员职责", "Grid workers' duties")),
+    ] {
+        let members: Vec<_> = staff.iter().filter(|s| s.role == role).collect();
+        let own: Vec<_> = members.iter().filter(|s| !s.duties.trim().is_empty()).collect();
+        if own.len() < members.len() || members.is_empty() {
+            out.push((heading.to_string(), standard_duties(lang, role).unwrap_or_default().to_string()));
+        }
+        for s in own {
+            out.push((format!("{heading}（{}）", s.name), s.duties.trim().to_string()));
+        }
+    }
+    out
+}
+
 /// A neutral silhouette where a staff member has no photo.
 fn silhouette(l: &mut Layout, r: RectMm) {
     l.rect(r, Some([226, 230, 236, 255]), Some(StrokeMm::solid(0.5, GREY)));
@@ -547,13 +578,10 @@ pub fn boards(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dy
             let dw = w - m - dx;
             let mut dy = y;
             let pt = 12.0 * u;
-            for (heading, text) in [
-                (t(lang, "网格长职责", "Grid leader's duties"), t(lang, LEADER_DUTIES_ZH, LEADER_DUTIES_EN)),
-                (t(lang, "网格员职责", "Grid workers' duties"), t(lang, WORKER_DUTIES_ZH, WORKER_DUTIES_EN)),
-            ] {
+            for (heading, text) in board_duties(lang, &staff) {
                 l.text_styled([dx, dy], heading, pt * 1.2, Align::Left, ACCENT, true);
                 dy += pt / PT_PER_MM * 2.0;
-                dy += l.paragraph(measure, [dx, dy], dw, text, pt) + 3.0 * u;
+                dy += l.paragraph(measure, [dx, dy], dw, &text, pt) + 3.0 * u;
             }
             let promise = t(
                 lang,

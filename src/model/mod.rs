@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 mod ids;
 mod staff;
 pub use ids::{AreaId, BuildingId, CompoundId, GridId, GroupId, OrganisationId, RoadId, ShiftId, StaffId};
-pub use staff::{Shift, ShiftKind, Staff, StaffRole};
+pub use staff::{Shift, ShiftKind, Staff, StaffRole, is_iso_date, minutes_of_day};
 
 /// A whole community document as loaded from one SQLite file.
 #[derive(Clone, Debug, Default)]

@@ -113,6 +113,38 @@ impl Shift {
     }
 }
 
+/// Minutes since midnight of a time written exactly "HH:MM" (00:00–23:59).
+pub fn minutes_of_day(t: &str) -> Option<u32> {
+    let (h, m) = t.split_once(':')?;
+    if h.len() != 2 || m.len() != 2 || !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60).then_some(h * 60 + m)
+}
+
+/// Whether `d` is a calendar date written exactly "YYYY-MM-DD".
+pub fn is_iso_date(d: &str) -> bool {
+    let b = d.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        let s = d.get(r)?;
+        s.bytes().all(|c| c.is_ascii_digit()).then(|| s.parse().ok()).flatten()
+    };
+    let (Some(y), Some(m), Some(day)) = (num(0..4), num(5..7), num(8..10)) else { return false };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    y >= 1900 && (1..=days).contains(&day)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,5 +163,18 @@ mod tests {
         assert_eq!(s("08:30", "17:30").minutes(), 540);
         assert_eq!(s("21:00", "18:00").minutes(), 0);
         assert_eq!(s("25:00", "26:00").minutes(), 0);
+    }
+
+    #[test]
+    fn strict_dates_and_times() {
+        assert_eq!(minutes_of_day("18:30"), Some(1110));
+        for bad in ["8:30", "24:00", "12:60", "1a:00", "12:00:00", "", "１２:００"] {
+            assert_eq!(minutes_of_day(bad), None, "{bad}");
+        }
+        assert!(is_iso_date("2026-11-23") && is_iso_date("2024-02-29"));
+        for bad in ["2026-02-29", "2026-13-01", "2026-1-01", "2026/11/23", "26-11-23", "2026-11-00", "２０２６-11-23"]
+        {
+            assert!(!is_iso_date(bad), "{bad}");
+        }
     }
 }

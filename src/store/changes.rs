@@ -108,6 +108,24 @@ impl Store {
         )?)
     }
 
+    /// The highest shift id the log has seen: shifts added or removed on their own, and those that
+    /// went or came with a staff member.
+    pub fn max_logged_shift_id(&self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT coalesce(max(v), 0) FROM (
+                SELECT max(entity_id) AS v FROM change_log WHERE entity = 'shift'
+                UNION ALL
+                SELECT max(json_extract(j.value, '$.id')) FROM change_log AS c, json_each(c.old, '$.shifts') AS j
+                    WHERE c.entity = 'staff' AND c.field = '*' AND json_valid(c.old)
+                UNION ALL
+                SELECT max(json_extract(j.value, '$.id')) FROM change_log AS c, json_each(c.new, '$.shifts') AS j
+                    WHERE c.entity = 'staff' AND c.field = '*' AND json_valid(c.new)
+            )",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     pub fn log_count(&self) -> Result<i64> {
         Ok(self.conn.query_row("SELECT count(*) FROM change_log", [], |r| r.get(0))?)
     }
@@ -148,8 +166,12 @@ fn write_in(tx: &Transaction<'_>, edit: &Edit, operator: &str, reverts: Option<i
         Edit::Set(changes) => {
             for c in changes {
                 let entity = c.field.entity;
-                let sql = format!("UPDATE {} SET {} = ?1 WHERE id = ?2", entity.table(), c.field.name);
-                let n = tx.execute(&sql, params![sql_value(c.field.kind, &c.new), c.id])?;
+                let n = if let Kind::RefList(_) = c.field.kind {
+                    replace_links(tx, c.field.name, c.id, &c.new)?
+                } else {
+                    let sql = format!("UPDATE {} SET \"{}\" = ?1 WHERE id = ?2", entity.table(), c.field.name);
+                    tx.execute(&sql, params![sql_value(c.field.kind, &c.new), c.id])?
+                };
                 if n == 0 {
                     return Err(StoreError::Value { table: entity.table(), id: c.id, reason: "no such row".into() });
                 }
@@ -171,8 +193,36 @@ fn write_in(tx: &Transaction<'_>, edit: &Edit, operator: &str, reverts: Option<i
             }
             record("staff", r.staff.id.get(), "*", &r.to_json(), &Value::Null)?;
         }
+        Edit::AddShift(sh) => {
+            insert_shift(tx, sh)?;
+            record("shift", sh.id.get(), "*", &Value::Null, &crate::edit::shift_to_json(sh))?;
+        }
+        Edit::RemoveShift(sh) => {
+            let n = tx.execute("DELETE FROM shifts WHERE id = ?1", [sh.id])?;
+            if n == 0 {
+                return Err(StoreError::Value { table: "shifts", id: sh.id.get(), reason: "no such row".into() });
+            }
+            record("shift", sh.id.get(), "*", &crate::edit::shift_to_json(sh), &Value::Null)?;
+        }
     }
     Ok(ids)
+}
+
+/// Writes a list field kept in a link table (a staff member's compounds): that row's links are
+/// replaced by the new list. Returns 0 when the row does not exist.
+fn replace_links(tx: &Transaction<'_>, field: &str, id: i64, ids: &Value) -> Result<usize> {
+    let ("compound_ids", Some(ids)) = (field, ids.as_array()) else {
+        return Err(StoreError::Value { table: "staff_compounds", id, reason: format!("cannot write {field}") });
+    };
+    let exists: i64 = tx.query_row("SELECT count(*) FROM staff WHERE id = ?1", [id], |r| r.get(0))?;
+    if exists == 0 {
+        return Ok(0);
+    }
+    tx.execute("DELETE FROM staff_compounds WHERE staff_id = ?1", [id])?;
+    for k in ids.iter().filter_map(Value::as_i64) {
+        tx.execute("INSERT INTO staff_compounds (staff_id, compound_id) VALUES (?1, ?2)", params![id, k])?;
+    }
+    Ok(1)
 }
 
 pub(super) fn insert_staff(tx: &Transaction<'_>, s: &crate::model::Staff) -> Result<()> {

@@ -301,7 +301,7 @@ impl Document {
 }
 
 /// The person editing, for the change log: `WANGGE_OPERATOR`, else the login name.
-fn default_operator() -> String {
+pub fn default_operator() -> String {
     ["WANGGE_OPERATOR", "USERNAME", "USER"]
         .iter()
         .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))

@@ -220,6 +220,14 @@ pub fn day_start_unix(date: &str, tz_name: &str) -> Option<i64> {
     Some(date.to_zoned_datetime(tz).ok()?.timestamp().as_second())
 }
 
+/// The first instant after the day `date` ("YYYY-MM-DD") in the time zone `tz_name` (an inclusive
+/// "to" date), as Unix seconds; `None` if the text is not a real date.
+pub fn day_end_unix(date: &str, tz_name: &str) -> Option<i64> {
+    let date: jiff::civil::Date = date.trim().parse().ok()?;
+    let next = date.tomorrow().ok()?;
+    day_start_unix(&next.to_string(), tz_name)
+}
+
 /// A log time (RFC 3339) as "YYYY-MM-DD HH:MM" in the time zone `tz_name`; the text as stored if
 /// it cannot be read.
 pub fn local_time(time: &str, tz_name: &str) -> String {

@@ -28,6 +28,8 @@ struct Row {
     what: String,
     field: String,
     change: String,
+    /// `change` cut to a table cell's length (the whole shows on hover).
+    change_short: String,
 }
 
 /// What a shown page was made from; a different key means asking the store again.
@@ -150,7 +152,8 @@ impl ChangeLogPanel {
                 ui.separator();
                 let label = ui.label(tr(T::LogOperator));
                 let text = self.operator_text.get_or_insert_with(|| operator.to_string());
-                let hint = tr(T::LogOperatorDefault).replace("{name}", default_operator);
+                let default = if default_operator.is_empty() { "—" } else { default_operator };
+                let hint = tr(T::LogOperatorDefault).replace("{name}", default);
                 let edit = ui.add(egui::TextEdit::singleline(text).hint_text(hint).desired_width(120.0));
                 if edit.labelled_by(label.id).changed() {
                     out.push(Command::SetOperator(text.clone()));
@@ -186,7 +189,10 @@ impl ChangeLogPanel {
                         ui.label(&r.operator);
                         ui.label(&r.what);
                         ui.label(&r.field);
-                        ui.add(egui::Label::new(&r.change).truncate()).on_hover_text(&r.change);
+                        let shown = ui.label(&r.change_short);
+                        if r.change_short != r.change {
+                            shown.on_hover_text(&r.change);
+                        }
                         if ui.add_enabled(writable, egui::Button::new(tr(T::LogRevert))).clicked() {
                             out.push(Command::Revert(r.id));
                         }
@@ -204,7 +210,7 @@ impl ChangeLogPanel {
         ui.horizontal_wrapped(|ui| {
             for (label, text) in [(T::LogFrom, &mut self.from), (T::LogTo, &mut self.to)] {
                 let l = ui.label(tr(label));
-                ui.add(egui::TextEdit::singleline(text).hint_text(tr(T::LogDateHint)).desired_width(96.0))
+                ui.add(egui::TextEdit::singleline(text).hint_text(tr(T::LogDateHint)).desired_width(110.0))
                     .labelled_by(l.id);
             }
             ui.separator();
@@ -311,7 +317,24 @@ fn row(doc: &Document, e: &LogEntry, lang: Lang) -> Row {
         Some(r) => format!("{change}  ({})", lang.tr(T::LogReverts).replace("{n}", &r.to_string())),
         None => change,
     };
-    Row { id: e.id, time: local_time(&e.time, &c.info.time_zone), operator: e.operator.clone(), what, field, change }
+    Row {
+        id: e.id,
+        time: local_time(&e.time, &c.info.time_zone),
+        operator: e.operator.clone(),
+        what,
+        field,
+        change_short: shorten(&change, 80),
+        change,
+    }
+}
+
+/// At most `max` characters on one line, with "…" when cut.
+fn shorten(text: &str, max: usize) -> String {
+    let one_line = text.replace(['\n', '\r'], " ");
+    match one_line.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &one_line[..i]),
+        None => one_line,
+    }
 }
 
 fn field_text(entity: Option<Entity>, name: &str, lang: Lang) -> String {

@@ -148,7 +148,7 @@ impl ChangeLogPanel {
         egui::Panel::bottom("change_log").resizable(true).default_size(320.0).show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.heading(tr(T::LogTitle));
-                ui.label(tr(T::LogTotal).replace("{n}", &self.total.to_string()));
+                ui.label(lang.tr_n(T::LogTotal, self.total));
                 ui.separator();
                 let label = ui.label(tr(T::LogOperator));
                 let text = self.operator_text.get_or_insert_with(|| operator.to_string());
@@ -263,7 +263,7 @@ impl ChangeLogPanel {
             if ui.add_enabled(self.page > 0, egui::Button::new(lang.tr(T::LogPrev))).clicked() {
                 self.page -= 1;
             }
-            let text = lang.tr(T::LogPage).replace("{n}", &(self.page + 1).to_string());
+            let text = lang.tr_n(T::LogPage, self.page + 1);
             ui.label(text.replace("{m}", &(last + 1).to_string()));
             if ui.add_enabled(self.page < last, egui::Button::new(lang.tr(T::LogNext))).clicked() {
                 self.page += 1;
@@ -314,7 +314,7 @@ fn row(doc: &Document, e: &LogEntry, lang: Lang) -> Row {
         (name, field_text(entity, &e.field, lang), format!("{} → {}", shown(&e.old), shown(&e.new)))
     };
     let change = match e.reverts {
-        Some(r) => format!("{change}  ({})", lang.tr(T::LogReverts).replace("{n}", &r.to_string())),
+        Some(r) => format!("{change}  ({})", lang.tr_n(T::LogReverts, r)),
         None => change,
     };
     Row {

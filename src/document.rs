@@ -8,7 +8,7 @@ use crate::geom::{GridAssignment, GridStats, LocalProjection, PartitionReport};
 use crate::i18n::Lang;
 use crate::layers::Scene;
 use crate::model::{BuildingId, Community, GridId, ShiftId, StaffId};
-use crate::store::{self, Access, LogEntry, OpenMode, RowProblem, Store};
+use crate::store::{self, Access, GridScope, LogEntry, LogFilter, LogPage, OpenMode, RowProblem, Store};
 
 pub struct Document {
     pub path: Option<PathBuf>,
@@ -222,6 +222,40 @@ impl Document {
         self.store.as_ref().and_then(|s| s.change_log(limit).ok()).unwrap_or_default()
     }
 
+    /// One page of the change-log entries matching `filter`, newest first, and how many match.
+    pub fn query_log(&self, filter: &LogFilter, limit: usize, offset: usize) -> Result<LogPage, String> {
+        match &self.store {
+            Some(s) => s.query_log(filter, limit, offset).map_err(|e| e.to_string()),
+            None => Ok(LogPage::default()),
+        }
+    }
+
+    /// The operators the change log has seen.
+    pub fn log_operators(&self) -> Vec<String> {
+        self.store.as_ref().and_then(|s| s.log_operators().ok()).unwrap_or_default()
+    }
+
+    /// A grid with the buildings and staff that belong to it now, to filter the change log by.
+    pub fn grid_scope(&self, grid: GridId) -> GridScope {
+        let c = &self.community;
+        GridScope {
+            grid: grid.get(),
+            buildings: c
+                .buildings
+                .iter()
+                .filter(|b| self.assignment.grid_of(b.id) == Some(grid))
+                .map(|b| b.id.get())
+                .collect(),
+            staff: c.staff.iter().filter(|s| s.grid_id == Some(grid)).map(|s| s.id.get()).collect(),
+            shifts: c
+                .shifts
+                .iter()
+                .filter(|sh| c.staff_member(sh.staff_id).is_some_and(|s| s.grid_id == Some(grid)))
+                .map(|sh| sh.id.get())
+                .collect(),
+        }
+    }
+
     /// How many changes the log holds (`info`'s "updates").
     pub fn update_count(&self) -> i64 {
         self.store.as_ref().and_then(|s| s.log_count().ok()).unwrap_or(0)
@@ -291,7 +325,7 @@ impl Document {
 }
 
 /// The person editing, for the change log: `WANGGE_OPERATOR`, else the login name.
-fn default_operator() -> String {
+pub fn default_operator() -> String {
     ["WANGGE_OPERATOR", "USERNAME", "USER"]
         .iter()
         .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))

@@ -31,11 +31,8 @@ fn main() -> ExitCode {
 fn run_gui(cli: &Cli) -> ExitCode {
     wangge::app::crash::install_panic_log();
     let lang = cli.lang.unwrap_or_default();
-    let start = wangge::app::open_or_create_default(cli.db.clone(), lang);
-    if let Err(e) = &start {
-        wangge::app::crash::log_message(e);
-        eprintln!("错误 (error): {e}");
-    }
+    // Without --db the window reopens the last document, which only its settings know.
+    let start = cli.db.clone().map(|db| wangge::app::open_or_create_default(Some(db), lang));
     match wangge::app::run_gui(start, cli.lang) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -2,6 +2,7 @@
 //! app applies once at the end of the frame; nothing here queries SQLite inside `ui()`.
 
 pub mod basemap;
+pub mod change_log;
 pub mod crash;
 mod editors;
 pub mod export_dialog;
@@ -9,6 +10,7 @@ pub mod fonts;
 pub mod map_view;
 mod panels;
 pub mod staff_editor;
+pub mod recent;
 
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, channel};
@@ -30,11 +32,22 @@ pub struct Settings {
     pub labels: bool,
     /// Online OpenStreetMap tiles (only in builds with the `online-tiles` feature).
     pub online_tiles: bool,
+    /// The name edits are recorded under (操作人); empty: `WANGGE_OPERATOR` or the login name.
+    pub operator: String,
+    /// Documents opened lately and the map view each was left at.
+    pub recent: recent::RecentFiles,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { lang: Lang::ZhCn, overlay: BuildingOverlay::ByGrid, labels: true, online_tiles: false }
+        Self {
+            lang: Lang::ZhCn,
+            overlay: BuildingOverlay::ByGrid,
+            labels: true,
+            online_tiles: false,
+            operator: String::new(),
+            recent: Default::default(),
+        }
     }
 }
 
@@ -84,6 +97,13 @@ pub enum Command {
     PickPng,
     SavePng(PathBuf),
     Quit,
+    ToggleChangeLog,
+    /// Revert one change-log entry (还原).
+    Revert(i64),
+    /// The name edits are recorded under; empty for the default.
+    SetOperator(String),
+    /// Drop the documents that no longer exist from 最近打开.
+    ForgetMissingRecent,
 }
 
 enum Picked {
@@ -127,6 +147,9 @@ pub struct WanggeApp {
     grid_editor: editors::GridEditor,
     community_settings: editors::CommunitySettings,
     pub staff_editor: staff_editor::StaffEditor,
+    pub change_log: change_log::ChangeLogPanel,
+    /// The operator when none is set: `WANGGE_OPERATOR` or the login name.
+    default_operator: String,
 }
 
 /// What the GUI starts with: a document, or the reason there is none.
@@ -136,7 +159,7 @@ impl WanggeApp {
     pub fn new(cc: &eframe::CreationContext<'_>, start: Startup, lang_override: Option<Lang>) -> Self {
         fonts::install(&cc.egui_ctx);
         cc.egui_ctx.set_visuals(egui::Visuals::light());
-        let mut settings: Settings = cc.storage.and_then(|s| eframe::get_value(s, eframe::APP_KEY)).unwrap_or_default();
+        let mut settings = stored_settings(cc);
         if let Some(lang) = lang_override {
             settings.lang = lang;
         }
@@ -169,8 +192,11 @@ impl WanggeApp {
             grid_editor: Default::default(),
             community_settings: Default::default(),
             staff_editor: Default::default(),
+            change_log: Default::default(),
+            default_operator: crate::document::default_operator(),
         };
         app.after_open();
+        app.restore_view();
         if app.doc.lang != app.settings.lang {
             app.doc.refresh(app.settings.lang);
         }
@@ -197,6 +223,11 @@ impl WanggeApp {
 
     /// Tells the user what opening found: rows left out, an upgrade backup.
     fn after_open(&mut self) {
+        self.set_operator();
+        if let Some(path) = &self.doc.path {
+            self.settings.recent.opened(path);
+        }
+        self.change_log.reset();
         self.show_problems = !self.doc.problems.is_empty();
         if let Some(backup) = &self.doc.upgrade_backup {
             self.message = Some(format!("{}\n{}", self.tr(T::UpgradedBackup), backup.display()));
@@ -206,6 +237,7 @@ impl WanggeApp {
     fn open_document(&mut self, path: &std::path::Path) {
         match Document::open(path, crate::store::OpenMode::Edit, self.settings.lang) {
             Ok(doc) => {
+                self.remember_view();
                 self.doc = doc;
                 self.selected_building = None;
                 self.highlighted_grid = None;
@@ -215,8 +247,45 @@ impl WanggeApp {
                 self.startup_problem = None;
                 self.restyle();
                 self.after_open();
+                self.restore_view();
             }
             Err(e) => self.message = Some(format!("{}：{e}", self.tr(T::OpenFailed))),
+        }
+    }
+
+    /// Records edits under the operator from the settings, or the default one.
+    fn set_operator(&mut self) {
+        let name = self.settings.operator.trim();
+        self.doc.operator = if name.is_empty() { self.default_operator.clone() } else { name.to_string() };
+    }
+
+    /// Where the map looks now.
+    fn map_view(&self) -> recent::MapView {
+        let home = self.doc.scene.to_lonlat(self.doc.scene.bounds.center());
+        let centre = self.map_memory.detached().unwrap_or_else(|| walkers::lon_lat(home.x, home.y));
+        recent::MapView { lon: centre.x(), lat: centre.y(), zoom: self.map_memory.zoom() }
+    }
+
+    /// Keeps the current document's map view for the next time it opens.
+    fn remember_view(&mut self) {
+        if let Some(path) = self.doc.path.clone() {
+            let view = self.map_view();
+            if view.is_usable() {
+                self.settings.recent.set_view(&path, view);
+            }
+        }
+    }
+
+    /// Shows the document where it was left, or the whole community the first time.
+    fn restore_view(&mut self) {
+        let view = self.doc.path.as_deref().and_then(|p| self.settings.recent.view(p));
+        if let Some(v) = view
+            && self.map_memory.set_zoom(v.zoom).is_ok()
+        {
+            self.map_memory.center_at(walkers::lon_lat(v.lon, v.lat));
+            self.fit_requested = false;
+        } else {
+            self.fit_requested = true;
         }
     }
 
@@ -282,9 +351,18 @@ impl WanggeApp {
             }
             Command::OpenGridEditor(g) => self.grid_editor.open(g),
             Command::OpenCommunitySettings => self.community_settings.open(&self.doc.community),
-            Command::PickOpen => self.pick(ctx, |d| d.pick_file().map(Picked::Open)),
+            Command::PickOpen => {
+                let (documents, all) = (self.tr(T::DocumentFilter), self.tr(T::AllFiles));
+                self.pick(ctx, move |d| {
+                    d.add_filter(documents, &["sqlite", "db"]).add_filter(all, &["*"]).pick_file().map(Picked::Open)
+                })
+            }
             Command::PickSaveAs => {
-                self.pick(ctx, |d| d.set_file_name("community.sqlite").save_file().map(Picked::SaveAs))
+                let name = document_file_name(&self.doc.community.info.name);
+                let documents = self.tr(T::DocumentFilter);
+                self.pick(ctx, move |d| {
+                    d.add_filter(documents, &["sqlite", "db"]).set_file_name(name).save_file().map(Picked::SaveAs)
+                })
             }
             Command::PickBasemap => {
                 self.pick(ctx, |d| d.add_filter("MBTiles", &["mbtiles"]).pick_file().map(Picked::Basemap))
@@ -386,6 +464,22 @@ impl WanggeApp {
                 });
             }
             Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            Command::ToggleChangeLog => {
+                self.change_log.open = !self.change_log.open;
+                self.change_log.refused = None;
+            }
+            Command::Revert(id) => match self.doc.revert(id) {
+                Ok(_) => {
+                    self.change_log.refused = None;
+                    self.restyle();
+                }
+                Err(e) => self.change_log.refused = Some(e.to_string()),
+            },
+            Command::SetOperator(name) => {
+                self.settings.operator = name;
+                self.set_operator();
+            }
+            Command::ForgetMissingRecent => self.settings.recent.remove_missing(),
         }
     }
 
@@ -429,6 +523,7 @@ impl eframe::App for WanggeApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.remember_view();
         eframe::set_value(storage, eframe::APP_KEY, &self.settings);
     }
 }
@@ -447,6 +542,11 @@ impl WanggeApp {
 
         commands.extend(panels::menu_bar(ui, self));
         commands.extend(panels::status_bar(ui, self, self.pointer_lonlat));
+        if self.change_log.open {
+            self.change_log.refresh(&self.doc, self.settings.lang);
+            let (lang, operator) = (self.settings.lang, self.settings.operator.as_str());
+            commands.extend(self.change_log.ui(ui, &self.doc, lang, operator, &self.default_operator));
+        }
         commands.extend(panels::grid_panel(ui, self));
         if let Some(b) = self.selected_building {
             let lang = self.settings.lang;
@@ -572,6 +672,32 @@ pub fn default_document_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("cn", "Wangge", "Wangge").map(|d| d.data_dir().join("康乐社区-演示.sqlite"))
 }
 
+/// The settings saved by the last run (defaults on the first).
+pub fn stored_settings(cc: &eframe::CreationContext<'_>) -> Settings {
+    cc.storage.and_then(|s| eframe::get_value(s, eframe::APP_KEY)).unwrap_or_default()
+}
+
+/// A file name for a community's document: "康乐社区.sqlite" (characters no file system allows
+/// become "_").
+pub fn document_file_name(community: &str) -> String {
+    let name: String = community
+        .trim()
+        .chars()
+        .map(|ch| if ch.is_control() || r#"\/:*?"<>|"#.contains(ch) { '_' } else { ch })
+        .collect();
+    let name = name.trim_matches(['.', ' ']);
+    format!("{}.sqlite", if name.is_empty() { "community" } else { name })
+}
+
+/// Reopens the document the user had last, if it is still there; else what
+/// [`open_or_create_default`] opens without `--db`.
+pub fn open_last_or_default(last: Option<&std::path::Path>, lang: Lang) -> Startup {
+    match last {
+        Some(p) if p.is_file() => Document::open(p, crate::store::OpenMode::Edit, lang).map_err(|e| e.to_string()),
+        _ => open_or_create_default(None, lang),
+    }
+}
+
 /// Opens `db`, or the demo in the data folder (created on first run, never overwritten). An error
 /// does not end the program: the window opens with the message and a way out.
 pub fn open_or_create_default(db: Option<PathBuf>, lang: Lang) -> Startup {
@@ -595,8 +721,13 @@ pub fn open_or_create_default(db: Option<PathBuf>, lang: Lang) -> Startup {
     Document::open(&path, crate::store::OpenMode::Edit, lang).map_err(|e| e.to_string())
 }
 
-pub fn run_gui(start: Startup, lang: Option<Lang>) -> eframe::Result {
-    let name = start.as_ref().map_or_else(|_| String::new(), |d| d.community.info.name.clone());
+/// Runs the window on `start` (a document named with `--db`), or, without one, on the document
+/// the user had last (the settings are only readable once eframe has opened its storage).
+pub fn run_gui(start: Option<Startup>, lang: Option<Lang>) -> eframe::Result {
+    let name = match &start {
+        Some(Ok(d)) => d.community.info.name.clone(),
+        _ => String::new(),
+    };
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1400.0, 900.0])
@@ -605,5 +736,19 @@ pub fn run_gui(start: Startup, lang: Option<Lang>) -> eframe::Result {
             .with_icon(std::sync::Arc::new(app_icon())),
         ..Default::default()
     };
-    eframe::run_native("wangge", options, Box::new(move |cc| Ok(Box::new(WanggeApp::new(cc, start, lang)))))
+    eframe::run_native(
+        "wangge",
+        options,
+        Box::new(move |cc| {
+            let start = start.unwrap_or_else(|| {
+                let settings = stored_settings(cc);
+                open_last_or_default(settings.recent.last(), lang.unwrap_or(settings.lang))
+            });
+            if let Err(e) = &start {
+                crash::log_message(e);
+                eprintln!("错误 (error): {e}");
+            }
+            Ok(Box::new(WanggeApp::new(cc, start, lang)))
+        }),
+    )
 }

@@ -18,6 +18,7 @@ pub(super) fn menu_bar(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                 if ui.button(tr(T::Open)).clicked() {
                     out.push(Command::PickOpen);
                 }
+                ui.menu_button(tr(T::RecentFiles), |ui| recent_menu(ui, app, &mut out));
                 if ui.button(tr(T::SaveAs)).clicked() {
                     out.push(Command::PickSaveAs);
                 }
@@ -61,6 +62,12 @@ pub(super) fn menu_bar(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                 if ui.button(tr(T::StaffMenu)).clicked() {
                     out.push(Command::OpenStaffEditor(None));
                 }
+                if ui.button(tr(T::LogMenu)).clicked() {
+                    if !app.change_log.open {
+                        out.push(Command::ToggleChangeLog);
+                    }
+                    ui.close();
+                }
             });
             ui.menu_button(tr(T::View), |ui| {
                 let mut labels = app.settings.labels;
@@ -69,6 +76,10 @@ pub(super) fn menu_bar(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                 }
                 if ui.button(tr(T::FitCommunity)).clicked() {
                     out.push(Command::FitCommunity);
+                }
+                let mut log_open = app.change_log.open;
+                if ui.checkbox(&mut log_open, tr(T::LogTitle)).changed() {
+                    out.push(Command::ToggleChangeLog);
                 }
                 let mut online = app.settings.online_tiles;
                 let available = cfg!(feature = "online-tiles");
@@ -110,6 +121,34 @@ pub(super) fn menu_bar(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
         });
     });
     out
+}
+
+/// 文件 ▸ 最近打开: up to eight documents, most recent first; missing ones are greyed out.
+fn recent_menu(ui: &mut Ui, app: &WanggeApp, out: &mut Vec<Command>) {
+    let tr = |t| app.settings.lang.tr(t);
+    let documents = &app.settings.recent.documents;
+    if documents.is_empty() {
+        ui.label(tr(T::RecentNone));
+        return;
+    }
+    let mut missing = false;
+    for d in documents {
+        let exists = d.path.is_file();
+        missing |= !exists;
+        let name = d.path.file_name().map_or_else(|| d.path.display().to_string(), |n| n.to_string_lossy().into());
+        let text = if exists { name } else { format!("{name} {}", tr(T::RecentMissing)) };
+        let button = ui.add_enabled(exists, egui::Button::new(text)).on_hover_text(d.path.display().to_string());
+        if button.clicked() {
+            out.push(Command::Open(d.path.clone()));
+            ui.close();
+        }
+    }
+    if missing {
+        ui.separator();
+        if ui.button(tr(T::RecentRemoveMissing)).clicked() {
+            out.push(Command::ForgetMissingRecent);
+        }
+    }
 }
 
 pub(super) fn status_bar(ui: &mut Ui, app: &WanggeApp, pointer: Option<(f64, f64)>) -> Vec<Command> {

@@ -131,6 +131,135 @@ impl Store {
     }
 }
 
+/// Which change-log entries to list (变更记录 filters). Empty fields do not filter.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LogFilter {
+    /// Entries at or after this instant (Unix seconds).
+    pub since_unix: Option<i64>,
+    /// Entries before this instant (Unix seconds).
+    pub until_unix: Option<i64>,
+    pub entity: Option<crate::edit::Entity>,
+    pub operator: Option<String>,
+    /// Entries about one grid and the buildings and staff that belong to it now.
+    pub grid: Option<GridScope>,
+}
+
+/// A grid and what belongs to it now (membership is computed from geometry, not stored).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GridScope {
+    pub grid: i64,
+    pub buildings: Vec<i64>,
+    pub staff: Vec<i64>,
+    /// Shifts of that staff.
+    pub shifts: Vec<i64>,
+}
+
+/// One page of a filtered change log, newest first, with the number of all matching entries.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LogPage {
+    pub entries: Vec<LogEntry>,
+    pub total: i64,
+}
+
+impl LogFilter {
+    /// The WHERE clause and its parameters.
+    fn sql(&self) -> (String, Vec<rusqlite::types::Value>) {
+        use rusqlite::types::Value as Sql;
+        let mut clauses: Vec<String> = Vec::new();
+        let mut params: Vec<Sql> = Vec::new();
+        let mut param = |v: Sql| {
+            params.push(v);
+            format!("?{}", params.len())
+        };
+        if let Some(t) = self.since_unix {
+            clauses.push(format!("unixepoch(time) >= {}", param(Sql::Integer(t))));
+        }
+        if let Some(t) = self.until_unix {
+            clauses.push(format!("unixepoch(time) < {}", param(Sql::Integer(t))));
+        }
+        if let Some(e) = self.entity {
+            clauses.push(format!("entity = {}", param(Sql::Text(e.as_str().into()))));
+        }
+        if let Some(o) = &self.operator {
+            clauses.push(format!("operator = {}", param(Sql::Text(o.clone()))));
+        }
+        if let Some(g) = &self.grid {
+            let ids = |v: &[i64]| Sql::Text(serde_json::Value::from(v.to_vec()).to_string());
+            let grid = param(Sql::Integer(g.grid));
+            let buildings = param(ids(&g.buildings));
+            let staff = param(ids(&g.staff));
+            let shifts = param(ids(&g.shifts));
+            // A removed person belongs to the grid they were in.
+            clauses.push(format!(
+                "((entity = 'grid' AND entity_id = {grid})
+                  OR (entity = 'building' AND entity_id IN (SELECT value FROM json_each({buildings})))
+                  OR (entity = 'shift' AND entity_id IN (SELECT value FROM json_each({shifts})))
+                  OR (entity = 'staff' AND (entity_id IN (SELECT value FROM json_each({staff}))
+                      OR (field = '*' AND coalesce(json_extract(old, '$.grid_id'), json_extract(new, '$.grid_id')) = {grid}))))"
+            ));
+        }
+        let sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+        (sql, params)
+    }
+}
+
+impl Store {
+    /// One page of the entries matching `filter`, newest first.
+    pub fn query_log(&self, filter: &LogFilter, limit: usize, offset: usize) -> Result<LogPage> {
+        let (clause, mut values) = filter.sql();
+        let total: i64 = self.conn.query_row(
+            &format!("SELECT count(*) FROM change_log {clause}"),
+            rusqlite::params_from_iter(values.iter()),
+            |r| r.get(0),
+        )?;
+        let n = values.len();
+        values.push(rusqlite::types::Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+        values.push(rusqlite::types::Value::Integer(i64::try_from(offset).unwrap_or(i64::MAX)));
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT id, step, time, operator, entity, entity_id, field, old, new, reverts
+             FROM change_log {clause} ORDER BY id DESC LIMIT ?{} OFFSET ?{}",
+            n + 1,
+            n + 2
+        ))?;
+        let entries =
+            stmt.query_map(rusqlite::params_from_iter(values.iter()), entry)?.collect::<rusqlite::Result<_>>()?;
+        Ok(LogPage { entries, total })
+    }
+
+    /// The operators the log has seen, sorted.
+    pub fn log_operators(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare("SELECT DISTINCT operator FROM change_log ORDER BY operator")?;
+        let names = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(names)
+    }
+}
+
+/// The first instant of the day `date` ("YYYY-MM-DD") in the time zone `tz_name`, as Unix seconds;
+/// `None` if the text is not a real date. An unknown zone counts as UTC+8 (the users' own).
+pub fn day_start_unix(date: &str, tz_name: &str) -> Option<i64> {
+    let date: jiff::civil::Date = date.trim().parse().ok()?;
+    let tz = jiff::tz::TimeZone::get(tz_name).unwrap_or_else(|_| jiff::tz::TimeZone::fixed(jiff::tz::offset(8)));
+    Some(date.to_zoned_datetime(tz).ok()?.timestamp().as_second())
+}
+
+/// The first instant after the day `date` ("YYYY-MM-DD") in the time zone `tz_name` (an inclusive
+/// "to" date), as Unix seconds; `None` if the text is not a real date.
+pub fn day_end_unix(date: &str, tz_name: &str) -> Option<i64> {
+    let date: jiff::civil::Date = date.trim().parse().ok()?;
+    let next = date.tomorrow().ok()?;
+    day_start_unix(&next.to_string(), tz_name)
+}
+
+/// A log time (RFC 3339) as "YYYY-MM-DD HH:MM" in the time zone `tz_name`; the text as stored if
+/// it cannot be read.
+pub fn local_time(time: &str, tz_name: &str) -> String {
+    let tz = jiff::tz::TimeZone::get(tz_name).unwrap_or_else(|_| jiff::tz::TimeZone::fixed(jiff::tz::offset(8)));
+    match time.parse::<jiff::Timestamp>() {
+        Ok(ts) => ts.to_zoned_datetime(tz).strftime("%Y-%m-%d %H:%M").to_string(),
+        Err(_) => time.to_string(),
+    }
+}
+
 fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<LogEntry> {
     let json = |i: usize| -> rusqlite::Result<Value> {
         Ok(r.get::<_, Option<String>>(i)?.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or(Value::Null))

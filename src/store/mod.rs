@@ -21,7 +21,7 @@ use rusqlite::{Connection, Transaction, params};
 use crate::files::{self, FileError, OutputKind};
 use crate::model::Community;
 
-pub use changes::LogEntry;
+pub use changes::{GridScope, LogEntry, LogFilter, LogPage, day_end_unix, day_start_unix, local_time};
 pub(crate) use geometry::{format_colour, parse_colour};
 pub use load::{Loaded, RowProblem};
 pub use open::{Access, OpenMode, ReadOnlyWhy};

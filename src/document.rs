@@ -30,6 +30,19 @@ pub struct Document {
     history: History,
     /// Who makes the edits, for the change log.
     pub operator: String,
+    /// Changes whenever the community or what derives from it does; never repeats, even across documents.
+    revision: u64,
+}
+
+/// Opening runs on a worker thread (`jobs`): a document must be able to move there.
+const _: () = {
+    const fn send<T: Send>() {}
+    send::<Document>();
+};
+
+fn next_revision() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl Document {
@@ -56,6 +69,33 @@ impl Document {
             store: None,
             history: History::default(),
             operator: default_operator(),
+            revision: next_revision(),
+        }
+    }
+
+    /// Identifies this state of the document: equal revisions mean equal content (a cache key).
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// A read-only copy for background work (export, previews): the community and everything
+    /// derived from it, without the file or the undo history. Same revision as `self`.
+    pub fn snapshot(&self) -> Self {
+        Self {
+            path: self.path.clone(),
+            community: self.community.clone(),
+            assignment: self.assignment.clone(),
+            grid_stats: self.grid_stats.clone(),
+            topology: self.topology.clone(),
+            scene: self.scene.clone(),
+            lang: self.lang,
+            access: Access::ReadOnly(store::ReadOnlyWhy::Requested),
+            problems: Vec::new(),
+            upgrade_backup: None,
+            store: None,
+            history: History::default(),
+            operator: self.operator.clone(),
+            revision: self.revision,
         }
     }
 
@@ -98,6 +138,7 @@ impl Document {
             return Ok(Vec::new());
         }
         edit.apply_to(&mut self.community)?;
+        self.revision = next_revision();
         match store.write_edit(edit, &self.operator, reverts) {
             Ok(ids) => {
                 self.refresh_after(edit);

@@ -116,6 +116,16 @@ texts! {
     OpenAnother => "打开其他文件…", "Open another file…";
     CreateDemo => "在新文件中创建演示社区…", "Create the demo community in a new file…";
     InternalError => "程序内部错误（数据文件未受影响），详情已记录在：", "Internal error (your data file is not affected); details were written to:";
+    Cancel => "取消", "Cancel";
+    Opening => "正在打开…", "Opening…";
+    Exporting => "正在导出 PDF…", "Exporting PDF…";
+    Exported => "已导出", "Exported";
+    ExportLayingOut => "正在排版", "Laying out page";
+    ExportTiling => "正在拼贴分页", "Cutting into sheets";
+    ExportDrawing => "正在生成 PDF 页面", "Drawing PDF page";
+    ExportSaving => "正在压缩并保存 PDF…", "Compressing the PDF…";
+    ExportWriting => "正在写入文件…", "Writing the file…";
+    PreviewUpdating => "正在更新预览…", "Updating the preview…";
     UpgradedBackup => "文档已升级到新格式，原文件已备份为：", "The document was upgraded; the original was backed up as:";
 }
 

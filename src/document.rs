@@ -101,14 +101,33 @@ impl Document {
 
     /// Opens a document file. Unusable rows are left out and listed in `problems`.
     pub fn open(path: &Path, mode: OpenMode, lang: Lang) -> Result<Self, store::StoreError> {
+        // `&()` never cancels, so there is always a document.
+        Self::open_monitored(path, mode, lang, &())
+            .map(|doc| doc.unwrap_or_else(|| Self::new(Default::default(), None, lang)))
+    }
+
+    /// [`Document::open`] on a worker: reports reading and preparing to `monitor`; `Ok(None)` when it
+    /// was cancelled between the two (the file is closed again, unchanged by the cancel).
+    pub fn open_monitored(
+        path: &Path,
+        mode: OpenMode,
+        lang: Lang,
+        monitor: &dyn crate::jobs::Monitor,
+    ) -> Result<Option<Self>, store::StoreError> {
+        monitor.report(0.05, lang.tr(crate::T::OpeningReading));
         let store = Store::open(path, mode)?;
         let loaded = store.load()?;
+        if monitor.is_cancelled() {
+            return Ok(None);
+        }
+        monitor.report(0.5, lang.tr(crate::T::OpeningPreparing));
         let mut doc = Self::new(loaded.community, Some(store.path().to_path_buf()), lang);
         doc.access = store.access();
         doc.problems = loaded.problems;
         doc.upgrade_backup = store.upgrade_backup().map(Path::to_path_buf);
         doc.store = Some(store);
-        Ok(doc)
+        monitor.report(1.0, lang.tr(crate::T::OpeningPreparing));
+        Ok(Some(doc))
     }
 
     /// Checks an edit, writes it (rows and change log, one transaction), applies it in memory and

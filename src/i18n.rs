@@ -118,6 +118,8 @@ texts! {
     InternalError => "程序内部错误（数据文件未受影响），详情已记录在：", "Internal error (your data file is not affected); details were written to:";
     Cancel => "取消", "Cancel";
     Opening => "正在打开…", "Opening…";
+    OpeningReading => "正在读取文件…", "Reading the file…";
+    OpeningPreparing => "正在计算网格与地图…", "Preparing grids and map…";
     Exporting => "正在导出 PDF…", "Exporting PDF…";
     Exported => "已导出", "Exported";
     ExportLayingOut => "正在排版", "Laying out page";

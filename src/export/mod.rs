@@ -97,6 +97,16 @@ pub enum ExportError {
     File(#[from] crate::files::FileError),
 }
 
+impl ExportError {
+    /// As the result of a background job: a cancel is the job's cancel, not a failure.
+    pub fn into_job(self) -> crate::jobs::JobError<Self> {
+        match self {
+            Self::Cancelled => crate::jobs::JobError::Cancelled,
+            e => crate::jobs::JobError::Failed(e),
+        }
+    }
+}
+
 /// The pages of a product, before tiling.
 pub fn layouts(doc: &Document, opts: &ExportOptions, measure: &dyn TextMeasure) -> Result<Vec<Layout>, ExportError> {
     layouts_monitored(doc, opts, measure, &())

@@ -282,6 +282,9 @@ impl ExportDialog {
             if self.preview_job.is_some() || self.changed.is_some() {
                 ui.spinner();
                 ui.label(egui::RichText::new(lang.tr(T::PreviewUpdating)).weak());
+                if let Some(running) = &self.preview_job {
+                    ui.add(egui::ProgressBar::new(running.job.progress().fraction()).desired_width(120.0));
+                }
             }
         });
         let pages = match self.preview.as_ref().map(|(_, p)| p) {

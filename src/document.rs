@@ -30,6 +30,19 @@ pub struct Document {
     history: History,
     /// Who makes the edits, for the change log.
     pub operator: String,
+    /// Changes whenever the community or what derives from it does; never repeats, even across documents.
+    revision: u64,
+}
+
+/// Opening runs on a worker thread (`jobs`): a document must be able to move there.
+const _: () = {
+    const fn send<T: Send>() {}
+    send::<Document>();
+};
+
+fn next_revision() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl Document {
@@ -56,19 +69,65 @@ impl Document {
             store: None,
             history: History::default(),
             operator: default_operator(),
+            revision: next_revision(),
+        }
+    }
+
+    /// Identifies this state of the document: equal revisions mean equal content (a cache key).
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// A read-only copy for background work (export, previews): the community and everything
+    /// derived from it, without the file or the undo history. Same revision as `self`.
+    pub fn snapshot(&self) -> Self {
+        Self {
+            path: self.path.clone(),
+            community: self.community.clone(),
+            assignment: self.assignment.clone(),
+            grid_stats: self.grid_stats.clone(),
+            topology: self.topology.clone(),
+            scene: self.scene.clone(),
+            lang: self.lang,
+            access: Access::ReadOnly(store::ReadOnlyWhy::Requested),
+            problems: Vec::new(),
+            upgrade_backup: None,
+            store: None,
+            history: History::default(),
+            operator: self.operator.clone(),
+            revision: self.revision,
         }
     }
 
     /// Opens a document file. Unusable rows are left out and listed in `problems`.
     pub fn open(path: &Path, mode: OpenMode, lang: Lang) -> Result<Self, store::StoreError> {
+        // `&()` never cancels, so there is always a document.
+        Self::open_monitored(path, mode, lang, &())
+            .map(|doc| doc.unwrap_or_else(|| Self::new(Default::default(), None, lang)))
+    }
+
+    /// [`Document::open`] on a worker: reports reading and preparing to `monitor`; `Ok(None)` when it
+    /// was cancelled between the two (the file is closed again, unchanged by the cancel).
+    pub fn open_monitored(
+        path: &Path,
+        mode: OpenMode,
+        lang: Lang,
+        monitor: &dyn crate::jobs::Monitor,
+    ) -> Result<Option<Self>, store::StoreError> {
+        monitor.report(0.05, lang.tr(crate::T::OpeningReading));
         let store = Store::open(path, mode)?;
         let loaded = store.load()?;
+        if monitor.is_cancelled() {
+            return Ok(None);
+        }
+        monitor.report(0.5, lang.tr(crate::T::OpeningPreparing));
         let mut doc = Self::new(loaded.community, Some(store.path().to_path_buf()), lang);
         doc.access = store.access();
         doc.problems = loaded.problems;
         doc.upgrade_backup = store.upgrade_backup().map(Path::to_path_buf);
         doc.store = Some(store);
-        Ok(doc)
+        monitor.report(1.0, lang.tr(crate::T::OpeningPreparing));
+        Ok(Some(doc))
     }
 
     /// Checks an edit, writes it (rows and change log, one transaction), applies it in memory and
@@ -98,6 +157,7 @@ impl Document {
             return Ok(Vec::new());
         }
         edit.apply_to(&mut self.community)?;
+        self.revision = next_revision();
         match store.write_edit(edit, &self.operator, reverts) {
             Ok(ids) => {
                 self.refresh_after(edit);

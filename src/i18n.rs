@@ -168,6 +168,18 @@ texts! {
     OpenAnother => "打开其他文件…", "Open another file…";
     CreateDemo => "在新文件中创建演示社区…", "Create the demo community in a new file…";
     InternalError => "程序内部错误（数据文件未受影响），详情已记录在：", "Internal error (your data file is not affected); details were written to:";
+    Cancel => "取消", "Cancel";
+    Opening => "正在打开…", "Opening…";
+    OpeningReading => "正在读取文件…", "Reading the file…";
+    OpeningPreparing => "正在计算网格与地图…", "Preparing grids and map…";
+    Exporting => "正在导出 PDF…", "Exporting PDF…";
+    Exported => "已导出", "Exported";
+    ExportLayingOut => "正在排版", "Laying out page";
+    ExportTiling => "正在拼贴分页", "Cutting into sheets";
+    ExportDrawing => "正在生成 PDF 页面", "Drawing PDF page";
+    ExportSaving => "正在压缩并保存 PDF…", "Compressing the PDF…";
+    ExportWriting => "正在写入文件…", "Writing the file…";
+    PreviewUpdating => "正在更新预览…", "Updating the preview…";
     UpgradedBackup => "文档已升级到新格式，原文件已备份为：", "The document was upgraded; the original was backed up as:";
     BuildingNumber => "楼号", "Number";
     BuildingName => "名称", "Name";
@@ -221,7 +233,6 @@ texts! {
     RemoveStaff => "删除人员…", "Remove person…";
     ConfirmRemoveStaff => "确定删除此人员及其排班吗？（可撤销）", "Remove this person and their shifts? (can be undone)";
     ConfirmRemove => "确定删除", "Remove";
-    Cancel => "取消", "Cancel";
     LogTitle => "变更记录", "Change log";
     LogMenu => "变更记录…", "Change log…";
     LogTotal => "共 {n} 条", "{n} entries";

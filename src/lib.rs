@@ -9,6 +9,7 @@ pub mod export;
 pub mod files;
 pub mod geom;
 pub mod i18n;
+pub mod jobs;
 pub mod layers;
 pub mod model;
 pub mod store;

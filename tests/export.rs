@@ -309,3 +309,113 @@ fn boards_can_be_one_per_building() {
     let b = doc.community.buildings.iter().find(|b| b.households > 0).unwrap();
     assert!(first.contains("楼栋网格服务监督牌") && first.contains(&b.name), "{first}");
 }
+
+/// Counts reports and cancels at the `cancel_at`-th one (never when `None`), as a user pressing
+/// 取消 at exactly that moment would.
+struct CancelAt {
+    reports: std::cell::Cell<usize>,
+    cancel_at: Option<usize>,
+    fractions: std::cell::RefCell<Vec<f32>>,
+}
+
+impl CancelAt {
+    fn new(cancel_at: Option<usize>) -> Self {
+        Self { reports: 0.into(), cancel_at, fractions: Default::default() }
+    }
+}
+
+impl wangge::jobs::Monitor for CancelAt {
+    fn report(&self, fraction: f32, _status: &str) {
+        self.reports.set(self.reports.get() + 1);
+        self.fractions.borrow_mut().push(fraction);
+    }
+    fn is_cancelled(&self) -> bool {
+        self.cancel_at.is_some_and(|k| self.reports.get() >= k)
+    }
+}
+
+fn tiled_a0_on_a4() -> ExportOptions {
+    let mut opts = options(Product::WallMap, "A0", true);
+    opts.tiles = Some("A4".parse().unwrap());
+    opts
+}
+
+#[test]
+fn progress_moves_forward_and_the_pdf_is_the_same_as_without_it() {
+    let doc = demo();
+    let font = export::pdf::PdfFont::bundled().unwrap();
+    for opts in [tiled_a0_on_a4(), options(Product::Atlas, "A4", false)] {
+        let monitor = CancelAt::new(None);
+        let watched = export::export_pdf_monitored(&doc, &opts, &font, &monitor).unwrap();
+        let plain = export::export_pdf(&doc, &opts).unwrap();
+        // Two runs of the writer never match byte for byte (a random /ID, font subset ordering):
+        // compare what prints, page by page.
+        let (watched, plain) = (Pdf::load_mem(&watched).unwrap(), Pdf::load_mem(&plain).unwrap());
+        let (wp, pp) = (watched.get_pages(), plain.get_pages());
+        assert_eq!(wp.len(), pp.len());
+        for ((_, &w), (_, &p)) in wp.iter().zip(pp.iter()) {
+            assert_eq!(page_size_mm(&watched, w), page_size_mm(&plain, p));
+        }
+        assert!(text(&watched) == text(&plain), "progress changed the text of the PDF");
+        let f = monitor.fractions.borrow();
+        assert!(f.len() > 10, "a step per page or sheet: {}", f.len());
+        assert!(f.windows(2).all(|w| w[0] <= w[1]), "progress went backwards: {f:?}");
+        assert_eq!(f.last().copied(), Some(1.0));
+    }
+}
+
+#[test]
+fn a_cancelled_pdf_export_leaves_no_file_and_no_temporary() {
+    let doc = demo();
+    let font = export::pdf::PdfFont::bundled().unwrap();
+    let opts = tiled_a0_on_a4();
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("网格图.pdf");
+    // A full run, to know how many steps there are.
+    let full = CancelAt::new(None);
+    export::export_pdf_file(&doc, &opts, &font, &target, &full).unwrap();
+    assert!(target.exists());
+    std::fs::remove_file(&target).unwrap();
+    let steps = full.reports.get();
+    // Cancelled before it starts, while laying out, while drawing sheets, while saving, and at the
+    // very last moment (after the temporary file is made, before anything is written to it).
+    for k in [0, 1, 2, steps / 2, steps - 3, steps - 2, steps - 1] {
+        let monitor = CancelAt::new(Some(k));
+        let result = export::export_pdf_file(&doc, &opts, &font, &target, &monitor);
+        assert!(matches!(result, Err(export::ExportError::Cancelled)), "cancel at step {k}: {result:?}");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert!(left.is_empty(), "cancel at step {k} left {left:?}");
+    }
+    // An older file of the same name stays as it was.
+    std::fs::write(&target, b"old").unwrap();
+    let monitor = CancelAt::new(Some(steps - 1));
+    assert!(export::export_pdf_file(&doc, &opts, &font, &target, &monitor).is_err());
+    assert_eq!(std::fs::read(&target).unwrap(), b"old");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn an_export_job_cancelled_from_another_thread_writes_nothing() {
+    use wangge::jobs::{Job, JobError};
+    let shared = std::sync::Arc::new(std::sync::Mutex::new(demo()));
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("out.pdf");
+    let (started_tx, started_rx) = std::sync::mpsc::channel();
+    let job: Job<usize, export::ExportError> = {
+        let target = target.clone();
+        Job::spawn(move |progress| {
+            let font = export::pdf::PdfFont::bundled().map_err(|e| JobError::Failed(e.into()))?;
+            // Wait for the cancel so the test does not race the export.
+            started_tx.send(()).unwrap();
+            while !progress.is_cancelled() {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            wangge::jobs::read(&shared, |doc| export::export_pdf_file(doc, &tiled_a0_on_a4(), &font, &target, progress))
+                .map_err(export::ExportError::into_job)
+        })
+    };
+    started_rx.recv().unwrap();
+    job.cancel();
+    assert!(matches!(job.wait(), Err(JobError::Cancelled)));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}

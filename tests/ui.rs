@@ -398,3 +398,77 @@ fn a_read_only_document_shows_staff_without_edit_widgets() {
     assert!(h.query_by_role_and_label(egui::accesskit::Role::TextInput, "电话").is_none());
     assert!(h.query_by_label("选择照片…").is_none() && h.query_by_label("添加人员").is_none());
 }
+
+/// Steps frames (as the UI would, about one per 10 ms) until `done` holds.
+fn step_until(h: &mut Harness<'static, WanggeApp>, what: &str, done: impl Fn(&Harness<'static, WanggeApp>) -> bool) {
+    let start = std::time::Instant::now();
+    while !done(h) {
+        assert!(start.elapsed() < std::time::Duration::from_secs(60), "waited too long for {what}");
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn opening_runs_in_the_background_and_swaps_the_document_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("另一个.sqlite");
+    let mut community = wangge::demo::kangle();
+    community.info.name = "另一个社区".into();
+    wangge::store::write_new_document(&db, &community, false).unwrap();
+    let mut h = harness(Lang::ZhCn);
+    h.run();
+    let ctx = h.ctx.clone();
+    h.state_mut().open_document(&ctx, &db);
+    // Until the worker is done, the old document stays on screen.
+    assert_ne!(h.state().doc.community.info.name, "另一个社区");
+    step_until(&mut h, "the document to open", |h| h.state().doc.community.info.name == "另一个社区");
+    assert!(h.state().running_jobs().is_empty());
+    assert_eq!(h.state().doc.path.as_deref().map(|p| p.file_name()), Some(db.file_name()));
+
+    // A file that cannot be opened: a message, and the open document stays.
+    let junk = dir.path().join("坏文件.sqlite");
+    std::fs::write(&junk, "not a database, not at all, no header here....").unwrap();
+    h.state_mut().open_document(&ctx, &junk);
+    step_until(&mut h, "the refusal", |h| h.state().running_jobs().is_empty());
+    h.step();
+    assert!(h.query_by_label_contains("无法打开文件").is_some());
+    assert_eq!(h.state().doc.community.info.name, "另一个社区");
+}
+
+#[test]
+fn the_export_dialog_lays_out_its_preview_in_the_background_and_an_export_can_be_cancelled() {
+    let mut h = harness(Lang::ZhCn);
+    h.run();
+    h.get_by_label("打印/导出…").click();
+    // The first preview: one A1 wall map page.
+    step_until(&mut h, "the first preview", |h| h.query_by_label("1 / 1").is_some());
+    h.get_by_label("拼贴打印 (分页)").click();
+    // Tiled onto A4 after the options settle; the single page stays on screen meanwhile.
+    step_until(&mut h, "the tiled preview", |h| h.query_by_label("1 / 1").is_none());
+    assert!(h.query_by_label_contains("1 / ").is_some(), "the sheets are shown");
+
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("网格图.pdf");
+    let mut opts = wangge::export::ExportOptions::new(wangge::export::Product::WallMap, "A0".parse().unwrap());
+    opts.tiles = Some("A4".parse().unwrap());
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, wangge::app::Command::WritePdf(target.clone(), opts.clone()));
+    h.step();
+    // Progress and 取消 in the dialog (and in the line above the status bar).
+    assert_eq!(h.state().running_jobs().len(), 1);
+    assert!(h.query_by_label("正在导出 PDF…").is_some());
+    h.state_mut().apply(&ctx, wangge::app::Command::CancelExport);
+    step_until(&mut h, "the cancel", |h| h.state().running_jobs().is_empty());
+    // The worker stops at its next step; give it time, then nothing may be there.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "a cancelled export left a file");
+
+    // Not cancelled, it writes the PDF and says so.
+    h.state_mut().apply(&ctx, wangge::app::Command::WritePdf(target.clone(), opts));
+    step_until(&mut h, "the export", |h| h.state().running_jobs().is_empty());
+    h.step();
+    assert!(target.exists());
+    assert!(h.query_by_label_contains("已导出").is_some());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "a temporary was left beside the PDF");
+}

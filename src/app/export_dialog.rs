@@ -2,18 +2,33 @@
 //! The preview paints the same layout the PDF writer draws.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use egui::{Color32, FontId, Pos2, Rect, Stroke, Ui, pos2, vec2};
 
 use crate::Document;
 use crate::export::layout::{Align, Item, Layout, PT_PER_MM, PosMm, TextMeasure};
 use crate::export::pdf::PdfFont;
-use crate::export::{self, ExportOptions, PageSize, Product};
-use crate::i18n::Lang;
+use crate::export::{self, ExportError, ExportOptions, PageSize, Product};
+use crate::i18n::{Lang, T};
+use crate::jobs::{self, Job, JobError, Progress, Snapshots};
 
+use super::Command;
 use super::map_view::{ScreenFromMap, color, paint};
 
 const PAPERS: [&str; 5] = ["A0", "A1", "A2", "A3", "A4"];
+
+/// How long options must stay unchanged before the preview is laid out again (a slider drag
+/// lays out once, at the end).
+const PREVIEW_SETTLE_SECS: f64 = 0.25;
+
+/// What a preview shows: a document revision and the options.
+type PreviewKey = (u64, ExportOptions);
+
+struct PreviewJob {
+    key: PreviewKey,
+    job: Job<(Arc<PdfFont>, Vec<Layout>), ExportError>,
+}
 
 pub struct ExportDialog {
     pub open: bool,
@@ -28,8 +43,14 @@ pub struct ExportDialog {
     per_building: bool,
     page: usize,
     font: Option<Arc<PdfFont>>,
-    /// Pages for the current options, rebuilt only when they change.
-    preview: Option<(ExportOptions, Vec<Layout>)>,
+    /// The pages last laid out (or why there are none), shown until newer ones are ready.
+    preview: Option<(PreviewKey, Result<Vec<Layout>, String>)>,
+    /// The layout running on a worker.
+    preview_job: Option<PreviewJob>,
+    /// When the options last changed (seconds), to let them settle before laying out.
+    changed: Option<(PreviewKey, f64)>,
+    /// What the last export wrote, shown under the button.
+    pub last_export: Option<String>,
 }
 
 impl Default for ExportDialog {
@@ -48,6 +69,9 @@ impl Default for ExportDialog {
             page: 0,
             font: None,
             preview: None,
+            preview_job: None,
+            changed: None,
+            last_export: None,
         }
     }
 }
@@ -61,6 +85,14 @@ fn product_name(lang: Lang, p: Product) -> &'static str {
         Product::Staffing => ("人员编配图", "Staffing chart"),
     };
     if lang == Lang::En { en } else { zh }
+}
+
+/// The bundled font, parsed on the worker the first time (it takes a moment) and kept afterwards.
+pub(super) fn font_or_load(font: Option<Arc<PdfFont>>) -> Result<Arc<PdfFont>, JobError<ExportError>> {
+    match font {
+        Some(f) => Ok(f),
+        None => PdfFont::bundled().map(Arc::new).map_err(|e| JobError::Failed(e.into())),
+    }
 }
 
 impl ExportDialog {
@@ -79,15 +111,21 @@ impl ExportDialog {
         }
     }
 
-    fn font(&mut self) -> Option<Arc<PdfFont>> {
-        if self.font.is_none() {
-            self.font = PdfFont::bundled().ok().map(Arc::new);
-        }
+    /// The parsed font when a preview has loaded it (an export then need not parse it again).
+    pub fn font(&self) -> Option<Arc<PdfFont>> {
         self.font.clone()
     }
 
-    /// Shows the window; returns the options when the user asks to write the PDF.
-    pub fn ui(&mut self, ctx: &egui::Context, doc: &Document, lang: Lang) -> Option<ExportOptions> {
+    /// Shows the window; returns what the user asked for (write a PDF, cancel the running export).
+    /// `exporting` is the progress of an export running in the background.
+    pub fn ui(
+        &mut self,
+        ctx: &egui::Context,
+        doc: &Document,
+        snapshots: &mut Snapshots,
+        exporting: Option<&Progress>,
+        lang: Lang,
+    ) -> Option<Command> {
         let mut open = self.open;
         let mut chosen = None;
         let zh = lang == Lang::ZhCn;
@@ -136,45 +174,130 @@ impl ExportDialog {
                             }));
                         }
                         ui.separator();
-                        if ui.button(if zh { "导出 PDF…" } else { "Export PDF…" }).clicked() {
-                            chosen = Some(self.options(lang));
+                        let button = egui::Button::new(if zh { "导出 PDF…" } else { "Export PDF…" });
+                        if ui.add_enabled(exporting.is_none(), button).clicked() {
+                            chosen = Some(Command::PickExportPdf(self.options(lang)));
+                        }
+                        if let Some(progress) = exporting {
+                            ui.label(lang.tr(T::Exporting));
+                            ui.add(egui::ProgressBar::new(progress.fraction()).show_percentage().desired_width(220.0));
+                            ui.label(egui::RichText::new(progress.status()).small());
+                            if ui.button(lang.tr(T::Cancel)).clicked() {
+                                chosen = Some(Command::CancelExport);
+                            }
+                        } else if let Some(done) = &self.last_export {
+                            ui.label(egui::RichText::new(done).small());
                         }
                     });
                     ui.separator();
-                    ui.vertical(|ui| self.preview_ui(ui, doc, lang));
+                    ui.vertical(|ui| self.preview_ui(ui, doc, snapshots, lang));
                 });
             });
         self.open = open;
         chosen
     }
 
-    fn preview_ui(&mut self, ui: &mut Ui, doc: &Document, lang: Lang) {
-        let opts = self.options(lang);
-        if self.preview.as_ref().is_none_or(|(shown, _)| *shown != opts) {
-            let Some(font) = self.font() else { return };
-            let pages = export::sheets(doc, &opts, font.as_ref()).unwrap_or_default();
-            self.preview = Some((opts, pages));
-            self.page = 0;
+    /// Takes a finished preview layout, and starts a new one once the options have settled.
+    fn refresh_preview(&mut self, ctx: &egui::Context, doc: &Document, snapshots: &mut Snapshots, lang: Lang) {
+        if let Some(running) = &mut self.preview_job
+            && let Some(result) = running.job.poll()
+            && let Some(done) = self.preview_job.take()
+        {
+            match result {
+                Ok((font, pages)) => {
+                    self.font = Some(font);
+                    let same_product = self.preview.as_ref().is_some_and(|(k, _)| k.1.product == done.key.1.product);
+                    if !same_product {
+                        self.page = 0;
+                    }
+                    self.page = self.page.min(pages.len().saturating_sub(1));
+                    self.preview = Some((done.key, Ok(pages)));
+                }
+                Err(JobError::Cancelled) => {}
+                Err(e) => self.preview = Some((done.key, Err(e.to_string()))),
+            }
         }
-        let Some((_, pages)) = &self.preview else { return };
-        if pages.is_empty() {
+        let key = (doc.revision(), self.options(lang));
+        if self.preview.as_ref().is_some_and(|(shown, _)| *shown == key) {
+            // Up to date: a layout still running for older options is not wanted any more.
+            self.preview_job = None;
+            self.changed = None;
             return;
         }
-        ui.horizontal(|ui| {
-            if ui.button("◀").clicked() {
-                self.page = self.page.saturating_sub(1);
+        if self.preview_job.as_ref().is_some_and(|j| j.key == key) {
+            ctx.request_repaint_after(Duration::from_millis(100));
+            return;
+        }
+        let now = ctx.input(|i| i.time);
+        let since = match &self.changed {
+            Some((k, t)) if *k == key => *t,
+            _ => {
+                self.changed = Some((key.clone(), now));
+                now
             }
-            ui.label(format!("{} / {}", self.page + 1, pages.len()));
-            if ui.button("▶").clicked() {
-                self.page = (self.page + 1).min(pages.len() - 1);
-            }
-            let p = &pages[self.page].page;
-            ui.label(format!("{:.0} × {:.0} mm", p.width_mm, p.height_mm));
+        };
+        // The first preview comes at once; later ones when the options have settled.
+        let wait = if self.preview.is_none() { 0.0 } else { PREVIEW_SETTLE_SECS - (now - since) };
+        if wait > 0.0 {
+            ctx.request_repaint_after(Duration::from_secs_f64(wait));
+            return;
+        }
+        self.changed = None;
+        let shared = snapshots.of(doc);
+        let font = self.font.clone();
+        let opts = key.1.clone();
+        let wake = ctx.clone();
+        // Replacing a running layout drops it, which cancels it.
+        self.preview_job = Some(PreviewJob {
+            key,
+            job: Job::spawn_with_wake(
+                move || wake.request_repaint(),
+                move |progress| {
+                    let font = font_or_load(font)?;
+                    let pages = jobs::read(&shared, |d| export::sheets_monitored(d, &opts, font.as_ref(), progress))
+                        .map_err(ExportError::into_job)?;
+                    Ok((font, pages))
+                },
+            ),
         });
+        ctx.request_repaint_after(Duration::from_millis(100));
+    }
+
+    fn preview_ui(&mut self, ui: &mut Ui, doc: &Document, snapshots: &mut Snapshots, lang: Lang) {
+        self.refresh_preview(ui.ctx(), doc, snapshots, lang);
+        ui.horizontal(|ui| {
+            if let Some(Ok(pages)) = self.preview.as_ref().map(|(_, p)| p)
+                && !pages.is_empty()
+            {
+                if ui.button("◀").clicked() {
+                    self.page = self.page.saturating_sub(1);
+                }
+                ui.label(format!("{} / {}", self.page + 1, pages.len()));
+                if ui.button("▶").clicked() {
+                    self.page = (self.page + 1).min(pages.len() - 1);
+                }
+                let p = &pages[self.page.min(pages.len() - 1)].page;
+                ui.label(format!("{:.0} × {:.0} mm", p.width_mm, p.height_mm));
+            }
+            if self.preview_job.is_some() || self.changed.is_some() {
+                ui.spinner();
+                ui.label(egui::RichText::new(lang.tr(T::PreviewUpdating)).weak());
+                if let Some(running) = &self.preview_job {
+                    ui.add(egui::ProgressBar::new(running.job.progress().fraction()).desired_width(120.0));
+                }
+            }
+        });
+        let pages = match self.preview.as_ref().map(|(_, p)| p) {
+            Some(Ok(pages)) => pages,
+            Some(Err(why)) => {
+                ui.colored_label(Color32::from_rgb(190, 40, 30), why);
+                return;
+            }
+            None => return,
+        };
         let available = ui.available_size().max(vec2(300.0, 300.0));
         let (rect, _) = ui.allocate_exact_size(available, egui::Sense::hover());
-        let font = self.font.clone();
-        if let (Some(layout), Some(font)) = (pages.get(self.page), font) {
+        if let (Some(layout), Some(font)) = (pages.get(self.page), &self.font) {
             paint_layout(ui, rect, layout, font.as_ref());
         }
     }

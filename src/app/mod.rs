@@ -20,6 +20,7 @@ use walkers::MapMemory;
 
 use crate::document::Document;
 use crate::i18n::{Lang, T};
+use crate::jobs::{Job, JobError};
 use crate::layers::{BuildingOverlay, Legend, Rgba, overlay};
 use crate::model::{BuildingId, GridId};
 
@@ -94,6 +95,10 @@ pub enum Command {
     OpenExport,
     PickExportPdf(crate::export::ExportOptions),
     WritePdf(PathBuf, crate::export::ExportOptions),
+    /// Stop the document being opened in the background; the current one stays.
+    CancelOpen,
+    /// Stop the PDF being written in the background; no file is written.
+    CancelExport,
     PickPng,
     SavePng(PathBuf),
     Quit,
@@ -150,6 +155,12 @@ pub struct WanggeApp {
     pub change_log: change_log::ChangeLogPanel,
     /// The operator when none is set: `WANGGE_OPERATOR` or the login name.
     default_operator: String,
+    /// A document being opened on a worker; the current one stays on screen until it is ready.
+    opening: Option<(PathBuf, Job<Document, crate::store::StoreError>)>,
+    /// A PDF being made and written on a worker.
+    exporting: Option<(PathBuf, Job<usize, crate::export::ExportError>)>,
+    /// The read-only copy of the document that background exports and previews read.
+    snapshots: crate::jobs::Snapshots,
 }
 
 /// What the GUI starts with: a document, or the reason there is none.
@@ -194,6 +205,9 @@ impl WanggeApp {
             staff_editor: Default::default(),
             change_log: Default::default(),
             default_operator: crate::document::default_operator(),
+            opening: None,
+            exporting: None,
+            snapshots: Default::default(),
         };
         app.after_open();
         app.restore_view();
@@ -234,23 +248,82 @@ impl WanggeApp {
         }
     }
 
-    fn open_document(&mut self, path: &std::path::Path) {
-        match Document::open(path, crate::store::OpenMode::Edit, self.settings.lang) {
-            Ok(doc) => {
-                self.remember_view();
-                self.doc = doc;
-                self.selected_building = None;
-                self.highlighted_grid = None;
-                self.grid_editor = Default::default();
-                self.community_settings = Default::default();
-                self.fit_requested = true;
-                self.startup_problem = None;
-                self.restyle();
-                self.after_open();
-                self.restore_view();
-            }
-            Err(e) => self.message = Some(format!("{}：{e}", self.tr(T::OpenFailed))),
+    /// Opens a document on a worker (a large district takes seconds); `poll_jobs` swaps it in.
+    /// Opening another file first drops, and so cancels, one still being opened.
+    pub fn open_document(&mut self, ctx: &egui::Context, path: &std::path::Path) {
+        let lang = self.settings.lang;
+        let file = path.to_path_buf();
+        let wake = ctx.clone();
+        let job = Job::spawn_with_wake(
+            move || wake.request_repaint(),
+            move |progress| match Document::open_monitored(&file, crate::store::OpenMode::Edit, lang, progress) {
+                Ok(Some(doc)) => Ok(doc),
+                Ok(None) => Err(JobError::Cancelled),
+                Err(e) => Err(JobError::Failed(e)),
+            },
+        );
+        self.opening = Some((path.to_path_buf(), job));
+    }
+
+    fn swap_in(&mut self, doc: Document) {
+        self.remember_view();
+        self.doc = doc;
+        self.grid_editor = Default::default();
+        self.community_settings = Default::default();
+        if self.doc.lang != self.settings.lang {
+            // The language was switched while the file was being read.
+            self.doc.refresh(self.settings.lang);
         }
+        self.selected_building = None;
+        self.highlighted_grid = None;
+        self.fit_requested = true;
+        self.startup_problem = None;
+        self.restyle();
+        self.after_open();
+        self.restore_view();
+    }
+
+    /// Takes what background work finished and keeps the screen moving while it runs.
+    fn poll_jobs(&mut self, ctx: &egui::Context) {
+        if let Some((_, job)) = &mut self.opening
+            && let Some(result) = job.poll()
+        {
+            self.opening = None;
+            match result {
+                Ok(doc) => self.swap_in(doc),
+                Err(JobError::Cancelled) => {}
+                Err(e) => self.message = Some(format!("{}：{e}", self.tr(T::OpenFailed))),
+            }
+        }
+        if let Some((path, job)) = &mut self.exporting
+            && let Some(result) = job.poll()
+        {
+            let path = path.clone();
+            self.exporting = None;
+            match result {
+                Ok(bytes) => {
+                    self.export.last_export =
+                        Some(format!("{}：{} ({} KB)", self.tr(T::Exported), path.display(), bytes.div_ceil(1024)))
+                }
+                Err(JobError::Cancelled) => {}
+                Err(e) => self.message = Some(format!("{}：{e}", self.tr(T::SaveFailed))),
+            }
+        }
+        if self.opening.is_some() || self.exporting.is_some() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
+    }
+
+    /// The document being opened and the PDF being written, with their progress.
+    pub fn running_jobs(&self) -> Vec<(String, &crate::jobs::Progress, Command)> {
+        let mut out = Vec::new();
+        if let Some((path, job)) = &self.opening {
+            out.push((format!("{} {}", self.tr(T::Opening), path.display()), job.progress(), Command::CancelOpen));
+        }
+        if let Some((path, job)) = &self.exporting {
+            out.push((format!("{} {}", self.tr(T::Exporting), path.display()), job.progress(), Command::CancelExport));
+        }
+        out
     }
 
     /// Records edits under the operator from the settings, or the default one.
@@ -319,7 +392,8 @@ impl WanggeApp {
         format!("{} {} · {}", self.tr(T::AppName), env!("CARGO_PKG_VERSION"), self.doc.community.info.name)
     }
 
-    fn apply(&mut self, ctx: &egui::Context, command: Command) {
+    /// Carries out one command (what a click or a finished file dialog asks for).
+    pub fn apply(&mut self, ctx: &egui::Context, command: Command) {
         match command {
             Command::SetLang(lang) => {
                 self.settings.lang = lang;
@@ -367,7 +441,7 @@ impl WanggeApp {
             Command::PickBasemap => {
                 self.pick(ctx, |d| d.add_filter("MBTiles", &["mbtiles"]).pick_file().map(Picked::Basemap))
             }
-            Command::Open(path) => self.open_document(&path),
+            Command::Open(path) => self.open_document(ctx, &path),
             Command::PickNewDemo => self.pick(ctx, |d| {
                 d.add_filter("SQLite", &["sqlite"])
                     .set_file_name("康乐社区-演示.sqlite")
@@ -377,7 +451,7 @@ impl WanggeApp {
             Command::NewDemo(path) => {
                 // The native dialog already asked whether to replace an existing file.
                 match crate::store::write_new_document(&path, &crate::demo::kangle(), true) {
-                    Ok(()) => self.open_document(&path),
+                    Ok(()) => self.open_document(ctx, &path),
                     Err(e) => self.message = Some(format!("{}：{e}", self.tr(T::SaveFailed))),
                 }
             }
@@ -390,7 +464,7 @@ impl WanggeApp {
                     .and_then(|p| crate::Store::open(p, crate::store::OpenMode::View).map_err(|e| e.to_string()))
                     .and_then(|s| s.save_as(&path).map_err(|e| e.to_string()));
                 match result {
-                    Ok(()) => self.open_document(&path),
+                    Ok(()) => self.open_document(ctx, &path),
                     Err(e) => self.message = Some(format!("{}：{e}", self.tr(T::SaveFailed))),
                 }
             }
@@ -431,13 +505,16 @@ impl WanggeApp {
                 let inputs: Vec<&std::path::Path> = self.doc.path.as_deref().into_iter().collect();
                 let result = crate::files::check_output(&path, crate::files::OutputKind::Export, &inputs)
                     .map_err(|e| e.to_string())
-                    .and_then(|target| {
-                        let bytes = crate::export::export_pdf(&self.doc, &opts).map_err(|e| e.to_string())?;
-                        crate::files::write_atomically(&target, &bytes).map_err(|e| e.to_string())
-                    });
-                if let Err(e) = result {
-                    self.message = Some(format!("{}：{e}", self.tr(T::SaveFailed)));
+                    .map_err(|e| e.to_string());
+                match result {
+                    Ok(target) => self.start_export(ctx, path, target, opts),
+                    Err(e) => self.message = Some(format!("{}：{e}", self.tr(T::SaveFailed))),
                 }
+            }
+            Command::CancelOpen => self.opening = None,
+            Command::CancelExport => {
+                // The worker stops at its next step; dropping the job forgets its result.
+                self.exporting = None;
             }
             Command::PickPng => {
                 self.pick(ctx, |d| d.add_filter("PNG", &["png"]).set_file_name("map.png").save_file().map(Picked::Png))
@@ -481,6 +558,31 @@ impl WanggeApp {
             }
             Command::ForgetMissingRecent => self.settings.recent.remove_missing(),
         }
+    }
+
+    /// Makes the PDF from a read-only copy of the document on a worker, then writes it atomically.
+    fn start_export(
+        &mut self,
+        ctx: &egui::Context,
+        path: PathBuf,
+        target: PathBuf,
+        opts: crate::export::ExportOptions,
+    ) {
+        let shared = self.snapshots.of(&self.doc);
+        let font = self.export.font();
+        let wake = ctx.clone();
+        self.export.last_export = None;
+        let job = Job::spawn_with_wake(
+            move || wake.request_repaint(),
+            move |progress| {
+                let font = export_dialog::font_or_load(font)?;
+                crate::jobs::read(&shared, |doc| {
+                    crate::export::export_pdf_file(doc, &opts, font.as_ref(), &target, progress)
+                })
+                .map_err(crate::export::ExportError::into_job)
+            },
+        );
+        self.exporting = Some((path, job));
     }
 
     fn pick(&mut self, ctx: &egui::Context, f: impl FnOnce(rfd::FileDialog) -> Option<Picked> + Send + 'static) {
@@ -537,6 +639,7 @@ impl WanggeApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.window_title = title;
         }
+        self.poll_jobs(&ctx);
         let mut commands: Vec<Command> = self.poll_dialogs().into_iter().collect();
         commands.extend(shortcuts(&ctx));
 
@@ -547,6 +650,7 @@ impl WanggeApp {
             let (lang, operator) = (self.settings.lang, self.settings.operator.as_str());
             commands.extend(self.change_log.ui(ui, &self.doc, lang, operator, &self.default_operator));
         }
+        commands.extend(jobs_bar(ui, self));
         commands.extend(panels::grid_panel(ui, self));
         if let Some(b) = self.selected_building {
             let lang = self.settings.lang;
@@ -585,9 +689,8 @@ impl WanggeApp {
             }
             panels::map_buttons(ui, self, &mut commands);
         });
-        if let Some(opts) = self.export.ui(&ctx, &self.doc, self.settings.lang) {
-            commands.push(Command::PickExportPdf(opts));
-        }
+        let exporting = self.exporting.as_ref().map(|(_, job)| job.progress());
+        commands.extend(self.export.ui(&ctx, &self.doc, &mut self.snapshots, exporting, self.settings.lang));
         commands.extend(self.staff_editor.ui(&ctx, &self.doc, self.settings.lang));
         if let Some(m) = self.async_message.lock().ok().and_then(|mut m| m.take()) {
             self.message = Some(m);
@@ -606,6 +709,29 @@ impl WanggeApp {
             self.apply(&ctx, c);
         }
     }
+}
+
+/// A line above the status bar for each job running in the background: what, how far, 取消.
+fn jobs_bar(ui: &mut egui::Ui, app: &WanggeApp) -> Vec<Command> {
+    let running = app.running_jobs();
+    if running.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    egui::Panel::bottom("jobs").show(ui, |ui| {
+        for (what, progress, cancel) in running {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(what);
+                ui.add(egui::ProgressBar::new(progress.fraction()).show_percentage().desired_width(240.0));
+                ui.label(egui::RichText::new(progress.status()).weak());
+                if ui.button(app.tr(T::Cancel)).clicked() {
+                    out.push(cancel);
+                }
+            });
+        }
+    });
+    out
 }
 
 /// Ctrl+Z undoes, Ctrl+Y or Ctrl+Shift+Z redoes (a text field being edited keeps its own undo).

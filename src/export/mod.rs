@@ -10,6 +10,7 @@ pub mod tiles;
 
 use crate::Document;
 use crate::i18n::Lang;
+use crate::jobs::{Monitor, Part};
 
 pub use layout::{Layout, TextMeasure};
 pub use paper::PageSize;
@@ -90,10 +91,34 @@ pub enum ExportError {
     TooManySheets(usize),
     #[error(transparent)]
     Pdf(#[from] pdf::PdfError),
+    #[error("已取消 (cancelled)")]
+    Cancelled,
+    #[error(transparent)]
+    File(#[from] crate::files::FileError),
+}
+
+impl ExportError {
+    /// As the result of a background job: a cancel is the job's cancel, not a failure.
+    pub fn into_job(self) -> crate::jobs::JobError<Self> {
+        match self {
+            Self::Cancelled => crate::jobs::JobError::Cancelled,
+            e => crate::jobs::JobError::Failed(e),
+        }
+    }
 }
 
 /// The pages of a product, before tiling.
 pub fn layouts(doc: &Document, opts: &ExportOptions, measure: &dyn TextMeasure) -> Result<Vec<Layout>, ExportError> {
+    layouts_monitored(doc, opts, measure, &())
+}
+
+/// [`layouts`], reporting each page to `monitor` and stopping with `Cancelled` when it says so.
+pub fn layouts_monitored(
+    doc: &Document,
+    opts: &ExportOptions,
+    measure: &dyn TextMeasure,
+    monitor: &dyn Monitor,
+) -> Result<Vec<Layout>, ExportError> {
     if doc.community.grids.is_empty() && opts.product != Product::Staffing {
         return Err(ExportError::NoGrids);
     }
@@ -103,18 +128,39 @@ pub fn layouts(doc: &Document, opts: &ExportOptions, measure: &dyn TextMeasure) 
         return Err(ExportError::BadScale(s));
     }
     let page = opts.paper.oriented(opts.landscape);
-    Ok(match opts.product {
-        Product::WallMap => vec![products::wall_map(doc, opts, page, measure)],
-        Product::Atlas => products::atlas(doc, opts, page, measure),
-        Product::Boards => products::boards(doc, opts, page, measure),
-        Product::Roster => vec![products::roster(doc, opts, page, measure)],
-        Product::Staffing => vec![products::staffing(doc, opts, page, measure)],
-    })
+    let single = |l: Layout| {
+        monitor.report(1.0, opts.lang.tr(crate::T::ExportLayingOut));
+        vec![l]
+    };
+    monitor.report(0.0, opts.lang.tr(crate::T::ExportLayingOut));
+    let pages = match opts.product {
+        Product::WallMap => single(products::wall_map(doc, opts, page, measure)),
+        Product::Atlas => products::atlas(doc, opts, page, measure, monitor),
+        Product::Boards => products::boards(doc, opts, page, measure, monitor),
+        Product::Roster => single(products::roster(doc, opts, page, measure)),
+        Product::Staffing => single(products::staffing(doc, opts, page, measure)),
+    };
+    // A cancelled product stops early with fewer pages: never hand those out as the result.
+    if monitor.is_cancelled() {
+        return Err(ExportError::Cancelled);
+    }
+    Ok(pages)
 }
 
 /// The pages as they will print: the product's layouts, split onto sheets when tiling was asked for.
 pub fn sheets(doc: &Document, opts: &ExportOptions, measure: &dyn TextMeasure) -> Result<Vec<Layout>, ExportError> {
-    let pages = layouts(doc, opts, measure)?;
+    sheets_monitored(doc, opts, measure, &())
+}
+
+/// [`sheets`] with progress and cancel.
+pub fn sheets_monitored(
+    doc: &Document,
+    opts: &ExportOptions,
+    measure: &dyn TextMeasure,
+    monitor: &dyn Monitor,
+) -> Result<Vec<Layout>, ExportError> {
+    let tiled = opts.tiles.is_some();
+    let pages = layouts_monitored(doc, opts, measure, &Part::new(monitor, 0.0, if tiled { 0.9 } else { 1.0 }))?;
     let Some(sheet) = opts.tiles else { return Ok(pages) };
     let sheet = sheet.oriented(opts.landscape);
     if !(0.0..sheet.width_mm.min(sheet.height_mm) / 2.0).contains(&opts.overlap_mm) {
@@ -130,7 +176,15 @@ pub fn sheets(doc: &Document, opts: &ExportOptions, measure: &dyn TextMeasure) -
     if count > MAX_SHEETS {
         return Err(ExportError::TooManySheets(count));
     }
-    Ok(pages.iter().flat_map(|p| tiles::tile(p, sheet, opts.overlap_mm)).collect())
+    let mut out = Vec::with_capacity(count);
+    for (i, p) in pages.iter().enumerate() {
+        if monitor.is_cancelled() {
+            return Err(ExportError::Cancelled);
+        }
+        monitor.report(0.9 + 0.1 * i as f32 / pages.len() as f32, opts.lang.tr(crate::T::ExportTiling));
+        out.extend(tiles::tile(p, sheet, opts.overlap_mm));
+    }
+    Ok(out)
 }
 
 /// Most sheets a tiled poster may have: an A0 on A4 takes 25; 400 is far beyond any wall.
@@ -139,9 +193,46 @@ pub const MAX_SHEETS: usize = 400;
 /// The finished PDF.
 pub fn export_pdf(doc: &Document, opts: &ExportOptions) -> Result<Vec<u8>, ExportError> {
     let font = pdf::PdfFont::bundled()?;
-    let pages = sheets(doc, opts, &font)?;
+    export_pdf_monitored(doc, opts, &font, &())
+}
+
+/// [`export_pdf`] with a font already parsed, reporting to `monitor`: layout (the first 30 %), one
+/// step per page or sheet drawn, then saving. The bytes are the same as `export_pdf`'s.
+pub fn export_pdf_monitored(
+    doc: &Document,
+    opts: &ExportOptions,
+    font: &pdf::PdfFont,
+    monitor: &dyn Monitor,
+) -> Result<Vec<u8>, ExportError> {
+    let pages = sheets_monitored(doc, opts, font, &Part::new(monitor, 0.0, 0.3))?;
     let title = products::title(doc, opts);
-    Ok(pdf::write_pdf(&pages, &title, &font))
+    pdf::write_pdf_monitored(&pages, &title, font, opts.lang, &Part::new(monitor, 0.3, 1.0))
+        .ok_or(ExportError::Cancelled)
+}
+
+/// Builds the PDF and writes it to `target` atomically; returns its size in bytes. Cancelled at any
+/// step, nothing is left behind: no file, no temporary (the old file, if any, stays as it was).
+pub fn export_pdf_file(
+    doc: &Document,
+    opts: &ExportOptions,
+    font: &pdf::PdfFont,
+    target: &std::path::Path,
+    monitor: &dyn Monitor,
+) -> Result<usize, ExportError> {
+    let bytes = export_pdf_monitored(doc, opts, font, &Part::new(monitor, 0.0, 0.97))?;
+    if monitor.is_cancelled() {
+        return Err(ExportError::Cancelled);
+    }
+    monitor.report(0.97, opts.lang.tr(crate::T::ExportWriting));
+    crate::files::write_atomically_with(target, |file| {
+        if monitor.is_cancelled() {
+            return Err(std::io::Error::new(std::io::ErrorKind::Interrupted, "cancelled"));
+        }
+        std::io::Write::write_all(file, &bytes)
+    })
+    .map_err(|e| if monitor.is_cancelled() { ExportError::Cancelled } else { ExportError::File(e) })?;
+    monitor.report(1.0, opts.lang.tr(crate::T::ExportWriting));
+    Ok(bytes.len())
 }
 
 /// Today's date as "YYYY-MM-DD" (UTC+8, the users' time zone).

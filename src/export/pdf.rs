@@ -293,13 +293,32 @@ impl PageWriter<'_> {
 
 /// Writes the pages as one PDF document titled `title`.
 pub fn write_pdf(layouts: &[Layout], title: &str, font: &PdfFont) -> Vec<u8> {
+    write_pdf_monitored(layouts, title, font, crate::Lang::ZhCn, &()).unwrap_or_default()
+}
+
+/// [`write_pdf`], reporting each page (status in `lang`) and the final save to `monitor`; `None`
+/// when it was cancelled.
+pub fn write_pdf_monitored(
+    layouts: &[Layout],
+    title: &str,
+    font: &PdfFont,
+    lang: crate::Lang,
+    monitor: &dyn crate::jobs::Monitor,
+) -> Option<Vec<u8>> {
     let mut doc = PdfDocument::new(title);
     doc.metadata.info.creator = format!("网格通 Wangge {}", env!("CARGO_PKG_VERSION"));
     doc.metadata.info.producer = "Wangge (printpdf)".into();
     let font_id = doc.add_font(&font.parsed);
     let mut pages = Vec::with_capacity(layouts.len());
     let mut images = HashMap::new();
-    for layout in layouts {
+    let n = layouts.len();
+    for (i, layout) in layouts.iter().enumerate() {
+        if monitor.is_cancelled() {
+            return None;
+        }
+        // Drawing the pages is about two thirds of the time, saving (font subset, compression) the rest.
+        let status = format!("{} {}/{n}", lang.tr(crate::T::ExportDrawing), i + 1);
+        monitor.report(0.65 * i as f32 / n.max(1) as f32, &status);
         let mut w = PageWriter {
             ops: Vec::new(),
             page_h_mm: layout.page.height_mm,
@@ -319,6 +338,12 @@ pub fn write_pdf(layouts: &[Layout], title: &str, font: &PdfFont) -> Vec<u8> {
         ..Default::default()
     };
     let options = PdfSaveOptions { subset_fonts: true, image_optimization: Some(images), ..Default::default() };
+    if monitor.is_cancelled() {
+        return None;
+    }
+    monitor.report(0.65, lang.tr(crate::T::ExportSaving));
     let mut warnings = Vec::new();
-    doc.with_pages(pages).save(&options, &mut warnings)
+    let bytes = doc.with_pages(pages).save(&options, &mut warnings);
+    monitor.report(1.0, lang.tr(crate::T::ExportSaving));
+    Some(bytes)
 }

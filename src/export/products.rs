@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crate::Document;
 use crate::geom::GridStats;
 use crate::i18n::{Lang, T};
+use crate::jobs::Monitor;
 use crate::layers::{FrameParams, MapRect, Rgba, darker, overlay, with_alpha};
 use crate::model::{Building, BuildingId, Grid, GridId, ShiftKind, Staff, StaffRole};
 
@@ -36,6 +37,11 @@ pub fn title(doc: &Document, opts: &ExportOptions) -> String {
         Product::Roster => format!("{name}{}", lang.tr(T::PrintDutyRoster)),
         Product::Staffing => format!("{name}{}", lang.tr(T::PrintStaffingChart)),
     }
+}
+
+/// "正在排版 3/25": reported before page `i` of `n` is laid out.
+fn page_started(monitor: &dyn Monitor, lang: Lang, i: usize, n: usize) {
+    monitor.report(i as f32 / n.max(1) as f32, &format!("{} {}/{n}", lang.tr(T::ExportLayingOut), i + 1));
 }
 
 fn leader_of<'a>(doc: &'a Document, grid: &Grid) -> Option<&'a Staff> {
@@ -335,14 +341,25 @@ fn grid_count_text(lang: Lang, n: usize) -> String {
     lang.tr_n(T::PrintGridCount, n)
 }
 
-pub fn atlas(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dyn TextMeasure) -> Vec<Layout> {
+/// A page per grid. Stops early (fewer pages) when `monitor` is cancelled; the caller checks.
+pub fn atlas(
+    doc: &Document,
+    opts: &ExportOptions,
+    page: PageSize,
+    measure: &dyn TextMeasure,
+    monitor: &dyn Monitor,
+) -> Vec<Layout> {
     let lang = opts.lang;
     let c = &doc.community;
     let base_fills = by_grid_fills(doc, lang);
     let labels = grid_print_labels(doc, lang, false);
+    let n = c.grids.len();
     c.grids
         .iter()
-        .map(|g| {
+        .enumerate()
+        .take_while(|_| !monitor.is_cancelled())
+        .inspect(|(i, _)| page_started(monitor, lang, *i, n))
+        .map(|(_, g)| {
             let mut l = Layout::new(page);
             let u = unit(page);
             let m = 8.0 * u;
@@ -491,7 +508,14 @@ fn silhouette(l: &mut Layout, r: RectMm) {
     l.items.push(Item::Polygon { rings: vec![body], fill: Some(tone), stroke: None });
 }
 
-pub fn boards(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dyn TextMeasure) -> Vec<Layout> {
+/// A board per grid or per building. Stops early when `monitor` is cancelled; the caller checks.
+pub fn boards(
+    doc: &Document,
+    opts: &ExportOptions,
+    page: PageSize,
+    measure: &dyn TextMeasure,
+    monitor: &dyn Monitor,
+) -> Vec<Layout> {
     let lang = opts.lang;
     let c = &doc.community;
     let base_fills = by_grid_fills(doc, lang);
@@ -507,9 +531,13 @@ pub fn boards(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dy
     } else {
         c.grids.iter().map(|g| (g, None)).collect()
     };
+    let n = subjects.len();
     subjects
         .into_iter()
-        .map(|(g, building)| {
+        .enumerate()
+        .take_while(|_| !monitor.is_cancelled())
+        .inspect(|(i, _)| page_started(monitor, lang, *i, n))
+        .map(|(_, (g, building))| {
             let mut l = Layout::new(page);
             let u = unit(page);
             let m = 10.0 * u;

@@ -139,6 +139,8 @@ const SELECTION: Rgba = [20, 90, 230, 255];
 const TEXT_DARK: Rgba = [30, 30, 30, 255];
 const HALO: Rgba = [255, 255, 255, 220];
 
+/// Cloning shares the triangulated meshes and rings (`Arc`): a copy is cheap next to building one.
+#[derive(Clone)]
 pub struct Scene {
     pub projection: LocalProjection,
     pub bounds: MapRect,

@@ -111,7 +111,27 @@ texts! {
     Phone => "电话", "Phone";
     Hotline => "监督电话", "Supervision hotline";
     PeopleCount => "{n}人", "{n} people";
+    ExportTitle => "打印与导出", "Print and export";
+    ExportPerBuilding => "每栋楼一张", "One per building";
+    ExportPaper => "纸张", "Paper";
+    ExportLandscape => "横向", "Landscape";
+    ExportAutoScale => "自动比例尺", "Automatic scale";
+    ExportTiled => "拼贴打印 (分页)", "Tile onto sheets";
+    ExportSheet => "分页纸张", "Sheet";
+    ExportPdf => "导出 PDF…", "Export PDF…";
+    ExportOverlap => "重叠 mm", "overlap mm";
+    ProductWallMap => "网格图", "Grid wall map";
+    ProductAtlas => "网格分图册", "Atlas";
+    ProductBoards => "监督台", "Supervision boards";
+    ProductRoster => "值班表", "Duty roster";
+    ProductStaffing => "人员编配图", "Staffing chart";
     // Print products.
+    PrintPromise => "服务承诺：有求必应、有问必答、有难必帮。欢迎居民监督。", "Our promise: every request answered, every question replied, every difficulty helped. Residents are welcome to supervise our work.";
+    PrintRosterNote => "白班 08:30–17:30；晚班 18:00–21:00；周末值班 09:00–17:00。错时上下班：网格员轮流承担晚间入户走访，晚间工作累计满8小时可调休1天。底色标示晚间班次。", "Day 08:30–17:30; evening 18:00–21:00; weekend duty 09:00–17:00. Staggered hours: workers take turns at evening visits; every 8 accumulated evening hours earn one day off. Shaded cells are evening shifts.";
+    PrintLeaderDutiesHeading => "网格长职责", "Grid leader's duties";
+    PrintWorkerDutiesHeading => "网格员职责", "Grid workers' duties";
+    LeaderDuties => "统筹网格内各项服务管理工作；组织网格员开展巡查走访；协调解决网格内群众反映的问题，难以解决的及时上报社区；每周一参加例会，通报网格工作情况。", "Leads all service work in the grid; organises the workers' patrols and visits; resolves residents' problems or escalates them to the community; reports at the Monday meeting.";
+    WorkerDuties => "每半天巡查网格一次，走访住户与单位；采集、更新人口、房屋、单位信息；收集居民诉求与民生需求，发现问题及时处置或上报；开展政策宣传，服务困难群众。", "Patrols the grid every half day and visits households and organisations; keeps population, housing and organisation records current; collects residents' needs, handles or reports problems; explains policies and helps residents in difficulty.";
     PrintResidentsCount => "{n}人", "{n} residents";
     PrintCommunityBoundary => "社区边界", "Community boundary";
     PrintCompound => "小区 (物业小区/单位宿舍)", "Compound";

@@ -27,7 +27,7 @@ fn set_residents(h: &mut Harness<'_, WanggeApp>, value: u32) {
 }
 
 fn open_panel(h: &mut Harness<'_, WanggeApp>) {
-    h.get_by_label("编辑").click();
+    h.get_all_by_label("编辑").next().unwrap().click();
     h.run();
     h.get_by_label("变更记录…").click();
     h.run();

@@ -77,14 +77,13 @@ impl Default for ExportDialog {
 }
 
 fn product_name(lang: Lang, p: Product) -> &'static str {
-    let (zh, en) = match p {
-        Product::WallMap => ("网格图", "Grid wall map"),
-        Product::Atlas => ("网格分图册", "Atlas"),
-        Product::Boards => ("监督台", "Supervision boards"),
-        Product::Roster => ("值班表", "Duty roster"),
-        Product::Staffing => ("人员编配图", "Staffing chart"),
-    };
-    if lang == Lang::En { en } else { zh }
+    lang.tr(match p {
+        Product::WallMap => T::ProductWallMap,
+        Product::Atlas => T::ProductAtlas,
+        Product::Boards => T::ProductBoards,
+        Product::Roster => T::ProductRoster,
+        Product::Staffing => T::ProductStaffing,
+    })
 }
 
 /// The bundled font, parsed on the worker the first time (it takes a moment) and kept afterwards.
@@ -128,71 +127,64 @@ impl ExportDialog {
     ) -> Option<Command> {
         let mut open = self.open;
         let mut chosen = None;
-        let zh = lang == Lang::ZhCn;
-        egui::Window::new(if zh { "打印与导出" } else { "Print and export" })
-            .open(&mut open)
-            .default_size([900.0, 640.0])
-            .show(ctx, |ui| {
-                ui.horizontal_top(|ui| {
-                    ui.vertical(|ui| {
-                        ui.set_width(230.0);
-                        for p in Product::ALL {
-                            ui.radio_value(&mut self.product, p, product_name(lang, p));
-                        }
-                        if self.product == Product::Boards {
-                            ui.checkbox(&mut self.per_building, if zh { "每栋楼一张" } else { "One per building" });
-                        }
-                        ui.separator();
-                        egui::ComboBox::from_label(if zh { "纸张" } else { "Paper" })
-                            .selected_text(PAPERS[self.paper])
+        egui::Window::new(lang.tr(T::ExportTitle)).open(&mut open).default_size([900.0, 640.0]).show(ctx, |ui| {
+            ui.horizontal_top(|ui| {
+                ui.vertical(|ui| {
+                    ui.set_width(230.0);
+                    for p in Product::ALL {
+                        ui.radio_value(&mut self.product, p, product_name(lang, p));
+                    }
+                    if self.product == Product::Boards {
+                        ui.checkbox(&mut self.per_building, lang.tr(T::ExportPerBuilding));
+                    }
+                    ui.separator();
+                    egui::ComboBox::from_label(lang.tr(T::ExportPaper)).selected_text(PAPERS[self.paper]).show_ui(
+                        ui,
+                        |ui| {
+                            for (i, p) in PAPERS.iter().enumerate() {
+                                ui.selectable_value(&mut self.paper, i, *p);
+                            }
+                        },
+                    );
+                    ui.checkbox(&mut self.landscape, lang.tr(T::ExportLandscape));
+                    ui.checkbox(&mut self.auto_scale, lang.tr(T::ExportAutoScale));
+                    if !self.auto_scale {
+                        ui.horizontal(|ui| {
+                            ui.label("1:");
+                            ui.add(egui::DragValue::new(&mut self.scale).range(100..=100_000).speed(50));
+                        });
+                    }
+                    ui.checkbox(&mut self.tiled, lang.tr(T::ExportTiled));
+                    if self.tiled {
+                        egui::ComboBox::from_label(lang.tr(T::ExportSheet))
+                            .selected_text(PAPERS[self.tile_paper])
                             .show_ui(ui, |ui| {
-                                for (i, p) in PAPERS.iter().enumerate() {
-                                    ui.selectable_value(&mut self.paper, i, *p);
+                                for (i, p) in PAPERS.iter().enumerate().skip(3) {
+                                    ui.selectable_value(&mut self.tile_paper, i, *p);
                                 }
                             });
-                        ui.checkbox(&mut self.landscape, if zh { "横向" } else { "Landscape" });
-                        ui.checkbox(&mut self.auto_scale, if zh { "自动比例尺" } else { "Automatic scale" });
-                        if !self.auto_scale {
-                            ui.horizontal(|ui| {
-                                ui.label("1:");
-                                ui.add(egui::DragValue::new(&mut self.scale).range(100..=100_000).speed(50));
-                            });
-                        }
-                        ui.checkbox(&mut self.tiled, if zh { "拼贴打印 (分页)" } else { "Tile onto sheets" });
-                        if self.tiled {
-                            egui::ComboBox::from_label(if zh { "分页纸张" } else { "Sheet" })
-                                .selected_text(PAPERS[self.tile_paper])
-                                .show_ui(ui, |ui| {
-                                    for (i, p) in PAPERS.iter().enumerate().skip(3) {
-                                        ui.selectable_value(&mut self.tile_paper, i, *p);
-                                    }
-                                });
-                            ui.add(egui::Slider::new(&mut self.overlap_mm, 0.0..=30.0).text(if zh {
-                                "重叠 mm"
-                            } else {
-                                "overlap mm"
-                            }));
-                        }
-                        ui.separator();
-                        let button = egui::Button::new(if zh { "导出 PDF…" } else { "Export PDF…" });
-                        if ui.add_enabled(exporting.is_none(), button).clicked() {
-                            chosen = Some(Command::PickExportPdf(self.options(lang)));
-                        }
-                        if let Some(progress) = exporting {
-                            ui.label(lang.tr(T::Exporting));
-                            ui.add(egui::ProgressBar::new(progress.fraction()).show_percentage().desired_width(220.0));
-                            ui.label(egui::RichText::new(progress.status()).small());
-                            if ui.button(lang.tr(T::Cancel)).clicked() {
-                                chosen = Some(Command::CancelExport);
-                            }
-                        } else if let Some(done) = &self.last_export {
-                            ui.label(egui::RichText::new(done).small());
-                        }
-                    });
+                        ui.add(egui::Slider::new(&mut self.overlap_mm, 0.0..=30.0).text(lang.tr(T::ExportOverlap)));
+                    }
                     ui.separator();
-                    ui.vertical(|ui| self.preview_ui(ui, doc, snapshots, lang));
+                    let button = egui::Button::new(lang.tr(T::ExportPdf));
+                    if ui.add_enabled(exporting.is_none(), button).clicked() {
+                        chosen = Some(Command::PickExportPdf(self.options(lang)));
+                    }
+                    if let Some(progress) = exporting {
+                        ui.label(lang.tr(T::Exporting));
+                        ui.add(egui::ProgressBar::new(progress.fraction()).show_percentage().desired_width(220.0));
+                        ui.label(egui::RichText::new(progress.status()).small());
+                        if ui.button(lang.tr(T::Cancel)).clicked() {
+                            chosen = Some(Command::CancelExport);
+                        }
+                    } else if let Some(done) = &self.last_export {
+                        ui.label(egui::RichText::new(done).small());
+                    }
                 });
+                ui.separator();
+                ui.vertical(|ui| self.preview_ui(ui, doc, snapshots, lang));
             });
+        });
         self.open = open;
         chosen
     }

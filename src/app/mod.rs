@@ -9,8 +9,8 @@ pub mod export_dialog;
 pub mod fonts;
 pub mod map_view;
 mod panels;
-pub mod staff_editor;
 pub mod recent;
+pub mod staff_editor;
 
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, channel};

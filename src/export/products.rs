@@ -17,11 +17,6 @@ use super::paper::PageSize;
 use super::scale::{choose_scale, format_scale, group_thousands, scale_bar};
 use super::{ExportOptions, Product};
 
-/// Chinese or English, chosen by the export's language.
-fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
-    if lang == Lang::En { en } else { zh }
-}
-
 /// Size unit: 1 on A4, growing with the page so a wall map reads from a step away.
 fn unit(page: PageSize) -> f32 {
     (page.width_mm.min(page.height_mm) / 210.0).sqrt()
@@ -450,18 +445,12 @@ pub fn role_name(lang: Lang, role: StaffRole) -> &'static str {
     })
 }
 
-const LEADER_DUTIES_ZH: &str = "统筹网格内各项服务管理工作；组织网格员开展巡查走访；协调解决网格内群众反映的问题，难以解决的及时上报社区；每周一参加例会，通报网格工作情况。";
-const LEADER_DUTIES_EN: &str = "Leads all service work in the grid; organises the workers' patrols and visits; resolves residents' problems or escalates them to the community; reports at the Monday meeting.";
-const WORKER_DUTIES_ZH: &str = "每半天巡查网格一次，走访住户与单位；采集、更新人口、房屋、单位信息；收集居民诉求与民生需求，发现问题及时处置或上报；开展政策宣传，服务困难群众。";
-const WORKER_DUTIES_EN: &str = "Patrols the grid every half day and visits households and organisations; keeps population, housing and organisation records current; collects residents' needs, handles or reports problems; explains policies and helps residents in difficulty.";
-
 /// The standard duties of a role printed on supervision boards (grid leader and grid worker), in
 /// `lang`; a person's own `duties` text replaces it when not empty.
 pub fn standard_duties(lang: Lang, role: StaffRole) -> Option<&'static str> {
-    let zh = lang == Lang::ZhCn;
     match role {
-        StaffRole::GridLeader => Some(if zh { LEADER_DUTIES_ZH } else { LEADER_DUTIES_EN }),
-        StaffRole::GridWorker => Some(if zh { WORKER_DUTIES_ZH } else { WORKER_DUTIES_EN }),
+        StaffRole::GridLeader => Some(lang.tr(T::LeaderDuties)),
+        StaffRole::GridWorker => Some(lang.tr(T::WorkerDuties)),
         _ => None,
     }
 }
@@ -471,8 +460,8 @@ pub fn standard_duties(lang: Lang, role: StaffRole) -> Option<&'static str> {
 fn board_duties(lang: Lang, staff: &[&crate::model::Staff]) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (role, heading) in [
-        (StaffRole::GridLeader, t(lang, "网格长职责", "Grid leader's duties")),
-        (StaffRole::GridWorker, t(lang, "网格员职责", "Grid workers' duties")),
+        (StaffRole::GridLeader, lang.tr(T::PrintLeaderDutiesHeading)),
+        (StaffRole::GridWorker, lang.tr(T::PrintWorkerDutiesHeading)),
     ] {
         let members: Vec<_> = staff.iter().filter(|s| s.role == role).collect();
         let own: Vec<_> = members.iter().filter(|s| !s.duties.trim().is_empty()).collect();
@@ -546,10 +535,9 @@ pub fn boards(
             let band_h = 34.0 * u;
             l.rect(RectMm::new(0.0, 0.0, w, band_h), Some(ACCENT), None);
             let (heading, subheading) = match building {
-                Some(b) => (
-                    lang.tr(T::PrintBuildingGridServiceBoard),
-                    format!("{} · {}（{}）", b.name, g.name, g.code),
-                ),
+                Some(b) => {
+                    (lang.tr(T::PrintBuildingGridServiceBoard), format!("{} · {}（{}）", b.name, g.name, g.code))
+                }
                 None => (
                     lang.tr(T::PrintGridServiceSupervisionBoard),
                     format!("{} · {}{}", g.name, lang.tr(T::PrintCode), g.code),
@@ -611,11 +599,7 @@ pub fn boards(
                 dy += pt / PT_PER_MM * 2.0;
                 dy += l.paragraph(measure, [dx, dy], dw, &text, pt) + 3.0 * u;
             }
-            let promise = t(
-                lang,
-                "服务承诺：有求必应、有问必答、有难必帮。欢迎居民监督。",
-                "Our promise: every request answered, every question replied, every difficulty helped. Residents are welcome to supervise our work.",
-            );
+            let promise = lang.tr(T::PrintPromise);
             dy += l.paragraph(measure, [dx, dy], dw, promise, pt) + 3.0 * u;
             // What the grid covers: its compounds and public sites, so residents know whom to call.
             let mut scope: Vec<String> = Vec::new();
@@ -623,7 +607,8 @@ pub fn boards(
                 if doc.assignment.grid_of(b.id) != Some(g.id) {
                     continue;
                 }
-                let name = b.compound_id.and_then(|id| c.compound(id)).map_or_else(|| b.name.clone(), |k| k.name.clone());
+                let name =
+                    b.compound_id.and_then(|id| c.compound(id)).map_or_else(|| b.name.clone(), |k| k.name.clone());
                 if !scope.contains(&name) {
                     scope.push(name);
                 }
@@ -726,11 +711,7 @@ pub fn roster(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dy
     let used = Table { origin: [m, top + 2.0 * u], columns: &cols, rows: &rows, size_pt, row_h_mm: row_h }
         .draw(&mut l, measure);
     let note_y = top + 2.0 * u + used + 4.0 * u;
-    let note = t(
-        lang,
-        "白班 08:30–17:30；晚班 18:00–21:00；周末值班 09:00–17:00。错时上下班：网格员轮流承担晚间入户走访，晚间工作累计满8小时可调休1天。底色标示晚间班次。",
-        "Day 08:30–17:30; evening 18:00–21:00; weekend duty 09:00–17:00. Staggered hours: workers take turns at evening visits; every 8 accumulated evening hours earn one day off. Shaded cells are evening shifts.",
-    );
+    let note = lang.tr(T::PrintRosterNote);
     l.paragraph(measure, [m, note_y], width, note, 8.5 * u);
     footer(&mut l, m, u, doc, opts);
     l

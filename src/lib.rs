@@ -1,5 +1,6 @@
 //! Wangge (网格通): grid management for urban communities — the map, the grids, and what gets printed.
 
+#[cfg(feature = "gui")]
 pub mod app;
 pub mod cli;
 pub mod demo;

@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod layers;
 pub mod model;
 pub mod store;
+pub mod time;
 
 pub use document::Document;
 pub use i18n::{Lang, T};

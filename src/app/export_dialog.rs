@@ -74,7 +74,7 @@ impl ExportDialog {
             tiles: self.tiled.then(|| PAPERS[self.tile_paper].parse().ok()).flatten(),
             overlap_mm: self.overlap_mm,
             lang,
-            date: export::today_iso(),
+            date: crate::time::today(crate::time::DEFAULT_TIME_ZONE).to_string(),
             per_building: self.per_building,
         }
     }

@@ -164,7 +164,7 @@ impl WanggeApp {
             &self.doc.community,
             &self.doc.assignment,
             self.settings.overlay,
-            overlay::today(),
+            Some(crate::time::today(crate::time::DEFAULT_TIME_ZONE)),
             self.settings.lang,
         );
         self.fills = fills;

@@ -1,5 +1,6 @@
 //! Wangge (网格通): grid management for urban communities — the map, the grids, and what gets printed.
 
+#[cfg(feature = "gui")]
 pub mod app;
 pub mod cli;
 pub mod demo;
@@ -13,6 +14,7 @@ pub mod jobs;
 pub mod layers;
 pub mod model;
 pub mod store;
+pub mod time;
 
 pub use document::Document;
 pub use i18n::{Lang, T};

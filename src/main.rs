@@ -1,5 +1,6 @@
-// On Windows the GUI gets no console window; batch commands attach to the caller's console.
-#![cfg_attr(windows, windows_subsystem = "windows")]
+// On Windows the GUI gets no console window; batch commands attach to the caller's console. A build
+// without the GUI is an ordinary console program.
+#![cfg_attr(all(windows, feature = "gui"), windows_subsystem = "windows")]
 
 use std::process::ExitCode;
 
@@ -25,9 +26,20 @@ fn main() -> ExitCode {
     }
 }
 
+/// Built without the `gui` feature: only the subcommands exist.
+#[cfg(not(feature = "gui"))]
+fn run_gui(_cli: &Cli) -> ExitCode {
+    eprintln!(
+        "错误 (error): 此版本未包含图形界面，请使用子命令（wangge --help）。\n\
+         This build has no GUI (built without the `gui` feature); use a subcommand (wangge --help)."
+    );
+    ExitCode::FAILURE
+}
+
 /// The GUI never ends with only a line on stderr (invisible when started from a shortcut): a
 /// document that cannot be opened opens the window with the message and a way out, and a window
 /// that cannot start at all is reported in a native message box.
+#[cfg(feature = "gui")]
 fn run_gui(cli: &Cli) -> ExitCode {
     wangge::app::crash::install_panic_log();
     let lang = cli.lang.unwrap_or_default();

@@ -61,7 +61,14 @@ fn set_changes_one_row_in_one_logged_edit_that_survives_reopening() {
     let before = info(&db);
     assert_eq!(before["updates"], 0);
     let b = wangge::demo::kangle().buildings[0].clone();
-    ok(&run(&db, &["set", "building", &b.id.to_string(), "residents=90", "households=30"]));
+    // "Now" pinned to a UTC evening that is already the next morning in the community (UTC+8).
+    let set = wangge()
+        .env("WANGGE_NOW", "2026-12-01T23:30:00Z")
+        .args(["set", "building", &b.id.to_string(), "residents=90", "households=30", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    ok(&set);
     let after = info(&db);
     assert_eq!(after["updates"], 2);
     let delta = 90 - i64::from(b.residents);
@@ -79,7 +86,7 @@ fn set_changes_one_row_in_one_logged_edit_that_survives_reopening() {
     assert_eq!(newest["field"], "households");
     assert_eq!(newest["new"], 30);
     assert_eq!(newest["operator"], "测试员");
-    assert!(newest["time"].as_str().unwrap().ends_with("+08:00"));
+    assert_eq!(newest["time"], "2026-12-02T07:30:00+08:00");
     let limited: Value = serde_json::from_str(&ok(&run(&db, &["log", "--json", "--limit", "1"]))).unwrap();
     assert_eq!(limited.as_array().unwrap().len(), 1);
 

@@ -419,3 +419,18 @@ fn an_export_job_cancelled_from_another_thread_writes_nothing() {
     assert!(matches!(job.wait(), Err(JobError::Cancelled)));
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
+
+#[test]
+fn roster_week_runs_monday_to_sunday_around_the_latest_shift() {
+    let mut doc = demo();
+    let week = |doc: &Document| export::products::roster_week(doc);
+    assert_eq!(week(&doc).first().map(String::as_str), Some("2026-11-23"));
+    assert_eq!(week(&doc).last().map(String::as_str), Some("2026-11-29"));
+    // A Wednesday whose week crosses into December.
+    doc.community.shifts[0].day = "2026-12-02".into();
+    let days = week(&doc);
+    assert_eq!(days.len(), 7);
+    assert_eq!(days[0], "2026-11-30");
+    assert_eq!(days[1], "2026-12-01");
+    assert_eq!(days[6], "2026-12-06");
+}

@@ -104,3 +104,36 @@ fn residents_overlay_has_a_legend_and_greys_public_buildings() {
     assert_eq!(fills[public], legend.entries.last().unwrap().color);
     assert_eq!(fills[busiest], legend.entries[legend.entries.len() - 2].color, "largest class is darkest");
 }
+
+#[test]
+fn patrol_colours_follow_days_since_the_last_patrol() {
+    let mut community = wangge::demo::kangle();
+    // Ages 0, 1, 3, 7, 14 and 15 days before 2026-12-02 (across the month end), never, and a bad date.
+    let patrols = [
+        Some("2026-12-02"),
+        Some("2026-12-01"),
+        Some("2026-11-29"),
+        Some("2026-11-25"),
+        Some("2026-11-18"),
+        Some("2026-11-17"),
+        None,
+        Some("someday"),
+    ];
+    for (b, p) in community.buildings.iter_mut().zip(patrols) {
+        b.last_patrol = p.map(str::to_owned);
+    }
+    let doc = Document::new(community, None, Lang::ZhCn);
+    let today = wangge::time::parse_date("2026-12-02");
+    let (fills, legend) =
+        overlay::building_fills(&doc.community, &doc.assignment, overlay::BuildingOverlay::LastPatrol, today, Lang::En);
+    let class: Vec<[u8; 4]> = legend.entries.iter().map(|e| e.color).collect();
+    assert_eq!(class.len(), 5);
+    let expected = [0, 0, 1, 2, 3, 4, 4, 4];
+    for (i, k) in expected.iter().enumerate() {
+        assert_eq!(fills[i], class[*k], "building {i} ({:?})", patrols[i]);
+    }
+    // Without a date, the latest patrol on file (2026-12-02) is "today": the same colours.
+    let (same, _) =
+        overlay::building_fills(&doc.community, &doc.assignment, overlay::BuildingOverlay::LastPatrol, None, Lang::En);
+    assert_eq!(same[..8], fills[..8]);
+}

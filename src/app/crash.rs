@@ -36,6 +36,5 @@ fn append(path: &std::path::Path, text: &str) -> std::io::Result<()> {
 }
 
 fn timestamp() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    format!("[unix {secs}]")
+    format!("[{}]", crate::time::now_rfc3339(crate::time::DEFAULT_TIME_ZONE))
 }

@@ -95,7 +95,7 @@ pub(super) fn font_or_load(font: Option<Arc<PdfFont>>) -> Result<Arc<PdfFont>, J
 }
 
 impl ExportDialog {
-    pub fn options(&self, lang: Lang) -> ExportOptions {
+    pub fn options(&self, lang: Lang, time_zone: &str) -> ExportOptions {
         let paper: PageSize = PAPERS[self.paper].parse().unwrap_or(PageSize { width_mm: 594.0, height_mm: 841.0 });
         ExportOptions {
             product: self.product,
@@ -105,7 +105,7 @@ impl ExportDialog {
             tiles: self.tiled.then(|| PAPERS[self.tile_paper].parse().ok()).flatten(),
             overlap_mm: self.overlap_mm,
             lang,
-            date: export::today_iso(),
+            date: crate::time::today(time_zone).to_string(),
             per_building: self.per_building,
         }
     }
@@ -168,7 +168,7 @@ impl ExportDialog {
                     ui.separator();
                     let button = egui::Button::new(lang.tr(T::ExportPdf));
                     if ui.add_enabled(exporting.is_none(), button).clicked() {
-                        chosen = Some(Command::PickExportPdf(self.options(lang)));
+                        chosen = Some(Command::PickExportPdf(self.options(lang, &doc.community.info.time_zone)));
                     }
                     if let Some(progress) = exporting {
                         ui.label(lang.tr(T::Exporting));
@@ -209,7 +209,7 @@ impl ExportDialog {
                 Err(e) => self.preview = Some((done.key, Err(e.to_string()))),
             }
         }
-        let key = (doc.revision(), self.options(lang));
+        let key = (doc.revision(), self.options(lang, &doc.community.info.time_zone));
         if self.preview.as_ref().is_some_and(|(shown, _)| *shown == key) {
             // Up to date: a layout still running for older options is not wanted any more.
             self.preview_job = None;

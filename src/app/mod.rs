@@ -228,7 +228,7 @@ impl WanggeApp {
             &self.doc.community,
             &self.doc.assignment,
             self.settings.overlay,
-            overlay::today(),
+            Some(crate::time::today(&self.doc.community.info.time_zone)),
             self.settings.lang,
         );
         self.fills = fills;

@@ -461,7 +461,7 @@ impl StaffEditor {
             let shift = Shift {
                 id: doc.next_shift_id(),
                 staff_id: s.id,
-                day: crate::export::today_iso(),
+                day: crate::time::today(&doc.community.info.time_zone).to_string(),
                 start: "08:30".into(),
                 end: "17:30".into(),
                 kind: ShiftKind::Day,

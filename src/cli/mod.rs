@@ -177,11 +177,13 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
             };
             let paper: PageSize = paper.as_deref().unwrap_or(default_paper).parse()?;
             let tiles: Option<PageSize> = tiles.as_deref().map(str::parse).transpose()?;
-            if let Some(d) = date
-                && crate::layers::overlay::day_number(d).is_none()
-            {
-                bail!("日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD): {d:?}");
-            }
+            let date = match date {
+                Some(d) => match crate::time::parse_date(d) {
+                    Some(d) => Some(d),
+                    None => bail!("日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD): {d:?}"),
+                },
+                None => None,
+            };
             let lang = lang.unwrap_or_default();
             let doc = open_existing(db, OpenMode::View, lang)?;
             // Checked before the work, so a refused target costs nothing and is never touched.
@@ -192,7 +194,8 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
                 tiles,
                 overlap_mm: *overlap_mm,
                 lang,
-                date: date.clone().unwrap_or_else(export::today_iso),
+                // Today where the community is, not where the computer's clock is set.
+                date: date.unwrap_or_else(|| crate::time::today(&doc.community.info.time_zone)).to_string(),
                 per_building: per == "building",
                 ..ExportOptions::new(product, paper)
             };

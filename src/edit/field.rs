@@ -256,7 +256,7 @@ pub fn check(c: &Community, field: Field, id: RowId, value: &Value) -> Result<()
         }
         Kind::TimeZone => {
             let s = value.as_str().ok_or_else(|| bad("应为时区名称 (a time zone name)"))?;
-            if !crate::model::is_time_zone_name(s) {
+            if !crate::time::is_known_zone(s) {
                 return Err(bad("未知时区，例如 Asia/Shanghai (unknown time zone, e.g. Asia/Shanghai)"));
             }
         }

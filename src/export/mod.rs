@@ -71,7 +71,7 @@ impl ExportOptions {
             tiles: None,
             overlap_mm: 10.0,
             lang: Lang::ZhCn,
-            date: today_iso(),
+            date: crate::time::today(crate::time::DEFAULT_TIME_ZONE).to_string(),
             per_building: false,
         }
     }
@@ -233,37 +233,4 @@ pub fn export_pdf_file(
     .map_err(|e| if monitor.is_cancelled() { ExportError::Cancelled } else { ExportError::File(e) })?;
     monitor.report(1.0, opts.lang.tr(crate::T::ExportWriting));
     Ok(bytes.len())
-}
-
-/// Today's date as "YYYY-MM-DD" (UTC+8, the users' time zone).
-pub fn today_iso() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    civil_from_days(((secs + 8 * 3600) / 86_400) as i64)
-}
-
-/// "YYYY-MM-DD" of a day number since 1970-01-01 (Howard Hinnant's civil_from_days).
-pub fn civil_from_days(z: i64) -> String {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::layers::overlay::day_number;
-
-    #[test]
-    fn civil_dates_round_trip() {
-        for d in ["1970-01-01", "2000-02-29", "2026-11-25", "2027-01-01"] {
-            assert_eq!(civil_from_days(day_number(d).unwrap()), d);
-        }
-    }
 }

@@ -719,12 +719,13 @@ pub fn roster(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dy
 
 /// The week (Monday–Sunday) of the latest shifts on file, or the current week.
 pub fn roster_week(doc: &Document) -> Vec<String> {
-    use crate::layers::overlay::day_number;
-    let latest =
-        doc.community.shifts.iter().filter_map(|s| day_number(&s.day)).max().or_else(overlay::today).unwrap_or(0);
-    // 1970-01-01 was a Thursday: Monday of the week is (d - 4) rounded down to a multiple of 7, + 4.
-    let monday = (latest - 4).div_euclid(7) * 7 + 4;
-    (0..7).map(|i| super::civil_from_days(monday + i)).collect()
+    use crate::time;
+    use jiff::ToSpan;
+    let latest = doc.community.shifts.iter().filter_map(|s| time::parse_date(&s.day)).max();
+    let latest = latest.unwrap_or_else(|| time::today(&doc.community.info.time_zone));
+    let monday = latest.checked_sub(i64::from(latest.weekday().to_monday_zero_offset()).days());
+    let monday = monday.unwrap_or(jiff::civil::Date::MIN);
+    (0..7_i64).map(|i| monday.checked_add(i.days()).unwrap_or(jiff::civil::Date::MAX).to_string()).collect()
 }
 
 pub fn staffing(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dyn TextMeasure) -> Layout {

@@ -1,11 +1,13 @@
 //! Building overlays (by grid, residents, households, last patrol): a fill colour per building
 //! and the legend that explains it.
 
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::geom::GridAssignment;
 use crate::i18n::{Lang, T};
 use crate::model::Community;
+use crate::time;
 
 use super::{Rgba, darker, with_alpha};
 
@@ -53,7 +55,7 @@ pub fn building_fills(
     community: &Community,
     assignment: &GridAssignment,
     overlay: BuildingOverlay,
-    today: Option<i64>,
+    today: Option<Date>,
     lang: Lang,
 ) -> (Vec<Rgba>, Legend) {
     let title = lang.tr(overlay.label()).to_string();
@@ -104,15 +106,14 @@ pub fn building_fills(
                 (14, [252, 141, 89], T::DaysAgo14),
                 (i64::MAX, [215, 48, 39], T::BlindSpot),
             ];
-            let reference = today.or_else(|| {
-                community.buildings.iter().filter_map(|b| b.last_patrol.as_deref().and_then(day_number)).max()
-            });
+            let patrolled = |b: &crate::model::Building| b.last_patrol.as_deref().and_then(time::parse_date);
+            let reference = today.or_else(|| community.buildings.iter().filter_map(patrolled).max());
             let fills = community
                 .buildings
                 .iter()
                 .map(|b| {
-                    let age = match (b.last_patrol.as_deref().and_then(day_number), reference) {
-                        (Some(d), Some(r)) => r - d,
+                    let age = match (patrolled(b), reference) {
+                        (Some(d), Some(r)) => time::days_between(d, r),
                         _ => i64::MAX,
                     };
                     let (_, c, _) = colours.iter().find(|(limit, _, _)| age <= *limit).unwrap_or(&colours[4]);
@@ -160,42 +161,9 @@ fn class_of(v: u32, breaks: &[u32]) -> usize {
     breaks.iter().position(|&b| v <= b).unwrap_or(breaks.len() - 1)
 }
 
-/// Days since 1970-01-01 of an ISO date "YYYY-MM-DD" (proleptic Gregorian).
-pub fn day_number(iso: &str) -> Option<i64> {
-    let mut it = iso.get(..10)?.split('-');
-    let y: i64 = it.next()?.parse().ok()?;
-    let m: i64 = it.next()?.parse().ok()?;
-    let d: i64 = it.next()?.parse().ok()?;
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    // Howard Hinnant's days_from_civil.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
-}
-
-/// Today's day number from the system clock.
-pub fn today() -> Option<i64> {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
-    Some((secs / 86_400) as i64)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn day_numbers_match_the_calendar() {
-        assert_eq!(day_number("1970-01-01"), Some(0));
-        assert_eq!(day_number("2000-03-01"), Some(11_017));
-        assert_eq!(day_number("2026-11-25").zip(day_number("2026-11-01")).map(|(a, b)| a - b), Some(24));
-        assert_eq!(day_number("2026-13-01"), None);
-        assert_eq!(day_number("yesterday"), None);
-    }
 
     #[test]
     fn class_breaks_are_increasing_and_end_at_max() {

@@ -56,11 +56,6 @@ impl Default for CommunityInfo {
     }
 }
 
-/// Whether `name` is a time zone this build knows (placeholder until the time module lands).
-pub fn is_time_zone_name(name: &str) -> bool {
-    !name.trim().is_empty() && name.contains('/')
-}
-
 /// 片: level between community and group.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Area {

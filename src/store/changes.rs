@@ -26,14 +26,6 @@ pub struct LogEntry {
     pub reverts: Option<i64>,
 }
 
-/// "2026-12-01T21:40:05+08:00".
-pub fn now_rfc3339() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()) + 8 * 3600;
-    let date = crate::export::civil_from_days((secs / 86_400) as i64);
-    let s = secs % 86_400;
-    format!("{date}T{:02}:{:02}:{:02}+08:00", s / 3600, s % 3600 / 60, s % 60)
-}
-
 fn sql_value(kind: Kind, v: &Value) -> rusqlite::types::Value {
     use rusqlite::types::Value as Sql;
     match v {
@@ -280,7 +272,7 @@ fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<LogEntry> {
 
 fn write_in(tx: &Transaction<'_>, edit: &Edit, operator: &str, reverts: Option<i64>) -> Result<Vec<i64>> {
     let step: i64 = tx.query_row("SELECT coalesce(max(step), 0) + 1 FROM change_log", [], |r| r.get(0))?;
-    let time = now_rfc3339();
+    let time = crate::time::now_rfc3339(crate::time::DEFAULT_TIME_ZONE);
     let mut log = tx.prepare(
         "INSERT INTO change_log (step, time, operator, entity, entity_id, field, old, new, reverts)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",

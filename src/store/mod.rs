@@ -246,12 +246,9 @@ fn write_upgrade_backup(conn: &Connection, path: &Path, version: i64) -> Result<
     Ok(target)
 }
 
-/// "YYYYMMDD-HHMMSS" in UTC+8, the users' time zone.
+/// "YYYYMMDD-HHMMSS" in the community's time zone.
 fn local_timestamp() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()) + 8 * 3600;
-    let date = crate::export::civil_from_days((secs / 86_400) as i64).replace('-', "");
-    let s = secs % 86_400;
-    format!("{date}-{:02}{:02}{:02}", s / 3600, s % 3600 / 60, s % 60)
+    crate::time::now(crate::time::DEFAULT_TIME_ZONE).strftime("%Y%m%d-%H%M%S").to_string()
 }
 
 /// Writes a consistent single-file copy of `conn` to the new file `tmp` and flushes it to disk.

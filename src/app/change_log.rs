@@ -36,7 +36,8 @@ struct Row {
 #[derive(Clone, Debug, PartialEq)]
 struct Key {
     path: Option<std::path::PathBuf>,
-    updates: i64,
+    /// Changes with every write to the document (cheaper than counting the log each frame).
+    revision: u64,
     lang: Lang,
     from: String,
     to: String,
@@ -76,7 +77,7 @@ impl ChangeLogPanel {
     fn key(&self, doc: &Document, lang: Lang) -> Key {
         Key {
             path: doc.path.clone(),
-            updates: doc.update_count(),
+            revision: doc.revision(),
             lang,
             from: self.from.clone(),
             to: self.to.clone(),

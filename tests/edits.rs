@@ -477,3 +477,28 @@ fn compounds_served_are_set_from_the_command_line_and_undone() {
     let doc = Document::open(&db, OpenMode::View, Lang::ZhCn).unwrap();
     assert!(doc.community.staff_member(s.id).unwrap().compound_ids.is_empty());
 }
+
+#[test]
+fn after_a_pause_the_document_file_alone_holds_every_edit_and_closing_leaves_one_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let mut doc = Document::open(&db, OpenMode::Edit, Lang::ZhCn).unwrap();
+    let b = doc.community.buildings[0].clone();
+    let residents = field::field(Entity::Building, "residents").unwrap();
+    doc.apply(Edit::set(&doc.community, Entity::Building, b.id, &[(residents, (b.residents + 5).into())]).unwrap())
+        .unwrap();
+    doc.checkpoint();
+    // Someone copies just the .sqlite file while the app is open.
+    let copy = dir.path().join("copy.sqlite");
+    std::fs::copy(&db, &copy).unwrap();
+    let copied = Document::open(&copy, OpenMode::View, Lang::ZhCn).unwrap();
+    assert_eq!(copied.community.building(b.id).unwrap().residents, b.residents + 5);
+    assert_eq!(copied.update_count(), 1);
+    drop(copied);
+    drop(doc);
+    let side = |s: &str| dir.path().join(format!("{}{s}", db.file_name().unwrap().to_string_lossy()));
+    assert!(!side("-wal").exists() && !side("-shm").exists(), "closing folds the WAL back into the file");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "delete", "a closed document is one rollback-journal file");
+}

@@ -20,6 +20,9 @@ if [ ! -f "$WINEPREFIX/.wangge-ready" ]; then
     touch "$WINEPREFIX/.wangge-ready"
 fi
 
+# A wineserver left from an earlier run (another checkout, a killed test) can drop its clients
+# ("wine client error: recvmsg"): start from a fresh one.
+wineserver -k 2>/dev/null || true
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=wine
 # Without the `gui` feature: none of these tests needs the window, so eframe is not built for Windows here.
 cargo test --locked --target x86_64-pc-windows-gnu --no-default-features --lib --test store --test cli --test export --test demo --test layers --test safety --test edits

@@ -315,23 +315,37 @@ impl StaffEditor {
                 None => egui::TextEdit::singleline(&mut text).desired_width(200.0),
             };
             let response = ui.add(widget).labelled_by(label);
-            if response.has_focus() || response.changed() {
-                self.drafts.insert(key, text.clone());
-            }
-            if response.lost_focus() {
-                if text != current {
-                    self.push_set_text(c, key, &text, out);
-                } else {
-                    self.drafts.remove(&key);
-                    self.refused.remove(&key);
-                }
-            } else if !response.has_focus() && !self.refused.contains_key(&key) {
-                self.drafts.remove(&key);
-            }
+            self.settle(c, key, &text, current, &response, out);
             if let Some(msg) = self.refused.get(&key) {
                 ui.colored_label(Color32::from_rgb(190, 40, 30), msg);
             }
         });
+    }
+
+    /// Keeps what is being typed as a draft and commits it when the field loses focus (Enter does
+    /// that too); a draft the document already holds, or one left unrefused, is dropped.
+    fn settle(
+        &mut self,
+        c: &Community,
+        key: FieldKey,
+        text: &str,
+        current: &str,
+        response: &egui::Response,
+        out: &mut Vec<Command>,
+    ) {
+        if response.has_focus() || response.changed() {
+            self.drafts.insert(key, text.to_string());
+        }
+        if response.lost_focus() {
+            if text != current {
+                self.push_set_text(c, key, text, out);
+            } else {
+                self.drafts.remove(&key);
+                self.refused.remove(&key);
+            }
+        } else if !response.has_focus() && !self.refused.contains_key(&key) {
+            self.drafts.remove(&key);
+        }
     }
 
     fn push_set_text(&mut self, c: &Community, key: FieldKey, text: &str, out: &mut Vec<Command>) {
@@ -490,19 +504,7 @@ impl StaffEditor {
         // A grid cell is only as wide as its widest content: give the field its size outright.
         let field = egui::TextEdit::singleline(&mut text).font(egui::TextStyle::Monospace);
         let response = ui.add_sized([width, 20.0], field).labelled_by(label);
-        if response.has_focus() || response.changed() {
-            self.drafts.insert(key, text.clone());
-        }
-        if response.lost_focus() {
-            if text != current {
-                self.push_set_text(c, key, &text, out);
-            } else {
-                self.drafts.remove(&key);
-                self.refused.remove(&key);
-            }
-        } else if !response.has_focus() && !self.refused.contains_key(&key) {
-            self.drafts.remove(&key);
-        }
+        self.settle(c, key, &text, current, &response, out);
     }
 
     fn photo_ui(&mut self, ui: &mut Ui, s: &Staff, edit: bool, lang: Lang, out: &mut Vec<Command>) {

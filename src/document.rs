@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::edit::{Edit, EditError, Entity, History, StaffRecord, shift_from_json};
+use crate::edit::{Edit, EditError, Entity, History, StaffRecord, grid_from_json, shift_from_json};
 use crate::geom::{GridAssignment, GridStats, LocalProjection, PartitionReport};
 use crate::i18n::Lang;
 use crate::layers::Scene;
@@ -239,6 +239,9 @@ impl Document {
                 (Entity::Staff, removed, _) => Edit::AddStaff(StaffRecord::from_json(removed)?),
                 (Entity::Shift, serde_json::Value::Null, added) => Edit::RemoveShift(shift_from_json(added)?),
                 (Entity::Shift, removed, _) => Edit::AddShift(shift_from_json(removed)?),
+                // A grid that staff have since joined cannot simply go; the edit's check says so.
+                (Entity::Grid, serde_json::Value::Null, added) => Edit::RemoveGrid(grid_from_json(added)?),
+                (Entity::Grid, removed, _) => Edit::AddGrid(grid_from_json(removed)?),
                 _ => return None,
             }));
         }
@@ -260,6 +263,13 @@ impl Document {
         let in_use = self.community.staff.iter().map(|s| s.id.get()).max().unwrap_or(0);
         let logged = self.store.as_ref().and_then(|s| s.max_logged_id("staff").ok()).unwrap_or(0);
         StaffId(in_use.max(logged) + 1)
+    }
+
+    /// An id for a new grid that no grid has had (see `next_staff_id`).
+    pub fn next_grid_id(&self) -> GridId {
+        let in_use = self.community.grids.iter().map(|g| g.id.get()).max().unwrap_or(0);
+        let logged = self.store.as_ref().and_then(|s| s.max_logged_id("grid").ok()).unwrap_or(0);
+        GridId(in_use.max(logged) + 1)
     }
 
     /// Folds pending edits into the document file (see `Store::checkpoint`).
@@ -329,6 +339,10 @@ impl Document {
     /// Brings derived data up to date with what an edit changed, without rebuilding the rest: the
     /// grid of an edited building gets the difference of its counts, labels follow names and numbers.
     fn refresh_after(&mut self, edit: &Edit) {
+        if touches_geometry(edit) {
+            self.refresh_geometry();
+            return;
+        }
         let Edit::Set(changes) = edit else { return };
         let mut relabel = false;
         for c in changes {
@@ -368,6 +382,12 @@ impl Document {
         }
     }
 
+    /// Membership, balance, topology and the scene after the grid layer or the boundary changed.
+    fn refresh_geometry(&mut self) {
+        let lang = self.lang;
+        self.refresh(lang);
+    }
+
     /// Rebuilds derived data, e.g. after the language changed (labels) or the community did.
     pub fn refresh(&mut self, lang: Lang) {
         let community = std::mem::take(&mut self.community);
@@ -382,6 +402,15 @@ impl Document {
             ..fresh
         };
     }
+}
+
+/// Whether an edit changes the grid layer or the boundary (so membership must be recomputed).
+fn touches_geometry(edit: &Edit) -> bool {
+    edit.parts().iter().any(|part| match part {
+        Edit::AddGrid(_) | Edit::RemoveGrid(_) => true,
+        Edit::Set(changes) => changes.iter().any(|c| c.field.kind == crate::edit::Kind::Polygon),
+        _ => false,
+    })
 }
 
 /// The person editing, for the change log: `WANGGE_OPERATOR`, else the login name.

@@ -297,6 +297,10 @@ texts! {
     LogFieldResidentsMin => "网格人口下限", "Grid residents, minimum";
     LogFieldResidentsMax => "网格人口上限", "Grid residents, maximum";
     LogFieldTimeZone => "时区", "Time zone";
+    LogFieldOutline => "边界", "Boundary";
+    LogGridAdded => "新增网格", "Added grid";
+    LogGridRemoved => "删除网格", "Removed grid";
+    LogPolygonPoints => "边界（{n} 个顶点）", "Boundary ({n} vertices)";
     RecentFiles => "最近打开", "Open recent";
     RecentMissing => "（文件已不存在）", "(file no longer exists)";
     RecentRemoveMissing => "移除不存在的文件", "Remove missing files";

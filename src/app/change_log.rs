@@ -294,7 +294,13 @@ fn row(doc: &Document, e: &LogEntry, lang: Lang) -> Row {
     let named = |v: &Value| v.get("name").and_then(Value::as_str).map(str::to_string);
     let name = match entity {
         Some(Entity::Building) => c.buildings.iter().find(|b| b.id.get() == e.entity_id).map(|b| b.name.clone()),
-        Some(Entity::Grid) => c.grids.iter().find(|g| g.id.get() == e.entity_id).map(|g| g.name.clone()),
+        Some(Entity::Grid) => c
+            .grids
+            .iter()
+            .find(|g| g.id.get() == e.entity_id)
+            .map(|g| g.name.clone())
+            .or_else(|| named(&e.old))
+            .or_else(|| named(&e.new)),
         Some(Entity::Staff) => c
             .staff
             .iter()
@@ -329,6 +335,8 @@ fn row(doc: &Document, e: &LogEntry, lang: Lang) -> Row {
         let verb = lang.tr(match (entity, added) {
             (Some(Entity::Shift), true) => T::LogShiftAdded,
             (Some(Entity::Shift), false) => T::LogShiftRemoved,
+            (Some(Entity::Grid), true) => T::LogGridAdded,
+            (Some(Entity::Grid), false) => T::LogGridRemoved,
             (_, true) => T::LogStaffAdded,
             (_, false) => T::LogStaffRemoved,
         });
@@ -387,6 +395,7 @@ fn field_text(entity: Option<Entity>, name: &str, lang: Lang) -> String {
         (_, "grid_residents_min") => T::LogFieldResidentsMin,
         (_, "grid_residents_max") => T::LogFieldResidentsMax,
         (_, "time_zone") => T::LogFieldTimeZone,
+        (_, "outline" | "boundary") => T::LogFieldOutline,
         _ => return name.to_string(),
     };
     lang.tr(t).to_string()
@@ -399,6 +408,13 @@ fn value_text(doc: &Document, field: &str, v: &Value, lang: Lang) -> String {
     let found = match (field, v) {
         (_, Value::Null) => Some("—".to_string()),
         ("photo", _) => Some(lang.tr(T::LogPhoto).to_string()),
+        // A boundary is told by its size; the map shows its shape.
+        ("outline" | "boundary", _) => {
+            let rings = v.get("coordinates").and_then(Value::as_array);
+            let points =
+                rings.and_then(|r| r.first()).and_then(Value::as_array).map_or(0, |r| r.len().saturating_sub(1));
+            Some(lang.tr_n(T::LogPolygonPoints, points))
+        }
         ("grid_id", _) => id.and_then(|i| c.grids.iter().find(|g| g.id.get() == i)).map(|g| g.name.clone()),
         ("compound_id", _) => id.and_then(|i| c.compounds.iter().find(|k| k.id.get() == i)).map(|k| k.name.clone()),
         ("group_id", _) => id.and_then(|i| c.groups.iter().find(|g| g.id.get() == i)).map(|g| g.name.clone()),

@@ -79,7 +79,8 @@ pub(super) fn staff_photo(doc: &mut Document, who: &str, photo: Option<Vec<u8>>)
     Ok(format!("{} {}: {what}\n", person.name, person.phone))
 }
 
-/// A photo in the log is shown by its size, not its bytes.
+/// A photo in the log is shown by its size, not its bytes; a boundary in the text form by its
+/// vertex count (`--json` gives the GeoJSON).
 fn shown(field: &str, v: &Value) -> Value {
     match (field, v) {
         ("photo", Value::String(h)) => Value::from(format!("photo:{} bytes", h.len() / 2)),
@@ -92,6 +93,25 @@ fn shown(field: &str, v: &Value) -> Value {
             Value::Object(o)
         }
         _ => v.clone(),
+    }
+}
+
+fn brief(field: &str, v: &Value) -> Value {
+    let vertices = |g: &Value| {
+        let rings = g.get("coordinates").and_then(Value::as_array)?;
+        let n = rings.first().and_then(Value::as_array).map_or(0, |r| r.len().saturating_sub(1));
+        Some(Value::from(format!("polygon:{n} vertices")))
+    };
+    match (field, v) {
+        ("outline" | "boundary", _) => vertices(v).unwrap_or_else(|| v.clone()),
+        ("*", Value::Object(o)) if o.contains_key("outline") => {
+            let mut o = o.clone();
+            if let Some(short) = o.get("outline").and_then(vertices) {
+                o.insert("outline".into(), short);
+            }
+            Value::Object(o)
+        }
+        _ => shown(field, v),
     }
 }
 
@@ -128,8 +148,8 @@ pub(super) fn log(doc: &Document, json: bool, limit: Option<usize>) -> Result<St
             e.entity,
             e.entity_id,
             e.field,
-            shown(&e.field, &e.old),
-            shown(&e.field, &e.new)
+            brief(&e.field, &e.old),
+            brief(&e.field, &e.new)
         ));
     }
     Ok(text)

@@ -75,6 +75,8 @@ pub enum Kind {
     Role,
     /// JPEG/PNG bytes, as lowercase hex in edits and the log.
     Photo,
+    /// A valid polygon in lon/lat, as a GeoJSON geometry object in edits and the log.
+    Polygon,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,6 +114,7 @@ pub const FIELDS: &[Field] = &[
     f(Entity::Grid, "code", REQUIRED),
     f(Entity::Grid, "name", REQUIRED),
     f(Entity::Grid, "colour", Kind::Colour),
+    f(Entity::Grid, "outline", Kind::Polygon),
     f(Entity::Staff, "name", REQUIRED),
     f(Entity::Staff, "phone", OPTIONAL),
     f(Entity::Staff, "role", Kind::Role),
@@ -131,6 +134,7 @@ pub const FIELDS: &[Field] = &[
     f(Entity::Community, "grid_residents_min", Kind::Count),
     f(Entity::Community, "grid_residents_max", Kind::Count),
     f(Entity::Community, "time_zone", Kind::TimeZone),
+    f(Entity::Community, "boundary", Kind::Polygon),
 ];
 
 /// The field `name` of `entity`, or a message listing the ones there are.
@@ -162,6 +166,7 @@ pub fn parse_text(field: Field, text: &str) -> Result<Value, EditError> {
         }
         Kind::Photo if text.is_empty() => Value::Null,
         Kind::Photo => return Err(bad("照片请用 staff-photo 设置 (set photos with staff-photo)")),
+        Kind::Polygon => serde_json::from_str(text).map_err(|_| bad("应为 GeoJSON 面 (a GeoJSON Polygon)"))?,
     })
 }
 
@@ -192,6 +197,7 @@ pub fn get(c: &Community, field: Field, id: RowId) -> Result<Value, EditError> {
             match field.name {
                 "code" => Value::from(g.code.as_str()),
                 "name" => Value::from(g.name.as_str()),
+                "outline" => crate::store::polygon_to_json(&g.outline),
                 _ => Value::from(crate::store::format_colour(g.colour)),
             }
         }
@@ -219,6 +225,7 @@ pub fn get(c: &Community, field: Field, id: RowId) -> Result<Value, EditError> {
                 "code" => Value::from(i.code.as_str()),
                 "hotline" => Value::from(i.hotline.as_str()),
                 "time_zone" => Value::from(i.time_zone.as_str()),
+                "boundary" => crate::store::polygon_to_json(&i.boundary),
                 "grid_residents_min" => Value::from(i.grid_residents_min),
                 _ => Value::from(i.grid_residents_max),
             }
@@ -237,7 +244,7 @@ pub fn get(c: &Community, field: Field, id: RowId) -> Result<Value, EditError> {
 
 /// Checks `value` for `field` of row `id` against the rest of the community.
 pub fn check(c: &Community, field: Field, id: RowId, value: &Value) -> Result<(), EditError> {
-    let bad = |why: &str| EditError::BadValue { field: field.name, value: value.to_string(), why: why.into() };
+    let bad = |why: &str| bad_value(field, value, why.into());
     match field.kind {
         Kind::Count => {
             value
@@ -309,6 +316,9 @@ pub fn check(c: &Community, field: Field, id: RowId, value: &Value) -> Result<()
         Kind::Role => {
             let roles: Vec<&str> = StaffRole::ALL.iter().map(|r| r.as_str()).collect();
             value.as_str().and_then(StaffRole::parse).ok_or_else(|| bad(&format!("应为 {}", roles.join(" | "))))?;
+        }
+        Kind::Polygon => {
+            polygon_of(value).map_err(|why| bad(&why))?;
         }
         Kind::Photo => {
             if let Some(h) = value.as_str() {
@@ -392,6 +402,7 @@ pub(super) fn put(c: &mut Community, field: Field, id: RowId, value: &Value) -> 
             match field.name {
                 "code" => g.code = text(),
                 "name" => g.name = text(),
+                "outline" => g.outline = polygon_of(value).map_err(|why| bad_value(field, value, why))?,
                 _ => g.colour = crate::store::parse_colour(&text()).unwrap_or(g.colour),
             }
         }
@@ -421,6 +432,7 @@ pub(super) fn put(c: &mut Community, field: Field, id: RowId, value: &Value) -> 
                 "code" => i.code = text(),
                 "hotline" => i.hotline = text(),
                 "time_zone" => i.time_zone = text(),
+                "boundary" => i.boundary = polygon_of(value).map_err(|why| bad_value(field, value, why))?,
                 "grid_residents_min" => i.grid_residents_min = count(),
                 _ => i.grid_residents_max = count(),
             }
@@ -436,6 +448,23 @@ pub(super) fn put(c: &mut Community, field: Field, id: RowId, value: &Value) -> 
         }
     }
     Ok(())
+}
+
+/// The polygon a geometry value holds, checked as strictly as a stored one (closed rings, finite
+/// coordinates, no self-intersection).
+pub fn polygon_of(value: &Value) -> Result<geo::Polygon<f64>, String> {
+    if !value.is_object() {
+        return Err("应为 GeoJSON 面 (a GeoJSON Polygon)".into());
+    }
+    crate::store::polygon_from_json(&value.to_string())
+}
+
+fn bad_value(field: Field, value: &Value, why: String) -> EditError {
+    let mut shown = value.to_string();
+    if shown.len() > 80 {
+        shown = format!("{}…", shown.chars().take(80).collect::<String>());
+    }
+    EditError::BadValue { field: field.name, value: shown, why }
 }
 
 pub fn hex(bytes: &[u8]) -> String {

@@ -3,16 +3,18 @@
 //! change-log rows (`Document::apply`). No egui here: the CLI, the GUI and tests make the same edits.
 
 pub mod field;
+mod grid_layer;
 mod history;
 mod staff_record;
 
 use serde_json::Value;
 
 pub use field::{Entity, Field, Kind};
+pub use grid_layer::{LayerEdit, grid_from_json, grid_to_json, next_grid_code, next_grid_colour};
 pub use history::History;
 pub use staff_record::{StaffRecord, shift_from_json, shift_to_json};
 
-use crate::model::{Community, Shift};
+use crate::model::{Community, Grid, Shift};
 
 /// The row an edit touches, within its entity's table (edits and the change log span entities, so
 /// the typed ids of the model meet here as plain SQLite row ids).
@@ -57,6 +59,15 @@ pub enum Edit {
     /// A new duty shift (its id must be new: `Document::next_shift_id`).
     AddShift(Shift),
     RemoveShift(Shift),
+    /// A new grid (its id must be new: `Document::next_grid_id`).
+    AddGrid(Grid),
+    /// Removes a grid no staff member works in any more (move them first, in the same batch).
+    RemoveGrid(Grid),
+    /// Several edits as one step (a split reshapes one grid and adds another), applied in order.
+    Batch {
+        label: String,
+        edits: Vec<Edit>,
+    },
 }
 
 impl Edit {
@@ -87,12 +98,21 @@ impl Edit {
             Self::RemoveStaff(r) => Self::AddStaff(r.clone()),
             Self::AddShift(sh) => Self::RemoveShift(sh.clone()),
             Self::RemoveShift(sh) => Self::AddShift(sh.clone()),
+            Self::AddGrid(g) => Self::RemoveGrid(g.clone()),
+            Self::RemoveGrid(g) => Self::AddGrid(g.clone()),
+            Self::Batch { label, edits } => {
+                Self::Batch { label: label.clone(), edits: edits.iter().rev().map(Self::inverse).collect() }
+            }
         }
     }
 
     /// Whether applying changes anything (a field set to its own value is no step).
     pub fn is_noop(&self) -> bool {
-        matches!(self, Self::Set(changes) if changes.iter().all(|c| c.old == c.new))
+        match self {
+            Self::Set(changes) => changes.iter().all(|c| c.old == c.new),
+            Self::Batch { edits, .. } => edits.iter().all(Self::is_noop),
+            _ => false,
+        }
     }
 
     /// Checks the edit against the community as it is and applies it in memory. On error nothing
@@ -164,6 +184,27 @@ impl Edit {
                 c.shifts.retain(|o| o.id != sh.id);
                 Ok(())
             }
+            Self::AddGrid(g) => grid_layer::add_grid(c, g),
+            Self::RemoveGrid(g) => grid_layer::remove_grid(c, g),
+            Self::Batch { edits, .. } => {
+                for (done, e) in edits.iter().enumerate() {
+                    if let Err(err) = e.apply_to(c) {
+                        for undo in edits[..done].iter().rev() {
+                            let _ = undo.inverse().apply_to(c);
+                        }
+                        return Err(err);
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// The edits a batch is made of, in order (an edit that is not a batch is its own only part).
+    pub fn parts(&self) -> Vec<&Edit> {
+        match self {
+            Self::Batch { edits, .. } => edits.iter().flat_map(Self::parts).collect(),
+            other => vec![other],
         }
     }
 
@@ -187,6 +228,9 @@ impl Edit {
             Self::RemoveStaff(r) => format!("删除人员 {}", r.staff.name),
             Self::AddShift(sh) => format!("添加排班 {}", shift_label(c, sh)),
             Self::RemoveShift(sh) => format!("删除排班 {}", shift_label(c, sh)),
+            Self::AddGrid(g) => format!("添加网格 {}", g.name),
+            Self::RemoveGrid(g) => format!("删除网格 {}", g.name),
+            Self::Batch { label, .. } => label.clone(),
         }
     }
 }

@@ -288,47 +288,74 @@ fn write_in(tx: &Transaction<'_>, edit: &Edit, operator: &str, reverts: Option<i
         ids.push(tx.last_insert_rowid());
         Ok(())
     };
-    match edit {
-        Edit::Set(changes) => {
-            for c in changes {
-                let entity = c.field.entity;
-                let n = if let Kind::RefList(_) = c.field.kind {
-                    replace_links(tx, c.field.name, c.id, &c.new)?
-                } else {
-                    let sql = format!("UPDATE {} SET \"{}\" = ?1 WHERE id = ?2", entity.table(), c.field.name);
-                    tx.prepare_cached(&sql)?.execute(params![sql_value(c.field.kind, &c.new), c.id])?
-                };
-                if n == 0 {
-                    return Err(StoreError::Value { table: entity.table(), id: c.id, reason: "no such row".into() });
+    // A batch is written part by part in the same step, so it is undone and listed as one.
+    for part in edit.parts() {
+        match part {
+            Edit::Set(changes) => {
+                for c in changes {
+                    let entity = c.field.entity;
+                    let n = if let Kind::RefList(_) = c.field.kind {
+                        replace_links(tx, c.field.name, c.id, &c.new)?
+                    } else {
+                        let sql = format!("UPDATE {} SET \"{}\" = ?1 WHERE id = ?2", entity.table(), c.field.name);
+                        tx.prepare_cached(&sql)?.execute(params![sql_value(c.field.kind, &c.new), c.id])?
+                    };
+                    if n == 0 {
+                        return Err(StoreError::Value {
+                            table: entity.table(),
+                            id: c.id,
+                            reason: "no such row".into(),
+                        });
+                    }
+                    record(entity.as_str(), c.id, c.field.name, &c.old, &c.new)?;
                 }
-                record(entity.as_str(), c.id, c.field.name, &c.old, &c.new)?;
             }
-        }
-        Edit::AddStaff(r) => {
-            insert_staff(tx, &r.staff)?;
-            for sh in &r.shifts {
+            Edit::AddStaff(r) => {
+                insert_staff(tx, &r.staff)?;
+                for sh in &r.shifts {
+                    insert_shift(tx, sh)?;
+                }
+                record("staff", r.staff.id.get(), "*", &Value::Null, &r.to_json())?;
+            }
+            Edit::RemoveStaff(r) => {
+                // Shifts and compound links go with the row (ON DELETE CASCADE).
+                let n = tx.execute("DELETE FROM staff WHERE id = ?1", [r.staff.id])?;
+                if n == 0 {
+                    return Err(StoreError::Value {
+                        table: "staff",
+                        id: r.staff.id.get(),
+                        reason: "no such row".into(),
+                    });
+                }
+                record("staff", r.staff.id.get(), "*", &r.to_json(), &Value::Null)?;
+            }
+            Edit::AddShift(sh) => {
                 insert_shift(tx, sh)?;
+                record("shift", sh.id.get(), "*", &Value::Null, &crate::edit::shift_to_json(sh))?;
             }
-            record("staff", r.staff.id.get(), "*", &Value::Null, &r.to_json())?;
-        }
-        Edit::RemoveStaff(r) => {
-            // Shifts and compound links go with the row (ON DELETE CASCADE).
-            let n = tx.execute("DELETE FROM staff WHERE id = ?1", [r.staff.id])?;
-            if n == 0 {
-                return Err(StoreError::Value { table: "staff", id: r.staff.id.get(), reason: "no such row".into() });
+            Edit::RemoveShift(sh) => {
+                let n = tx.execute("DELETE FROM shifts WHERE id = ?1", [sh.id])?;
+                if n == 0 {
+                    return Err(StoreError::Value { table: "shifts", id: sh.id.get(), reason: "no such row".into() });
+                }
+                record("shift", sh.id.get(), "*", &crate::edit::shift_to_json(sh), &Value::Null)?;
             }
-            record("staff", r.staff.id.get(), "*", &r.to_json(), &Value::Null)?;
-        }
-        Edit::AddShift(sh) => {
-            insert_shift(tx, sh)?;
-            record("shift", sh.id.get(), "*", &Value::Null, &crate::edit::shift_to_json(sh))?;
-        }
-        Edit::RemoveShift(sh) => {
-            let n = tx.execute("DELETE FROM shifts WHERE id = ?1", [sh.id])?;
-            if n == 0 {
-                return Err(StoreError::Value { table: "shifts", id: sh.id.get(), reason: "no such row".into() });
+            Edit::AddGrid(g) => {
+                tx.execute(
+                    "INSERT INTO grids (id, code, name, colour, outline) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![g.id, g.code, g.name, super::format_colour(g.colour), super::geometry::to_json(&g.outline)],
+                )?;
+                record("grid", g.id.get(), "*", &Value::Null, &crate::edit::grid_to_json(g))?;
             }
-            record("shift", sh.id.get(), "*", &crate::edit::shift_to_json(sh), &Value::Null)?;
+            Edit::RemoveGrid(g) => {
+                let n = tx.execute("DELETE FROM grids WHERE id = ?1", [g.id])?;
+                if n == 0 {
+                    return Err(StoreError::Value { table: "grids", id: g.id.get(), reason: "no such row".into() });
+                }
+                record("grid", g.id.get(), "*", &crate::edit::grid_to_json(g), &Value::Null)?;
+            }
+            // `parts` has flattened batches into their parts.
+            Edit::Batch { .. } => {}
         }
     }
     Ok(ids)

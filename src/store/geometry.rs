@@ -10,10 +10,15 @@ where
     serde_json::to_string(&geometry).unwrap_or_default()
 }
 
+/// A polygon as a GeoJSON geometry object (the value of a geometry field in edits and the log).
+pub(crate) fn polygon_to_json(p: &Polygon<f64>) -> serde_json::Value {
+    serde_json::to_value(geojson::Geometry::new(geojson::GeometryValue::from(p))).unwrap_or_default()
+}
+
 /// Reads a polygon column. The raw GeoJSON is checked first, because converting to geo silently
 /// closes open rings: every ring needs ≥ 4 positions, first = last, finite numbers; then the polygon
 /// must be valid (no self-intersection, holes inside) by geo's `Validation`.
-pub(super) fn polygon_from_json(text: &str) -> Result<Polygon<f64>, String> {
+pub(crate) fn polygon_from_json(text: &str) -> Result<Polygon<f64>, String> {
     let geometry = parse(text)?;
     let geojson::GeometryValue::Polygon { coordinates } = &geometry.value else {
         return Err(format!("应为面 (expected a Polygon, found {})", geometry.value.type_name()));

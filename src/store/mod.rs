@@ -22,7 +22,7 @@ use crate::files::{self, FileError, OutputKind};
 use crate::model::Community;
 
 pub use changes::{GridScope, LogEntry, LogFilter, LogPage, day_end_unix, day_start_unix, local_time};
-pub(crate) use geometry::{format_colour, parse_colour};
+pub(crate) use geometry::{format_colour, parse_colour, polygon_from_json, polygon_to_json};
 pub use load::{Loaded, RowProblem};
 pub use open::{Access, OpenMode, ReadOnlyWhy};
 pub use schema::SCHEMA_VERSION;

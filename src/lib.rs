@@ -10,6 +10,7 @@ pub mod export;
 pub mod files;
 pub mod geom;
 pub mod i18n;
+pub mod import;
 pub mod jobs;
 pub mod layers;
 pub mod model;

@@ -14,6 +14,7 @@ use crate::store::OpenMode;
 use crate::{Document, demo, store};
 
 mod edits;
+mod grids;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -45,9 +46,10 @@ pub enum Command {
         #[arg(long)]
         geojson: Option<PathBuf>,
     },
-    /// Export a printable PDF: wall-map, atlas, boards, roster or staffing.
+    /// Export a printable PDF (wall-map, atlas, boards, roster, staffing) or the grid layer as
+    /// GeoJSON (`export grids --out FILE.geojson`).
     Export {
-        /// wall-map | atlas | boards | roster | staffing
+        /// wall-map | atlas | boards | roster | staffing | grids
         product: String,
         /// Paper: A0–A4 or WIDTHxHEIGHT in mm (default: A1 for the wall map, A4 for the atlas, A3 otherwise).
         #[arg(long)]
@@ -119,6 +121,28 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Replace a layer from a file: `import grids FILE.geojson` (one logged, undoable edit).
+    Import {
+        /// grids
+        layer: String,
+        file: PathBuf,
+    },
+    /// Check the grid layer: overlaps, gaps, parts outside the boundary, building assignment, balance.
+    Check {
+        #[arg(long)]
+        json: bool,
+        /// Pieces smaller than this (m²) are slivers and not reported.
+        #[arg(long, default_value_t = 1.0)]
+        tolerance_m2: f64,
+    },
+    /// Give the grids codes in reading order (rows north→south, west→east in a row).
+    Renumber {
+        /// Only show the old → new mapping.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the totals of a community document.
     Info {
         /// Print one JSON object instead of text.
@@ -166,9 +190,35 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
             }
             Ok(format!("已写入演示社区 (demo written): {}\n", out.display()))
         }
+        Command::Export { product, out, .. } if product == "grids" => {
+            let doc = open_existing(db, OpenMode::View, Lang::ZhCn)?;
+            grids::export_grids(&doc, out)
+        }
+        Command::Import { layer, file } => {
+            if layer != "grids" {
+                bail!("未知的图层 (unknown layer) {layer:?}: grids");
+            }
+            // The file is read and checked before the document is opened for writing.
+            let bytes = files::read_bounded(file, crate::import::grids::MAX_GRID_FILE_BYTES)?;
+            let imported = crate::import::grids::read_grids(&bytes)
+                .with_context(|| format!("{} 无法导入 (cannot be imported)", file.display()))?;
+            let mut doc = open_existing(db, OpenMode::Edit, Lang::ZhCn)?;
+            grids::import_grids(&mut doc, &imported)
+        }
+        Command::Check { json, tolerance_m2 } => {
+            let doc = open_existing(db, OpenMode::View, Lang::ZhCn)?;
+            grids::check(&doc, *json, *tolerance_m2)
+        }
+        Command::Renumber { dry_run, json } => {
+            let mode = if *dry_run { OpenMode::View } else { OpenMode::Edit };
+            let mut doc = open_existing(db, mode, Lang::ZhCn)?;
+            grids::renumber(&mut doc, *dry_run, *json)
+        }
         Command::Export { product, paper, landscape, tiles, overlap_mm, scale, out, lang, date, per } => {
             let product = Product::parse(product).with_context(|| {
-                format!("未知的导出类型 (unknown product) {product:?}: wall-map, atlas, boards, roster, staffing")
+                format!(
+                    "未知的导出类型 (unknown product) {product:?}: wall-map, atlas, boards, roster, staffing, grids"
+                )
             })?;
             let default_paper = match product {
                 Product::WallMap => "A1",

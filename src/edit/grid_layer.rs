@@ -22,6 +22,8 @@ pub struct LayerEdit {
     pub removed: Vec<GridId>,
     /// Where the staff of removed grids go (`None`: unassigned, listed by the staff check).
     pub staff_to: Option<GridId>,
+    /// Other field changes of the same step (names, colours, codes of kept grids).
+    pub also: Vec<Change>,
 }
 
 impl LayerEdit {
@@ -71,6 +73,7 @@ impl LayerEdit {
                 new: crate::store::polygon_to_json(b),
             });
         }
+        changes.extend(self.also);
         if !changes.is_empty() {
             edits.push(Edit::Set(changes));
         }

@@ -1,0 +1,4 @@
+//! Bringing data in from other tools' files. Readers check everything first and return plain values;
+//! the change itself is one `Edit`, written by `Document::apply` like any other.
+
+pub mod grids;

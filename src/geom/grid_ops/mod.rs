@@ -17,12 +17,12 @@ mod split;
 mod trace;
 mod vertex;
 
-//TODO pub use draw::{OverlapMode, draw_grid};
+pub use draw::{OverlapMode, draw_grid};
 pub use layer::GridLayer;
-//TODO pub use merge::merge_grids;
-//TODO pub use reshape::reshape;
+pub use merge::merge_grids;
+pub use reshape::reshape;
 //TODO pub use snap::{Snap, SnapKind, Snapper, road_edges};
-//TODO pub use split::split_grid;
+pub use split::split_grid;
 //TODO pub use trace::Tracer;
 pub use vertex::{insert_vertex, move_vertex, remove_vertex};
 

@@ -151,3 +151,35 @@ pub(crate) fn cut(
     second.extend(inner.iter());
     Some((first, second))
 }
+
+/// Length along which two rings run together (collinear overlapping segments), within `eps`.
+pub(crate) fn shared_length(a: &[Coord<f64>], b: &[Coord<f64>], eps: f64) -> f64 {
+    let (na, nb) = (a.len(), b.len());
+    let mut total = 0.0;
+    for i in 0..na {
+        let (p, q) = (a[i], a[(i + 1) % na]);
+        let len = dist(p, q);
+        if len == 0.0 {
+            continue;
+        }
+        for j in 0..nb {
+            let (r, s) = (b[j], b[(j + 1) % nb]);
+            if line_dist(r, p, q) <= eps && line_dist(s, p, q) <= eps {
+                let (tr, ts) = (param(r, p, q), param(s, p, q));
+                let (lo, hi) = (tr.min(ts).max(0.0), tr.max(ts).min(1.0));
+                total += (hi - lo).max(0.0) * len;
+            }
+        }
+    }
+    total
+}
+
+fn param(x: Coord<f64>, p: Coord<f64>, q: Coord<f64>) -> f64 {
+    let d = q - p;
+    ((x.x - p.x) * d.x + (x.y - p.y) * d.y) / (d.x * d.x + d.y * d.y)
+}
+
+fn line_dist(x: Coord<f64>, p: Coord<f64>, q: Coord<f64>) -> f64 {
+    let d = q - p;
+    ((x.x - p.x) * d.y - (x.y - p.y) * d.x).abs() / d.x.hypot(d.y)
+}

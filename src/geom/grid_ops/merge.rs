@@ -47,6 +47,12 @@ pub fn merge_grids(layer: &GridLayer, keep: GridId, absorb: GridId) -> Result<La
     settle(layer, layer.boundary.clone(), grids, vec![])
 }
 
+/// Removes a grid; its area becomes free (no neighbour changes).
+pub fn remove_grid(layer: &GridLayer, grid: GridId) -> LayerChange {
+    let removed = layer.grid(grid).map(|_| grid).into_iter().collect();
+    LayerChange { removed, ..LayerChange::default() }
+}
+
 /// Removes vertices where the ring runs straight on and nobody else needs the vertex.
 fn drop_unused_straight(r: &mut Vec<Coord<f64>>, used: &Vertices) {
     loop {

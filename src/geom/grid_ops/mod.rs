@@ -19,11 +19,11 @@ mod vertex;
 
 pub use draw::{OverlapMode, draw_grid};
 pub use layer::GridLayer;
-pub use merge::merge_grids;
+pub use merge::{merge_grids, remove_grid};
 pub use reshape::reshape;
-//TODO pub use snap::{Snap, SnapKind, Snapper, road_edges};
+pub use snap::{Snap, SnapKind, Snapper, road_edges};
 pub use split::split_grid;
-//TODO pub use trace::Tracer;
+pub use trace::Tracer;
 pub use vertex::{insert_vertex, move_vertex, remove_vertex};
 
 use geo::Polygon;

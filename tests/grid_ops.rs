@@ -53,7 +53,10 @@ fn assert_vertex_for_vertex(layer: &GridLayer) {
                     let cross = ((c.x - s.x) * (e.y - s.y) - (c.y - s.y) * (e.x - s.x)).abs() / len;
                     let t = ((c.x - s.x) * (e.x - s.x) + (c.y - s.y) * (e.y - s.y)) / (len * len);
                     if cross < 1e-6 && t > 1e-9 && t < 1.0 - 1e-9 {
-                        assert!(vb.contains(&c), "vertex {c:?} of grid {a} lies on an edge of grid {b} but is not its vertex");
+                        assert!(
+                            vb.contains(&c),
+                            "vertex {c:?} of grid {a} lies on an edge of grid {b} but is not its vertex"
+                        );
                     }
                 }
             }
@@ -274,4 +277,32 @@ fn reshaping_into_a_neighbour_keeps_a_partition() {
     assert!((area(&layer, b) - area(&next, b) - gained).abs() < 1e-3);
     assert_partition(&next);
     assert_vertex_for_vertex(&next);
+}
+
+#[test]
+fn garbage_input_is_refused_without_a_panic() {
+    let (_, layer) = demo_layer();
+    let nan = Coord { x: f64::NAN, y: 0.0 };
+    let id = layer.grids[0].0;
+    let p = layer.grid(id).unwrap().exterior().0[1];
+    assert_eq!(move_vertex(&layer, p, nan, 0.01), Err(OpError::NotFinite));
+    assert_eq!(split_grid(&layer, id, &LineString::new(vec![p, nan])), Err(OpError::NotFinite));
+    assert_eq!(split_grid(&layer, id, &LineString::new(vec![])), Err(OpError::NoCrossing));
+    assert_eq!(reshape(&layer, id, &LineString::new(vec![p])), Err(OpError::PathNotOnGrid));
+    assert_eq!(
+        draw_grid(&layer, &LineString::new(vec![p, p]), OverlapMode::TakeFromOthers).map(|_| ()),
+        Err(OpError::TooFewPoints("新网格 (the new grid)".into()))
+    );
+    // A layer whose grid holds a NaN and an empty polygon: boolean operations fail with a message.
+    let mut broken = layer.clone();
+    broken.grids[1].1 = Polygon::new(LineString::new(vec![nan, p, Coord { x: 1.0, y: 1.0 }, nan]), vec![]);
+    broken.grids[2].1 = Polygon::new(LineString::new(vec![]), vec![LineString::new(vec![])]);
+    let centre = interior_point(&layer.boundary);
+    let ring = LineString::new(vec![centre, centre + Coord { x: 50.0, y: 0.0 }, centre + Coord { x: 0.0, y: 50.0 }]);
+    for mode in [OverlapMode::TakeFromOthers, OverlapMode::FreeAreaOnly] {
+        let _ = draw_grid(&broken, &ring, mode);
+    }
+    let _ = merge_grids(&broken, broken.grids[1].0, broken.grids[2].0);
+    let _ = split_grid(&broken, broken.grids[2].0, &ring);
+    let _ = reshape(&broken, broken.grids[1].0, &ring);
 }

@@ -24,7 +24,8 @@ pub(crate) struct Vertices {
 
 impl Vertices {
     pub(crate) fn new(coords: impl IntoIterator<Item = Coord<f64>>) -> Self {
-        let mut points: Vec<[f64; 2]> = coords.into_iter().filter(|c| c.x.is_finite() && c.y.is_finite()).map(|c| [c.x, c.y]).collect();
+        let mut points: Vec<[f64; 2]> =
+            coords.into_iter().filter(|c| c.x.is_finite() && c.y.is_finite()).map(|c| [c.x, c.y]).collect();
         points.sort_by(|a, b| a[0].total_cmp(&b[0]).then(a[1].total_cmp(&b[1])));
         points.dedup();
         Self { tree: RTree::bulk_load(points) }
@@ -49,7 +50,8 @@ impl Vertices {
     /// Vertices strictly inside segment `a`–`b` (farther than `eps` from both ends, within `eps` of
     /// the segment), ordered from `a`.
     fn on_segment(&self, a: Coord<f64>, b: Coord<f64>, eps: f64) -> Vec<Coord<f64>> {
-        let envelope = AABB::from_corners([a.x.min(b.x) - eps, a.y.min(b.y) - eps], [a.x.max(b.x) + eps, a.y.max(b.y) + eps]);
+        let envelope =
+            AABB::from_corners([a.x.min(b.x) - eps, a.y.min(b.y) - eps], [a.x.max(b.x) + eps, a.y.max(b.y) + eps]);
         let mut hits: Vec<(f64, Coord<f64>)> = self
             .tree
             .locate_in_envelope(&envelope)
@@ -132,7 +134,10 @@ pub(crate) fn tidy(result: &MultiPolygon<f64>, linework: &Vertices) -> Vec<Polyg
             if exterior.len() < 3 || ring::signed_area2(exterior).abs() / 2.0 < DEBRIS_AREA_M2 {
                 return None;
             }
-            let holes = rings.split_off(1).into_iter().filter(|h| h.len() >= 3 && ring::signed_area2(h).abs() / 2.0 >= DEBRIS_AREA_M2);
+            let holes = rings
+                .split_off(1)
+                .into_iter()
+                .filter(|h| h.len() >= 3 && ring::signed_area2(h).abs() / 2.0 >= DEBRIS_AREA_M2);
             rings.extend(holes);
             Some(ring::polygon_of(&rings))
         })
@@ -140,9 +145,7 @@ pub(crate) fn tidy(result: &MultiPolygon<f64>, linework: &Vertices) -> Vec<Polyg
 }
 
 /// A boolean operation through the panic guard.
-pub(crate) fn boolean(
-    f: impl FnOnce() -> MultiPolygon<f64>,
-) -> Result<MultiPolygon<f64>, OpError> {
+pub(crate) fn boolean(f: impl FnOnce() -> MultiPolygon<f64>) -> Result<MultiPolygon<f64>, OpError> {
     no_panic(f).map_err(OpError::Geometry)
 }
 
@@ -192,7 +195,12 @@ pub(crate) fn settle(
     });
     for (id, p) in &grids {
         let before = layer.grid(*id).cloned();
-        entries.push(Entry { owner: Owner::Grid(*id), changed: before.as_ref() != Some(p), rings: ring::rings_of(p), before });
+        entries.push(Entry {
+            owner: Owner::Grid(*id),
+            changed: before.as_ref() != Some(p),
+            rings: ring::rings_of(p),
+            before,
+        });
     }
     for (k, p) in added.iter().enumerate() {
         entries.push(Entry { owner: Owner::Added(k), changed: true, rings: ring::rings_of(p), before: None });
@@ -203,7 +211,8 @@ pub(crate) fn settle(
         }
     }
 
-    let changed_vertices = Vertices::new(entries.iter().filter(|e| e.changed).flat_map(|e| e.rings.iter().flatten().copied()));
+    let changed_vertices =
+        Vertices::new(entries.iter().filter(|e| e.changed).flat_map(|e| e.rings.iter().flatten().copied()));
     let all_vertices = Vertices::new(entries.iter().flat_map(|e| e.rings.iter().flatten().copied()));
     for e in &mut entries {
         let source = if e.changed { &all_vertices } else { &changed_vertices };
@@ -314,7 +323,8 @@ mod tests {
 
     #[test]
     fn spikes_and_repeats_go() {
-        let mut r = vec![c(0.0, 0.0), c(0.0, 0.0), c(10.0, 0.0), c(15.0, 0.0), c(10.0, 0.0), c(10.0, 10.0), c(0.0, 10.0)];
+        let mut r =
+            vec![c(0.0, 0.0), c(0.0, 0.0), c(10.0, 0.0), c(15.0, 0.0), c(10.0, 0.0), c(10.0, 10.0), c(0.0, 10.0)];
         tidy_ring(&mut r);
         assert_eq!(r, vec![c(0.0, 0.0), c(10.0, 0.0), c(10.0, 10.0), c(0.0, 10.0)]);
     }

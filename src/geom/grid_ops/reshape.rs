@@ -33,7 +33,7 @@ pub fn reshape(layer: &GridLayer, grid: GridId, path: &LineString<f64>) -> Resul
     let new_exterior = if ring::signed_area2(&x).abs() >= ring::signed_area2(&y).abs() { x } else { y };
     let outline = Polygon::new(ring::close(&new_exterior), vec![]);
     let mut new_rings = vec![new_exterior];
-    new_rings.extend(holes.iter().filter(|h| outline.contains(&Point::from(h[0]))).cloned());
+    new_rings.extend(holes.iter().filter(|h| h.first().is_some_and(|&c| outline.contains(&Point::from(c)))).cloned());
     let mut grown = ring::polygon_of(&new_rings);
     if let Some(problem) = polygon_problem(&grown) {
         return Err(OpError::Invalid { what: grid_name(grid), problem });

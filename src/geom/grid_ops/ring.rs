@@ -128,6 +128,9 @@ fn arc(ring: &[Coord<f64>], i: usize, j: usize) -> Vec<Coord<f64>> {
     out
 }
 
+/// A ring's vertices without the closing repeat.
+pub(crate) type OpenRing = Vec<Coord<f64>>;
+
 /// Cuts a ring along a path from `a` to `b` (both on the ring; `inner` is the path between them).
 /// Returns the two rings on either side of the path; each holds the path vertex-for-vertex.
 pub(crate) fn cut(
@@ -136,7 +139,7 @@ pub(crate) fn cut(
     b: Coord<f64>,
     inner: &[Coord<f64>],
     eps: f64,
-) -> Option<(Vec<Coord<f64>>, Vec<Coord<f64>>)> {
+) -> Option<(OpenRing, OpenRing)> {
     let mut ring = ring.to_vec();
     let ia = insert(&mut ring, a, eps)?;
     let a_exact = ring[ia];

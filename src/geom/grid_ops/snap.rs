@@ -119,7 +119,11 @@ pub fn road_edges(roads: &[(LineString<f64>, f64)]) -> Vec<LineString<f64>> {
     for (centerline, width_m) in roads {
         let mut pts = centerline.0.clone();
         pts.dedup();
-        if pts.len() < 2 || !width_m.is_finite() || *width_m <= 0.0 || pts.iter().any(|c| !(c.x.is_finite() && c.y.is_finite())) {
+        if pts.len() < 2
+            || !width_m.is_finite()
+            || *width_m <= 0.0
+            || pts.iter().any(|c| !(c.x.is_finite() && c.y.is_finite()))
+        {
             continue;
         }
         for side in [1.0, -1.0] {
@@ -167,7 +171,7 @@ mod tests {
         );
         let compound = wkt!(POLYGON((12. 2.,18. 2.,18. 8.,12. 8.,12. 2.)));
         let building = wkt!(POLYGON((13. 3.,14. 3.,14. 4.,13. 4.,13. 3.)));
-        let roads = road_edges(&[(wkt!(LINESTRING(0. -5.,20. -5.)), 4.0)]);
+        let roads = road_edges(&[(wkt!(LINESTRING(0. - 5., 20. - 5.)), 4.0)]);
         Snapper::new(&layer, &[compound], &roads, &[building])
     }
 

@@ -81,7 +81,9 @@ pub fn split_grid(layer: &GridLayer, grid: GridId, line: &LineString<f64>) -> Re
         .map(|piece| {
             let outline = Polygon::new(ring::close(piece), vec![]);
             let mut rings = vec![piece.clone()];
-            rings.extend(holes.iter().filter(|h| outline.contains(&Point::from(h[0]))).cloned());
+            rings.extend(
+                holes.iter().filter(|h| h.first().is_some_and(|&c| outline.contains(&Point::from(c)))).cloned(),
+            );
             ring::polygon_of(&rings)
         })
         .collect();
@@ -132,7 +134,10 @@ mod tests {
         assert_eq!(e, OpError::NoCrossing);
         let e = split_grid(&layer(), GridId(1), &wkt!(LINESTRING(2. 1.,2. 9.))).unwrap_err();
         assert_eq!(e, OpError::NoCrossing, "a line ending inside does not cut");
-        assert_eq!(split_grid(&layer(), GridId(9), &wkt!(LINESTRING(0. 0.,1. 1.))), Err(OpError::UnknownGrid(GridId(9))));
+        assert_eq!(
+            split_grid(&layer(), GridId(9), &wkt!(LINESTRING(0. 0.,1. 1.))),
+            Err(OpError::UnknownGrid(GridId(9)))
+        );
     }
 
     #[test]
@@ -140,7 +145,8 @@ mod tests {
         let cut = wkt!(LINESTRING(2. -1.,2. 11.,4. 11.,4. -1.));
         let change = split_grid(&layer(), GridId(1), &cut).unwrap();
         assert_eq!(change.added.len(), 2);
-        let total: f64 = change.added.iter().chain(change.reshaped.iter().map(|(_, p)| p)).map(|p| geo::Area::unsigned_area(p)).sum();
+        let total: f64 =
+            change.added.iter().chain(change.reshaped.iter().map(|(_, p)| p)).map(geo::Area::unsigned_area).sum();
         assert!((total - 100.0).abs() < 1e-9, "{total}");
     }
 }

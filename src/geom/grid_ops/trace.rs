@@ -31,7 +31,8 @@ impl Tracer {
         let index: RTree<GeomWithData<Line<f64>, usize>> =
             RTree::bulk_load(segments.iter().enumerate().map(|(i, s)| GeomWithData::new(*s, i)).collect());
         // Break every segment where another crosses or touches it.
-        let mut cuts: Vec<Vec<(f64, Coord<f64>)>> = segments.iter().map(|s| vec![(0.0, s.start), (1.0, s.end)]).collect();
+        let mut cuts: Vec<Vec<(f64, Coord<f64>)>> =
+            segments.iter().map(|s| vec![(0.0, s.start), (1.0, s.end)]).collect();
         for (i, s) in segments.iter().enumerate() {
             let envelope = rstar::RTreeObject::envelope(s);
             for other in index.locate_in_envelope_intersecting(&envelope) {
@@ -71,8 +72,9 @@ impl Tracer {
             adjacent[a].push((b, len));
             adjacent[b].push((a, len));
         }
-        let edges =
-            RTree::bulk_load(pairs.iter().map(|&(a, b)| GeomWithData::new(Line::new(nodes[a], nodes[b]), (a, b))).collect());
+        let edges = RTree::bulk_load(
+            pairs.iter().map(|&(a, b)| GeomWithData::new(Line::new(nodes[a], nodes[b]), (a, b))).collect(),
+        );
         Self { nodes, adjacent, edges }
     }
 

@@ -55,7 +55,11 @@ pub fn move_vertex(layer: &GridLayer, at: Coord<f64>, to: Coord<f64>, eps_m: f64
 }
 
 /// Inserts `at` into every ring holding the edge (in either direction), the boundary included.
-pub fn insert_vertex(layer: &GridLayer, edge: (Coord<f64>, Coord<f64>), at: Coord<f64>) -> Result<LayerChange, OpError> {
+pub fn insert_vertex(
+    layer: &GridLayer,
+    edge: (Coord<f64>, Coord<f64>),
+    at: Coord<f64>,
+) -> Result<LayerChange, OpError> {
     check_finite(&[edge.0, edge.1, at])?;
     let same = |a: Coord<f64>, b: Coord<f64>| dist(a, b) <= SNAP_EPS_M;
     edit_rings(

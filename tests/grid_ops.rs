@@ -306,3 +306,15 @@ fn garbage_input_is_refused_without_a_panic() {
     let _ = split_grid(&broken, broken.grids[2].0, &ring);
     let _ = reshape(&broken, broken.grids[1].0, &ring);
 }
+
+#[test]
+fn the_tracer_follows_a_demo_grid_edge() {
+    use wangge::geom::grid_ops::Tracer;
+    let (_, layer) = demo_layer();
+    let ring = layer.grids[0].1.exterior().clone();
+    let v = &ring.0;
+    let mid = |a: Coord<f64>, b: Coord<f64>| Coord { x: (a.x + b.x) / 2.0, y: (a.y + b.y) / 2.0 };
+    let tracer = Tracer::new(&[ring.clone(), layer.boundary.exterior().clone()]);
+    let path = tracer.path(mid(v[0], v[1]), mid(v[2], v[3]), 0.5).unwrap();
+    assert_eq!(&path.0[1..3], &[v[1], v[2]]);
+}

@@ -3,6 +3,7 @@
 pub mod assign;
 pub mod balance;
 pub mod crs;
+pub mod grid_ops;
 pub mod guard;
 pub mod topology;
 pub mod validity;

@@ -272,6 +272,22 @@ impl Document {
         GridId(in_use.max(logged) + 1)
     }
 
+    /// The grid layer in local metres, for the geometry operations of the editing tools.
+    pub fn grid_layer(&self) -> crate::geom::grid_ops::GridLayer {
+        crate::geom::grid_ops::GridLayer::from_community(&self.community, &self.scene.projection)
+    }
+
+    /// The edit that makes what a geometry operation on `layer` changed (new grids get fresh ids).
+    pub fn layer_edit(
+        &self,
+        layer: &crate::geom::grid_ops::GridLayer,
+        change: &crate::geom::grid_ops::LayerChange,
+        label: String,
+    ) -> Result<Edit, EditError> {
+        crate::edit::LayerEdit::from_change(&self.community, layer, change, self.next_grid_id(), label)
+            .into_edit(&self.community)
+    }
+
     /// Folds pending edits into the document file (see `Store::checkpoint`).
     pub fn checkpoint(&self) {
         if let Some(s) = &self.store {

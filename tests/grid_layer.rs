@@ -127,3 +127,33 @@ fn grid_rows(db: &Path) -> Vec<String> {
         .map(Result::unwrap)
         .collect()
 }
+
+#[test]
+fn a_split_through_the_document_is_one_step_and_neighbours_keep_sharing_vertices() {
+    use wangge::geom::grid_ops::split_grid;
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let mut doc = open(&db);
+    let before = doc.community.grids.clone();
+    let layer = doc.grid_layer();
+    let g = layer.grids[0].0;
+    let poly = layer.grid(g).unwrap();
+    // A north–south line through the grid's bounding box centre.
+    let r = geo::BoundingRect::bounding_rect(poly).unwrap();
+    let x = (r.min().x + r.max().x) / 2.0;
+    let line = geo::LineString::from(vec![(x, r.min().y - 10.0), (x, r.max().y + 10.0)]);
+    let change = split_grid(&layer, g, &line).unwrap();
+    let edit = doc.layer_edit(&layer, &change, "拆分网格".into()).unwrap();
+    doc.apply(edit).unwrap();
+    assert_eq!(doc.community.grids.len(), before.len() + 1);
+    assert!(doc.topology.is_clean(1e-9), "{:?}", doc.topology);
+    // Every vertex an untouched neighbour had is still exactly where it was.
+    for old in &before[1..] {
+        let now = doc.community.grid(old.id).unwrap();
+        for p in old.outline.exterior().0.iter() {
+            assert!(now.outline.exterior().0.contains(p), "{} lost a vertex", old.name);
+        }
+    }
+    doc.undo().unwrap();
+    assert_eq!(doc.community.grids, before);
+}

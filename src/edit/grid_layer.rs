@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::field::{self, Entity, polygon_of};
 use super::{Change, Edit, EditError};
+use crate::geom::grid_ops::{GridLayer, LayerChange};
 use crate::model::{Community, Grid, GridId};
 
 /// What a grid-layer operation changes, in lon/lat; grids not listed stay as they are.
@@ -27,6 +28,43 @@ pub struct LayerEdit {
 }
 
 impl LayerEdit {
+    /// What a geometry operation on `layer` changed, back in lon/lat (vertices that did not move keep
+    /// their stored coordinates bit for bit). New grids get ids from `first_new_id` up, the next free
+    /// codes, palette colours and a provisional name the user can change in the grid editor.
+    pub fn from_change(
+        c: &Community,
+        layer: &GridLayer,
+        change: &LayerChange,
+        first_new_id: GridId,
+        label: String,
+    ) -> Self {
+        let mut grown = c.clone();
+        grown.grids.retain(|g| !change.removed.contains(&g.id));
+        let mut added = Vec::new();
+        for (i, polygon) in change.added.iter().enumerate() {
+            let code = next_grid_code(&grown).unwrap_or_else(|| format!("{}{}", c.info.code, 100 + i));
+            let seq = code.strip_prefix(c.info.code.as_str()).unwrap_or(&code).to_string();
+            let grid = Grid {
+                id: GridId(first_new_id.get() + i as i64),
+                name: format!("新网格{seq}"),
+                code,
+                colour: next_grid_colour(&grown),
+                outline: layer.to_lonlat(polygon),
+            };
+            grown.grids.push(grid.clone());
+            added.push(grid);
+        }
+        Self {
+            label,
+            boundary: change.boundary.as_ref().map(|b| layer.to_lonlat(b)),
+            reshaped: change.reshaped.iter().map(|(id, p)| (*id, layer.to_lonlat(p))).collect(),
+            added,
+            removed: change.removed.clone(),
+            staff_to: None,
+            also: Vec::new(),
+        }
+    }
+
     /// The one edit: staff moved off removed grids first (so no row ever points at a missing grid),
     /// then grids removed, outlines changed, grids added.
     pub fn into_edit(self, c: &Community) -> Result<Edit, EditError> {

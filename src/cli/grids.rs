@@ -12,7 +12,9 @@ use crate::import::grids::{ImportedGrid, replace_grids_edit};
 pub(super) fn import_grids(doc: &mut Document, imported: &[ImportedGrid]) -> Result<String> {
     let before: Vec<String> = doc.community.grids.iter().map(|g| g.code.clone()).collect();
     let edit = replace_grids_edit(&doc.community, imported, doc.next_grid_id())?;
-    doc.apply(edit)?;
+    if doc.apply(edit)?.is_empty() {
+        return Ok("网格与文件一致，没有变化 (the grids already match the file; nothing changed)\n".into());
+    }
     let after: Vec<&str> = doc.community.grids.iter().map(|g| g.code.as_str()).collect();
     let kept = before.iter().filter(|c| after.contains(&c.as_str())).count();
     let mut text = format!(

@@ -272,6 +272,18 @@ impl Document {
         GridId(in_use.max(logged) + 1)
     }
 
+    /// The live checks of the grid layer (overlaps, gaps, outside parts, building shares) in the
+    /// scene's local metres.
+    pub fn checker(&self, settings: crate::geom::checks::CheckSettings) -> crate::geom::checks::Checker {
+        let p = &self.scene.projection;
+        crate::geom::checks::Checker::new(
+            p.polygon_to_local(&self.community.info.boundary),
+            self.community.grids.iter().map(|g| (g.id, p.polygon_to_local(&g.outline))).collect(),
+            self.community.buildings.iter().map(|b| (b.id, p.polygon_to_local(&b.footprint))).collect(),
+            settings,
+        )
+    }
+
     /// The grid layer in local metres, for the geometry operations of the editing tools.
     pub fn grid_layer(&self) -> crate::geom::grid_ops::GridLayer {
         crate::geom::grid_ops::GridLayer::from_community(&self.community, &self.scene.projection)

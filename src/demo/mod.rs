@@ -6,7 +6,10 @@
 //! parcels between roads, then rotated and converted to WGS-84. Grids are unions of whole parcels,
 //! so they follow roads and compound edges and tile the community exactly.
 
+mod district;
 mod names;
+
+pub use district::district;
 
 use geo::{Coord, LineString, MapCoords, Point, Polygon};
 

@@ -2,13 +2,16 @@
 
 pub mod assign;
 pub mod balance;
+pub mod checks;
 pub mod crs;
 pub mod grid_ops;
 pub mod guard;
+pub mod renumber;
 pub mod topology;
 pub mod validity;
 
 pub use assign::GridAssignment;
-pub use balance::{BalanceStatus, GridStats};
+pub use balance::{BalanceStatus, GridBalance, GridStats, balance};
+pub use checks::{CheckReport, CheckSettings, Checker};
 pub use crs::LocalProjection;
 pub use topology::PartitionReport;

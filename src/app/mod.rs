@@ -9,6 +9,7 @@ pub mod export_dialog;
 pub mod fonts;
 pub mod map_view;
 mod panels;
+pub mod tools;
 pub mod recent;
 pub mod staff_editor;
 

@@ -19,7 +19,8 @@ pub struct BalanceRow {
 /// bounding box meets a touched grid (old or new outline) are looked at.
 pub fn preview_balance(cache: &ToolCache, change: &LayerChange) -> Vec<BalanceRow> {
     let ids: Vec<GridId> = change.reshaped.iter().map(|(id, _)| *id).collect();
-    let old: Vec<(GridId, &Polygon<f64>)> = ids.iter().filter_map(|id| cache.layer.grid(*id).map(|g| (*id, g))).collect();
+    let old: Vec<(GridId, &Polygon<f64>)> =
+        ids.iter().filter_map(|id| cache.layer.grid(*id).map(|g| (*id, g))).collect();
     let new: Vec<(GridId, &Polygon<f64>)> = change.reshaped.iter().map(|(id, g)| (*id, g)).collect();
     let boxes: Vec<Rect<f64>> = old.iter().chain(&new).filter_map(|(_, g)| g.bounding_rect()).collect();
     let near: Vec<&(crate::model::BuildingId, Polygon<f64>, u32)> = cache
@@ -27,10 +28,13 @@ pub fn preview_balance(cache: &ToolCache, change: &LayerChange) -> Vec<BalanceRo
         .iter()
         .filter(|(_, f, _)| f.bounding_rect().is_some_and(|r| boxes.iter().any(|b| b.intersects(&r))))
         .collect();
-    let assign = |grids: &[(GridId, &Polygon<f64>)]| GridAssignment::compute(grids, near.iter().map(|(b, f, _)| (*b, f)));
+    let assign =
+        |grids: &[(GridId, &Polygon<f64>)]| GridAssignment::compute(grids, near.iter().map(|(b, f, _)| (*b, f)));
     let (before, after) = (assign(&old), assign(&new));
     let residents = |a: &GridAssignment, id: GridId| -> u64 {
         near.iter().filter(|(b, _, _)| a.grid_of(*b) == Some(id)).map(|(_, _, r)| u64::from(*r)).sum()
     };
-    ids.iter().map(|&id| BalanceRow { grid: id, before: residents(&before, id), after: residents(&after, id) }).collect()
+    ids.iter()
+        .map(|&id| BalanceRow { grid: id, before: residents(&before, id), after: residents(&after, id) })
+        .collect()
 }

@@ -101,7 +101,10 @@ pub enum ToolOutcome {
     /// Why the gesture was refused; nothing changed.
     Refused(String),
     /// What the select tool picked.
-    Select { grid: Option<GridId>, building: Option<BuildingId> },
+    Select {
+        grid: Option<GridId>,
+        building: Option<BuildingId>,
+    },
 }
 
 /// What a tool draws on the map, in local metres.
@@ -193,7 +196,13 @@ pub struct ToolBox {
 
 impl Default for ToolBox {
     fn default() -> Self {
-        Self { tool: ToolKind::Select.fresh(), snapping: true, tracing: false, overlap: OverlapMode::default(), refused: None }
+        Self {
+            tool: ToolKind::Select.fresh(),
+            snapping: true,
+            tracing: false,
+            overlap: OverlapMode::default(),
+            refused: None,
+        }
     }
 }
 

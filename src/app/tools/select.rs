@@ -29,7 +29,9 @@ impl Tool for SelectTool {
         match input {
             ToolInput::Click(p) => self.pick(ctx, p),
             ToolInput::Key(ToolKey::Delete) => match self.grid.take() {
-                Some(id) if ctx.layer.grid(id).is_some() => ctx.finish(Ok(remove_grid(ctx.layer, id)), T::ToolRemoveGrid),
+                Some(id) if ctx.layer.grid(id).is_some() => {
+                    ctx.finish(Ok(remove_grid(ctx.layer, id)), T::ToolRemoveGrid)
+                }
                 _ => ToolOutcome::None,
             },
             _ => ToolOutcome::None,

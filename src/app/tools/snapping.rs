@@ -22,7 +22,8 @@ impl ToolCache {
         let projection = &doc.scene.projection;
         let c = &doc.community;
         let layer = doc.grid_layer();
-        let compounds: Vec<Polygon<f64>> = c.compounds.iter().map(|k| projection.polygon_to_local(&k.outline)).collect();
+        let compounds: Vec<Polygon<f64>> =
+            c.compounds.iter().map(|k| projection.polygon_to_local(&k.outline)).collect();
         let roads: Vec<(LineString<f64>, f64)> = c
             .roads
             .iter()

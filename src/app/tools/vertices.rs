@@ -5,7 +5,9 @@
 use geo::Coord;
 
 use super::{OverlayShape, Tool, ToolContext, ToolInput, ToolKey, ToolKind, ToolOutcome};
-use crate::geom::grid_ops::{GridLayer, LayerChange, OpError, SNAP_EPS_M, Snap, insert_vertex, move_vertex, remove_vertex};
+use crate::geom::grid_ops::{
+    GridLayer, LayerChange, OpError, SNAP_EPS_M, Snap, insert_vertex, move_vertex, remove_vertex,
+};
 use crate::i18n::{Lang, T};
 
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -333,3 +333,21 @@ fn snapping_pulls_a_press_near_a_vertex_onto_it_and_shows_a_marker() {
         "{overlay:?}"
     );
 }
+
+#[test]
+fn the_toolbar_picks_a_tool_and_the_status_line_says_what_it_expects() {
+    use egui_kittest::kittest::Queryable;
+    let doc = Document::new(wangge::demo::kangle(), None, Lang::ZhCn);
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| wangge::app::WanggeApp::new(cc, Ok(doc), Some(Lang::ZhCn)));
+    h.run();
+    h.get_by_label("点击网格或楼栋以选择");
+    h.get_by_label("编辑顶点 (E)").click();
+    h.run();
+    assert_eq!(h.state().tools.kind(), ToolKind::Vertices);
+    h.get_by_label(Lang::ZhCn.tr(wangge::i18n::T::ToolVerticesHint));
+    h.get_by_label("合并 (M)").click();
+    h.run();
+    h.get_by_label("点击要保留的网格");
+}

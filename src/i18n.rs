@@ -307,6 +307,42 @@ texts! {
     RecentNone => "（无）", "(none)";
     DocumentFilter => "网格通文档 (*.sqlite, *.db)", "Wangge documents (*.sqlite, *.db)";
     AllFiles => "所有文件", "All files";
+    ToolSelect => "选择", "Select";
+    ToolDraw => "绘制网格", "Draw grid";
+    ToolVertices => "编辑顶点", "Edit vertices";
+    ToolSplit => "拆分", "Split";
+    ToolMerge => "合并", "Merge";
+    ToolReshape => "重塑", "Reshape";
+    ToolSnapping => "吸附", "Snapping";
+    ToolTracing => "追踪", "Tracing";
+    ToolTakeFromOthers => "占用相邻网格", "Take from neighbours";
+    ToolFreeAreaOnly => "仅填空白", "Free area only";
+    ToolSelectHint => "点击网格或楼栋以选择", "Click a grid or building to select it";
+    ToolSelectPicked => "已选择网格：按 Delete 删除网格（其范围成为空白）", "Grid selected: Delete removes it (its area becomes a gap)";
+    ToolDrawStart => "点击放置新网格的第一个顶点", "Click to place the new grid's first vertex";
+    ToolDrawMore => "继续点击放置顶点（Backspace 撤回一点，Esc 取消）", "Click more vertices (Backspace takes one back, Esc cancels)";
+    ToolDrawClose => "继续点击，或按 Enter / 双击完成网格", "Click more, or press Enter / double-click to finish the grid";
+    ToolVerticesHint => "拖动顶点移动，拖动边中点插入顶点，右键或 Delete 删除顶点", "Drag a vertex to move it, drag an edge midpoint to insert one, right-click or Delete removes one";
+    ToolDragging => "松开鼠标完成移动（Esc 取消）", "Release to finish the move (Esc cancels)";
+    ToolDragRefused => "此处不能放置", "Cannot place here";
+    ToolSplitStart => "点击画一条穿过网格的拆分线", "Click to draw a line across a grid";
+    ToolSplitFinish => "继续点击，或按 Enter / 双击拆分", "Click more, or press Enter / double-click to split";
+    ToolMergeFirst => "点击要保留的网格", "Click the grid to keep";
+    ToolMergeSecond => "点击要并入的相邻网格（Esc 取消）", "Click the adjacent grid to merge into it (Esc cancels)";
+    ToolReshapeStart => "从网格边界上的一点开始画新边界", "Start the new boundary at a point on a grid's edge";
+    ToolReshapeFinish => "在网格边界上结束，按 Enter / 双击完成", "End on the grid's edge, then press Enter / double-click";
+    ToolNeedThree => "至少需要 3 个顶点 (at least 3 vertices are needed)", "At least 3 vertices are needed";
+    ToolNeedTwo => "至少需要 2 个点 (at least 2 points are needed)", "At least 2 points are needed";
+    ToolRemoveGrid => "删除网格", "Remove grid";
+    ToolDrawGrid => "绘制网格", "Draw grid";
+    ToolMoveVertex => "移动顶点", "Move vertex";
+    ToolInsertVertex => "插入顶点", "Insert vertex";
+    ToolRemoveVertex => "删除顶点", "Remove vertex";
+    ToolSplitGrid => "拆分网格", "Split grid";
+    ToolMergeGrids => "合并网格", "Merge grids";
+    ToolReshapeGrid => "重塑网格", "Reshape grid";
+    ToolLiveBalance => "实时人口", "Live balance";
+
 }
 
 #[cfg(test)]

@@ -53,6 +53,10 @@ pub struct MapOutput {
     pub clicked_building: Option<Option<BuildingId>>,
     pub hovered_building: Option<BuildingId>,
     pub pointer_lonlat: Option<(f64, f64)>,
+    /// The pointer as input for the active editing tool (local metres).
+    pub tool_inputs: Vec<super::tools::ToolInput>,
+    /// Screen pixels per metre this frame (the snapping tolerance follows the zoom).
+    pub px_per_m: f32,
 }
 
 pub struct MapInput<'a> {
@@ -63,6 +67,11 @@ pub struct MapInput<'a> {
     pub selected_building: Option<BuildingId>,
     pub highlighted_grid: Option<GridId>,
     pub fit_requested: bool,
+    /// An editing tool other than Select is active: the primary button belongs to it and the map
+    /// pans with the middle or secondary button.
+    pub tool_active: bool,
+    pub tool_overlay: &'a [super::tools::OverlayShape],
+    pub tool_layer: Option<&'a crate::geom::grid_ops::GridLayer>,
 }
 
 /// Zoom level at which `bounds` fills `rect` (with a margin), for Web Mercator at `lat`.
@@ -86,7 +95,12 @@ pub fn map_ui(ui: &mut Ui, memory: &mut MapMemory, tiles: Option<&mut dyn Tiles>
     }
     // A plain paper-coloured background under the (optional) tiles: offline is the normal case.
     ui.painter().rect_filled(ui.available_rect_before_wrap(), 0.0, BACKGROUND);
-    let map = Map::new(tiles, memory, home).zoom_with_ctrl(false);
+    let mut map = Map::new(tiles, memory, home).zoom_with_ctrl(false);
+    if input.tool_active {
+        map = map
+            .drag_pan_buttons(egui::DragPanButtons::MIDDLE | egui::DragPanButtons::SECONDARY)
+            .double_click_to_zoom(false);
+    }
     let inner = map.show(ui, |ui, response, projector, _memory| {
         let rect = response.rect;
         let t = ScreenFromMap::from_projector(projector, rect, scene);
@@ -101,8 +115,12 @@ pub fn map_ui(ui: &mut Ui, memory: &mut MapMemory, tiles: Option<&mut dyn Tiles>
         };
         let shapes = scene.frame(&params, input.fills);
         paint(ui, rect, &t, &shapes);
+        super::tool_view::paint_overlay(ui, rect, &t, input.tool_overlay, input.tool_layer);
         legend_ui(ui, rect, input.legend);
-        interact(response, &t, scene)
+        let mut out = interact(response, &t, scene);
+        out.tool_inputs = super::tool_view::pointer_inputs(ui, response, &t);
+        out.px_per_m = t.px_per_m;
+        out
     });
     inner.inner
 }

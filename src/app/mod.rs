@@ -11,6 +11,8 @@ pub mod map_view;
 mod panels;
 pub mod recent;
 pub mod staff_editor;
+mod tool_view;
+pub mod tools;
 
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, channel};
@@ -109,6 +111,14 @@ pub enum Command {
     SetOperator(String),
     /// Drop the documents that no longer exist from 最近打开.
     ForgetMissingRecent,
+    /// Pick a grid-editing tool (a gesture in progress is dropped).
+    SetTool(tools::ToolKind),
+    SetSnapping(bool),
+    ToggleSnapping,
+    SetTracing(bool),
+    ToggleTracing,
+    /// What a drawn grid does where it covers other grids.
+    SetOverlap(crate::geom::grid_ops::OverlapMode),
 }
 
 enum Picked {
@@ -161,6 +171,12 @@ pub struct WanggeApp {
     exporting: Option<(PathBuf, Job<usize, crate::export::ExportError>)>,
     /// The read-only copy of the document that background exports and previews read.
     snapshots: crate::jobs::Snapshots,
+    /// The grid-editing tools.
+    pub tools: tools::ToolBox,
+    /// What the tools snap to, rebuilt when the document's revision changes.
+    tool_cache: Option<tools::ToolCache>,
+    /// Screen pixels per metre of the last frame (the snapping tolerance follows the zoom).
+    px_per_m: f32,
 }
 
 /// What the GUI starts with: a document, or the reason there is none.
@@ -208,6 +224,9 @@ impl WanggeApp {
             opening: None,
             exporting: None,
             snapshots: Default::default(),
+            tools: Default::default(),
+            tool_cache: None,
+            px_per_m: 1.0,
         };
         app.after_open();
         app.restore_view();
@@ -276,6 +295,8 @@ impl WanggeApp {
         }
         self.selected_building = None;
         self.highlighted_grid = None;
+        self.tools.set_kind(self.tools.kind());
+        self.tool_cache = None;
         self.fit_requested = true;
         self.startup_problem = None;
         self.restyle();
@@ -557,6 +578,12 @@ impl WanggeApp {
                 self.set_operator();
             }
             Command::ForgetMissingRecent => self.settings.recent.remove_missing(),
+            Command::SetTool(kind) => self.tools.set_kind(kind),
+            Command::SetSnapping(on) => self.tools.snapping = on,
+            Command::ToggleSnapping => self.tools.snapping = !self.tools.snapping,
+            Command::SetTracing(on) => self.tools.tracing = on,
+            Command::ToggleTracing => self.tools.tracing = !self.tools.tracing,
+            Command::SetOverlap(mode) => self.tools.overlap = mode,
         }
     }
 
@@ -642,9 +669,13 @@ impl WanggeApp {
         self.poll_jobs(&ctx);
         let mut commands: Vec<Command> = self.poll_dialogs().into_iter().collect();
         commands.extend(shortcuts(&ctx));
+        let (tool_commands, tool_keys) = tool_view::shortcuts(&ctx);
+        commands.extend(tool_commands);
 
         commands.extend(panels::menu_bar(ui, self));
+        commands.extend(tool_view::toolbar(ui, self));
         commands.extend(panels::status_bar(ui, self, self.pointer_lonlat));
+        tool_view::status_line(ui, self);
         if self.change_log.open {
             self.change_log.refresh(&self.doc, self.settings.lang);
             let (lang, operator) = (self.settings.lang, self.settings.operator.as_str());
@@ -656,6 +687,12 @@ impl WanggeApp {
             let lang = self.settings.lang;
             commands.extend(editors::building_panel(ui, &mut self.building_drafts, &self.doc, lang, b));
         }
+        // Out of `self` for the frame, so the map closure can borrow the app whole.
+        let mut cache_slot = self.tool_cache.take();
+        let cache = tools::ToolCache::refresh(&mut cache_slot, &self.doc);
+        let lang = self.settings.lang;
+        let tool_overlay = self.tools.overlay(&tool_context(&self.doc, &self.tools, self.px_per_m, lang, cache));
+        let tool_active = self.tools.kind() != tools::ToolKind::Select;
         egui::CentralPanel::default().frame(egui::Frame::NONE).show(ui, |ui| {
             let input = map_view::MapInput {
                 scene: &self.doc.scene,
@@ -665,6 +702,9 @@ impl WanggeApp {
                 selected_building: self.selected_building,
                 highlighted_grid: self.highlighted_grid,
                 fit_requested: self.fit_requested,
+                tool_active,
+                tool_overlay: &tool_overlay,
+                tool_layer: Some(&cache.layer),
             };
             let tiles = self.basemap.active(self.settings.online_tiles, ui.ctx());
             self.map_rect = ui.available_rect_before_wrap();
@@ -672,9 +712,23 @@ impl WanggeApp {
             self.fit_requested = false;
             self.pointer_lonlat = out.pointer_lonlat;
             self.hovered_building = out.hovered_building;
-            if let Some(clicked) = out.clicked_building {
+            self.px_per_m = out.px_per_m;
+            if let Some(clicked) = out.clicked_building
+                && !tool_active
+            {
                 commands.push(Command::SelectBuilding(clicked));
             }
+            for input in out.tool_inputs.into_iter().chain(tool_keys) {
+                let ctx = tool_context(&self.doc, &self.tools, self.px_per_m, lang, cache);
+                match self.tools.input(&ctx, input) {
+                    tools::ToolOutcome::Edit(edit) => commands.push(Command::Apply(edit)),
+                    tools::ToolOutcome::Select { grid, building: None } => commands.push(Command::HighlightGrid(grid)),
+                    _ => {}
+                }
+            }
+            let live: Vec<tools::BalanceRow> =
+                self.tools.preview().map(|c| tools::preview_balance(cache, c)).unwrap_or_default();
+            tool_view::balance_ui(ui, self.map_rect, self, &live);
             if let Some(b) = out.hovered_building.and_then(|b| self.doc.community.building(b)) {
                 egui::Tooltip::always_open(
                     ui.ctx().clone(),
@@ -689,6 +743,7 @@ impl WanggeApp {
             }
             panels::map_buttons(ui, self, &mut commands);
         });
+        self.tool_cache = cache_slot;
         let exporting = self.exporting.as_ref().map(|(_, job)| job.progress());
         commands.extend(self.export.ui(&ctx, &self.doc, &mut self.snapshots, exporting, self.settings.lang));
         commands.extend(self.staff_editor.ui(&ctx, &self.doc, self.settings.lang));
@@ -708,6 +763,25 @@ impl WanggeApp {
         for c in commands {
             self.apply(&ctx, c);
         }
+    }
+}
+
+/// What the editing tools see this frame.
+fn tool_context<'a>(
+    doc: &'a Document,
+    t: &tools::ToolBox,
+    px_per_m: f32,
+    lang: Lang,
+    cache: &'a tools::ToolCache,
+) -> tools::ToolContext<'a> {
+    tools::ToolContext {
+        doc,
+        layer: &cache.layer,
+        snapper: t.snapping.then_some(&cache.snapper),
+        tracer: t.tracing.then_some(&cache.tracer),
+        tol_m: f64::from(tool_view::SNAP_TOLERANCE_PX / px_per_m.max(1e-6)),
+        overlap: t.overlap,
+        lang,
     }
 }
 

@@ -1,7 +1,7 @@
 //! Live checks of grid layouts: known defects measured with the right areas and ids, the demo and the
 //! synthetic district clean, and incremental updates agreeing with a fresh computation.
 
-use geo::{Coord, LineString, Polygon, wkt};
+use geo::{LineString, Polygon, wkt};
 use proptest::prelude::*;
 use wangge::Lang;
 use wangge::document::Document;

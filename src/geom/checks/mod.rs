@@ -190,14 +190,13 @@ impl Checker {
     /// Incremental: `Some(p)` = new/changed outline, `None` = grid removed; a new boundary when it
     /// changed (then everything that depends on the boundary is recomputed).
     pub fn update(&mut self, boundary: Option<Polygon<f64>>, changed: &[(GridId, Option<Polygon<f64>>)]) {
-        let mut touched: Option<Rect<f64>> = None;
-        let mut add = |r: Rect<f64>| touched = Some(touched.map_or(r, |t| union_rect(t, r)));
+        let mut boxes: Vec<Rect<f64>> = Vec::new();
         for (id, outline) in changed {
             if let Some(old) = self.grids.get(id) {
-                add(old.rect);
+                boxes.push(grow(old.rect));
             }
             if let Some(r) = self.put_grid(*id, outline.clone()) {
-                add(r);
+                boxes.push(grow(r));
             }
         }
         if let Some(b) = boundary {
@@ -205,7 +204,7 @@ impl Checker {
             self.recompute_all();
             return;
         }
-        let Some(touched) = touched.map(grow) else {
+        let Some(touched) = boxes.iter().copied().reduce(union_rect) else {
             self.rebuild_report();
             return;
         };
@@ -219,7 +218,10 @@ impl Checker {
             touched,
         );
         self.record(Part::Gaps, result);
-        let affected: Vec<BuildingId> = self.buildings_meeting(&touched);
+        // Per box, not their union: two grids edited far apart should not touch everything between.
+        let mut affected: Vec<BuildingId> = boxes.iter().flat_map(|r| self.buildings_meeting(r)).collect();
+        affected.sort_unstable();
+        affected.dedup();
         for b in affected {
             self.recompute_building(b);
         }

@@ -21,7 +21,9 @@ const B: GridId = GridId(2);
 
 /// A 100 × 50 m community split at x = 50 unless the fixture moves the line.
 fn check(a: Polygon<f64>, b: Polygon<f64>, buildings: Vec<(BuildingId, Polygon<f64>)>, sliver_m2: f64) -> CheckReport {
-    Checker::new(rect(0.0, 0.0, 100.0, 50.0), vec![(A, a), (B, b)], buildings, CheckSettings { sliver_m2 }).report().clone()
+    Checker::new(rect(0.0, 0.0, 100.0, 50.0), vec![(A, a), (B, b)], buildings, CheckSettings { sliver_m2 })
+        .report()
+        .clone()
 }
 
 #[test]
@@ -71,7 +73,12 @@ fn split_and_unassigned_buildings_are_listed() {
         LineString::from(vec![(0., 0.), (50., 0.), (50., 50.), (30., 50.), (30., 40.), (0., 40.), (0., 0.)]),
         vec![],
     );
-    let checker = Checker::new(rect(0.0, 0.0, 100.0, 50.0), vec![(A, a), (B, rect(50.0, 0.0, 100.0, 50.0))], vec![cut, beyond, in_gap, whole], CheckSettings::default());
+    let checker = Checker::new(
+        rect(0.0, 0.0, 100.0, 50.0),
+        vec![(A, a), (B, rect(50.0, 0.0, 100.0, 50.0))],
+        vec![cut, beyond, in_gap, whole],
+        CheckSettings::default(),
+    );
     let r = checker.report();
     assert_eq!(r.split, vec![BuildingId(7)], "{r:?}");
     assert_eq!(r.unassigned, vec![BuildingId(8), BuildingId(9)]);
@@ -104,7 +111,12 @@ fn failures_become_errors_not_panics() {
     let nan = wkt!(POLYGON((0. 0.,10. 0.,10. 10.,0. 10.,0. 0.)));
     let mut bad = nan.clone();
     bad.exterior_mut(|r| r.0[1].x = f64::NAN);
-    let mut checker = Checker::new(rect(0.0, 0.0, 100.0, 50.0), vec![(A, rect(0.0, 0.0, 100.0, 50.0))], vec![(BuildingId(1), bad.clone())], CheckSettings::default());
+    let mut checker = Checker::new(
+        rect(0.0, 0.0, 100.0, 50.0),
+        vec![(A, rect(0.0, 0.0, 100.0, 50.0))],
+        vec![(BuildingId(1), bad.clone())],
+        CheckSettings::default(),
+    );
     assert!(checker.report().error.is_some());
     assert!(!checker.report().is_clean());
     checker.update(None, &[(B, Some(bad))]);
@@ -116,7 +128,10 @@ fn failures_become_errors_not_panics() {
 }
 
 /// Local-metre inputs projected the way the document projects its scene.
-fn local_inputs(c: Community) -> (Polygon<f64>, Vec<(GridId, Polygon<f64>)>, Vec<(BuildingId, Polygon<f64>)>) {
+/// Boundary, grids and footprints in local metres.
+type Inputs = (Polygon<f64>, Vec<(GridId, Polygon<f64>)>, Vec<(BuildingId, Polygon<f64>)>);
+
+fn local_inputs(c: Community) -> Inputs {
     let doc = Document::new(c, None, Lang::ZhCn);
     let p: LocalProjection = doc.scene.projection;
     let c = &doc.community;

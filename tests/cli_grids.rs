@@ -298,3 +298,21 @@ fn renumber_orders_grids_like_text_and_dry_run_changes_nothing() {
     let again = json_of(&wangge(&db, &["renumber", "--dry-run", "--json"]));
     assert!(again.as_object().unwrap().iter().all(|(old, new)| new == old), "{again}");
 }
+
+#[test]
+fn check_on_the_demo_is_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    wangge::store::write_new_document(&db, &wangge::demo::kangle(), false).unwrap();
+    let r = json_of(&wangge(&db, &["check", "--json"]));
+    for key in ["overlaps", "gaps", "outside", "unassigned_buildings", "split_buildings"] {
+        assert_eq!(r[key], json!([]), "{key}: {r}");
+    }
+    assert_eq!(r["ok"], json!(true));
+    let grids = r["grids"].as_array().unwrap();
+    assert_eq!(grids.len(), 7);
+    let residents: u64 = grids.iter().map(|g| g["residents"].as_u64().unwrap()).sum();
+    assert_eq!(residents, 9241, "every resident is in exactly one grid");
+    let bad = wangge(&db, &["check", "--json", "--tolerance-m2=-1"]);
+    assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("tolerance"));
+}

@@ -351,3 +351,37 @@ fn the_toolbar_picks_a_tool_and_the_status_line_says_what_it_expects() {
     h.run();
     h.get_by_label("点击要保留的网格");
 }
+
+#[test]
+fn the_checks_panel_lists_a_gap_and_renumbering_shows_old_and_new_codes_first() {
+    use egui_kittest::kittest::Queryable;
+    let mut community = wangge::demo::kangle();
+    // Without its fourth grid the community has a gap where that grid was.
+    let gone = community.grids.remove(3).id;
+    for s in &mut community.staff {
+        if s.grid_id == Some(gone) {
+            s.grid_id = None;
+        }
+    }
+    let plan = wangge::geom::renumber::renumber(&community).unwrap();
+    let (_, old, new) = plan.iter().find(|(_, old, new)| old != new).expect("a grid changes its code").clone();
+    let doc = Document::new(community, None, Lang::ZhCn);
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| wangge::app::WanggeApp::new(cc, Ok(doc), Some(Lang::ZhCn)));
+    h.run();
+    h.get_by_label("检查 (K)").click();
+    h.run();
+    h.run();
+    let gaps = h.state().checks.report().map(|r| r.gaps.len());
+    assert_eq!(gaps, Some(1));
+    assert!(h.query_by_label_contains("存在缝隙 · ").is_some(), "the gap is listed in the panel");
+    assert!(h.query_by_label_contains("不在任何网格内的楼栋").is_some());
+    h.get_by_label("重新编号…").click();
+    h.run();
+    // Nothing is applied until the user agrees: the plan is shown old → new.
+    assert!(h.query_by_label(&format!("{old} → {new}")).is_some(), "{old} → {new}");
+    h.get_by_label("取消").click();
+    h.run();
+    assert!(h.query_by_label("重新编号…").is_some());
+}

@@ -3,6 +3,7 @@
 
 pub mod basemap;
 pub mod change_log;
+pub mod checks_panel;
 pub mod crash;
 mod editors;
 pub mod export_dialog;
@@ -115,6 +116,10 @@ pub enum Command {
     SetTool(tools::ToolKind),
     SetSnapping(bool),
     ToggleSnapping,
+    /// Opens or closes the live checks panel.
+    ToggleChecks,
+    /// Centres the map on a point (lon/lat) close enough to see a small problem.
+    ZoomTo(geo::Coord<f64>),
     SetTracing(bool),
     ToggleTracing,
     /// What a drawn grid does where it covers other grids.
@@ -163,6 +168,7 @@ pub struct WanggeApp {
     community_settings: editors::CommunitySettings,
     pub staff_editor: staff_editor::StaffEditor,
     pub change_log: change_log::ChangeLogPanel,
+    pub checks: checks_panel::ChecksPanel,
     /// The operator when none is set: `WANGGE_OPERATOR` or the login name.
     default_operator: String,
     /// A document being opened on a worker; the current one stays on screen until it is ready.
@@ -226,6 +232,7 @@ impl WanggeApp {
             snapshots: Default::default(),
             tools: Default::default(),
             tool_cache: None,
+            checks: Default::default(),
             px_per_m: 1.0,
         };
         app.after_open();
@@ -581,6 +588,11 @@ impl WanggeApp {
             Command::SetTool(kind) => self.tools.set_kind(kind),
             Command::SetSnapping(on) => self.tools.snapping = on,
             Command::ToggleSnapping => self.tools.snapping = !self.tools.snapping,
+            Command::ToggleChecks => self.checks.open = !self.checks.open,
+            Command::ZoomTo(c) => {
+                self.map_memory.center_at(walkers::lon_lat(c.x, c.y));
+                let _ = self.map_memory.set_zoom(self.map_memory.zoom().max(18.0));
+            }
             Command::SetTracing(on) => self.tools.tracing = on,
             Command::ToggleTracing => self.tools.tracing = !self.tools.tracing,
             Command::SetOverlap(mode) => self.tools.overlap = mode,
@@ -681,6 +693,10 @@ impl WanggeApp {
             let (lang, operator) = (self.settings.lang, self.settings.operator.as_str());
             commands.extend(self.change_log.ui(ui, &self.doc, lang, operator, &self.default_operator));
         }
+        if self.checks.open {
+            self.checks.refresh(&self.doc);
+            commands.extend(self.checks.ui(ui, &self.doc, self.settings.lang));
+        }
         commands.extend(jobs_bar(ui, self));
         commands.extend(panels::grid_panel(ui, self));
         if let Some(b) = self.selected_building {
@@ -691,7 +707,8 @@ impl WanggeApp {
         let mut cache_slot = self.tool_cache.take();
         let cache = tools::ToolCache::refresh(&mut cache_slot, &self.doc);
         let lang = self.settings.lang;
-        let tool_overlay = self.tools.overlay(&tool_context(&self.doc, &self.tools, self.px_per_m, lang, cache));
+        let mut tool_overlay = self.checks.overlay();
+        tool_overlay.extend(self.tools.overlay(&tool_context(&self.doc, &self.tools, self.px_per_m, lang, cache)));
         let tool_active = self.tools.kind() != tools::ToolKind::Select;
         egui::CentralPanel::default().frame(egui::Frame::NONE).show(ui, |ui| {
             let input = map_view::MapInput {

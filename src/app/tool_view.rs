@@ -32,6 +32,10 @@ pub(super) fn toolbar(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                 out.push(Command::SetTracing(!tools.tracing));
             }
             ui.separator();
+            if ui.selectable_label(app.checks.open, format!("{} (K)", tr(T::ChecksTitle))).clicked() {
+                out.push(Command::ToggleChecks);
+            }
+            ui.separator();
             for (mode, t) in
                 [(OverlapMode::TakeFromOthers, T::ToolTakeFromOthers), (OverlapMode::FreeAreaOnly, T::ToolFreeAreaOnly)]
             {
@@ -74,6 +78,7 @@ pub(super) fn shortcuts(ctx: &egui::Context) -> (Vec<Command>, Vec<ToolInput>) {
         (Key::R, Command::SetTool(ToolKind::Reshape)),
         (Key::N, Command::ToggleSnapping),
         (Key::T, Command::ToggleTracing),
+        (Key::K, Command::ToggleChecks),
     ];
     let keys = [
         (Key::Enter, ToolKey::Enter),
@@ -162,6 +167,13 @@ pub fn paint_overlay(ui: &Ui, rect: egui::Rect, t: &ScreenFromMap, shapes: &[Ove
             }
             OverlayShape::Hot(c) => {
                 painter.circle_stroke(s(c), 7.0, Stroke::new(2.0, INK));
+            }
+            OverlayShape::Problem(region) => {
+                ring(region, Stroke::new(3.0, Color32::from_rgb(220, 30, 30)));
+                if let Some(c) = geo::Centroid::centroid(region) {
+                    // Small pieces vanish at community zoom: a ring marks where they are.
+                    painter.circle_stroke(s(&c.0), 9.0, Stroke::new(2.5, Color32::from_rgb(220, 30, 30)));
+                }
             }
             OverlayShape::Snap(snap) => {
                 let p = s(&snap.pos);

@@ -6,12 +6,12 @@ use anyhow::Result;
 use serde_json::{Value, json};
 
 use crate::Document;
+use crate::files::{self, OutputKind};
+use crate::geom::GridStats;
 use crate::geom::balance::{BalanceStatus, balance};
 use crate::geom::checks::{CheckReport, CheckSettings};
-use crate::geom::GridStats;
-use crate::model::GridId;
-use crate::files::{self, OutputKind};
 use crate::import::grids::{ImportedGrid, replace_grids_edit};
+use crate::model::GridId;
 
 pub(super) fn import_grids(doc: &mut Document, imported: &[ImportedGrid]) -> Result<String> {
     let before: Vec<String> = doc.community.grids.iter().map(|g| g.code.clone()).collect();
@@ -169,16 +169,8 @@ fn check_text(doc: &Document, report: &CheckReport, table: &[crate::geom::balanc
 
 pub(super) fn renumber(doc: &mut Document, dry_run: bool, json: bool) -> Result<String> {
     let plan = crate::geom::renumber::renumber(&doc.community).map_err(anyhow::Error::msg)?;
-    if !dry_run {
-        let code = crate::edit::field::field(crate::edit::Entity::Grid, "code")?;
-        let changes: Vec<crate::edit::Change> = plan
-            .iter()
-            .filter(|(_, old, new)| old != new)
-            .map(|(id, old, new)| crate::edit::Change { field: code, id: id.get(), old: Value::from(old.as_str()), new: Value::from(new.as_str()) })
-            .collect();
-        if !changes.is_empty() {
-            doc.apply(crate::edit::Edit::Batch { label: "网格重新编号 (renumber grids)".into(), edits: vec![crate::edit::Edit::Set(changes)] })?;
-        }
+    if !dry_run && let Some(edit) = crate::edit::renumber_edit(&plan)? {
+        doc.apply(edit)?;
     }
     if json {
         let mapping: serde_json::Map<String, Value> =
@@ -190,6 +182,10 @@ pub(super) fn renumber(doc: &mut Document, dry_run: bool, json: bool) -> Result<
         let name = doc.community.grid(*id).map_or("", |g| g.name.as_str());
         s.push_str(&format!("{old} → {new}  {name}\n"));
     }
-    s.push_str(if dry_run { "（仅预览，未修改 / dry run, nothing changed）\n" } else { "已重新编号 (renumbered)\n" });
+    s.push_str(if dry_run {
+        "（仅预览，未修改 / dry run, nothing changed）\n"
+    } else {
+        "已重新编号 (renumbered)\n"
+    });
     Ok(s)
 }

@@ -27,9 +27,7 @@ pub fn district(buildings: usize, grids: usize, seed: u64) -> Community {
     let cols = grids.max(1).div_ceil(rows);
     let lattice = Lattice::new(rows, cols, &mut rng);
     let projection = LocalProjection::new(ORIGIN_LONLAT);
-    let lonlat = |ring: Vec<Coord<f64>>| {
-        projection.polygon_to_lonlat(&Polygon::new(LineString::new(ring), vec![]))
-    };
+    let lonlat = |ring: Vec<Coord<f64>>| projection.polygon_to_lonlat(&Polygon::new(LineString::new(ring), vec![]));
 
     let mut c = Community {
         info: CommunityInfo {
@@ -137,14 +135,20 @@ impl Lattice {
         for r in 0..=rows {
             for c in 0..cols {
                 let (a, b) = (node(r, c), node(r, c + 1));
-                east_mid.push(Coord { x: (a.x + b.x) / 2.0, y: (a.y + b.y) / 2.0 + rng.range(-MIDPOINT_JITTER_M, MIDPOINT_JITTER_M) });
+                east_mid.push(Coord {
+                    x: (a.x + b.x) / 2.0,
+                    y: (a.y + b.y) / 2.0 + rng.range(-MIDPOINT_JITTER_M, MIDPOINT_JITTER_M),
+                });
             }
         }
         let mut north_mid = Vec::new();
         for r in 0..rows {
             for c in 0..=cols {
                 let (a, b) = (node(r, c), node(r + 1, c));
-                north_mid.push(Coord { x: (a.x + b.x) / 2.0 + rng.range(-MIDPOINT_JITTER_M, MIDPOINT_JITTER_M), y: (a.y + b.y) / 2.0 });
+                north_mid.push(Coord {
+                    x: (a.x + b.x) / 2.0 + rng.range(-MIDPOINT_JITTER_M, MIDPOINT_JITTER_M),
+                    y: (a.y + b.y) / 2.0,
+                });
             }
         }
         Self { rows, cols, nodes, east_mid, north_mid }

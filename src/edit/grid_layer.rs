@@ -187,6 +187,24 @@ pub fn grid_from_json(v: &Value) -> Option<Grid> {
     })
 }
 
+/// The edit giving grids the codes of a renumbering plan (grid, old code, new code), or `None`
+/// when every grid has its code already. One step, whatever the number of grids.
+pub fn renumber_edit(plan: &[(GridId, String, String)]) -> Result<Option<Edit>, EditError> {
+    let code = field::field(Entity::Grid, "code")?;
+    let changes: Vec<Change> = plan
+        .iter()
+        .filter(|(_, old, new)| old != new)
+        .map(|(id, old, new)| Change {
+            field: code,
+            id: id.get(),
+            old: Value::from(old.as_str()),
+            new: Value::from(new.as_str()),
+        })
+        .collect();
+    Ok((!changes.is_empty())
+        .then(|| Edit::Batch { label: "网格重新编号 (renumber grids)".into(), edits: vec![Edit::Set(changes)] }))
+}
+
 /// The first free code "community code + 2 digits" (grids are numbered 01–99).
 pub fn next_grid_code(c: &Community) -> Option<String> {
     (1..=99).map(|n| format!("{}{n:02}", c.info.code)).find(|code| !c.grids.iter().any(|g| &g.code == code))

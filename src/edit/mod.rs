@@ -10,7 +10,7 @@ mod staff_record;
 use serde_json::Value;
 
 pub use field::{Entity, Field, Kind};
-pub use grid_layer::{LayerEdit, grid_from_json, grid_to_json, next_grid_code, next_grid_colour};
+pub use grid_layer::{LayerEdit, grid_from_json, grid_to_json, next_grid_code, next_grid_colour, renumber_edit};
 pub use history::History;
 pub use staff_record::{StaffRecord, shift_from_json, shift_to_json};
 

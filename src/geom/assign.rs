@@ -9,8 +9,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use geo::{Area, BooleanOps, BoundingRect, CoordinatePosition, Intersects, Line, Polygon, Rect};
 use geo::coordinate_position::CoordPos;
+use geo::{Area, BooleanOps, BoundingRect, CoordinatePosition, Intersects, Line, Polygon, Rect};
 
 use crate::model::{BuildingId, GridId};
 
@@ -101,9 +101,9 @@ fn lies_inside(footprint: &Polygon<f64>, footprint_rect: &Rect<f64>, grid: &Poly
     }
     let footprint_lines: Vec<Line<f64>> =
         std::iter::once(footprint.exterior()).chain(footprint.interiors()).flat_map(|r| r.lines()).collect();
-    !rings().flat_map(|r| r.lines()).any(|g| {
-        rects_meet(&g.bounding_rect(), footprint_rect) && footprint_lines.iter().any(|f| f.intersects(&g))
-    })
+    !rings()
+        .flat_map(|r| r.lines())
+        .any(|g| rects_meet(&g.bounding_rect(), footprint_rect) && footprint_lines.iter().any(|f| f.intersects(&g)))
 }
 
 impl GridAssignment {

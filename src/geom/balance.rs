@@ -93,15 +93,13 @@ pub fn balance(c: &Community, stats: &[GridStats]) -> Vec<GridBalance> {
 }
 
 pub fn balance_with(c: &Community, stats: &[GridStats], rule: StaffRule) -> Vec<GridBalance> {
-    let mean = if stats.is_empty() {
-        0.0
-    } else {
-        stats.iter().map(|s| s.residents as f64).sum::<f64>() / stats.len() as f64
-    };
+    let mean =
+        if stats.is_empty() { 0.0 } else { stats.iter().map(|s| s.residents as f64).sum::<f64>() / stats.len() as f64 };
     stats
         .iter()
         .map(|s| {
-            let count = |role: StaffRole| c.staff.iter().filter(|p| p.grid_id == Some(s.grid) && p.role == role).count();
+            let count =
+                |role: StaffRole| c.staff.iter().filter(|p| p.grid_id == Some(s.grid) && p.role == role).count();
             let (leaders, workers) = (count(StaffRole::GridLeader), count(StaffRole::GridWorker));
             GridBalance {
                 grid: s.grid,

@@ -90,7 +90,8 @@ mod tests {
         let p = LocalProjection::new(Coord { x: 118.1, y: 24.5 });
         // Two rows of 200 m grids; the north row is slightly staggered (±40 m), which must not split it.
         // Ids are deliberately scrambled against the expected order.
-        let layout = [(5, 0.0, 240.0), (2, 200.0, 200.0), (9, 400.0, 230.0), (1, 0.0, 0.0), (7, 200.0, -30.0), (3, 400.0, 10.0)];
+        let layout =
+            [(5, 0.0, 240.0), (2, 200.0, 200.0), (9, 400.0, 230.0), (1, 0.0, 0.0), (7, 200.0, -30.0), (3, 400.0, 10.0)];
         let mut c = Community::default();
         c.info.code = "350206001003".into();
         c.info.boundary = square(&p, -10.0, -50.0, 700.0);
@@ -112,10 +113,18 @@ mod tests {
 
     #[test]
     fn more_than_99_grids_is_refused() {
-        let mut c = Community::default();
-        c.grids = (0..100)
-            .map(|i| Grid { id: GridId(i), code: String::new(), name: String::new(), colour: [0; 3], outline: Polygon::new(LineString::new(vec![]), vec![]) })
-            .collect();
+        let mut c = Community {
+            grids: (0..100)
+                .map(|i| Grid {
+                    id: GridId(i),
+                    code: String::new(),
+                    name: String::new(),
+                    colour: [0; 3],
+                    outline: Polygon::new(LineString::new(vec![]), vec![]),
+                })
+                .collect(),
+            ..Community::default()
+        };
         assert!(renumber(&c).unwrap_err().contains("99"));
         c.grids.truncate(99);
         assert_eq!(renumber(&c).unwrap().last().unwrap().2, "99", "empty outlines come last, still numbered");

@@ -294,10 +294,15 @@ fn write_in(tx: &Transaction<'_>, edit: &Edit, operator: &str, reverts: Option<i
             Edit::Set(changes) => {
                 // Grid codes are UNIQUE and SQLite checks that per statement: a renumbering that
                 // swaps codes first moves every code it changes out of the way.
-                let codes: Vec<i64> = changes.iter().filter(|c| c.field.name == "code" && c.field.entity == crate::edit::Entity::Grid).map(|c| c.id).collect();
+                let codes: Vec<i64> = changes
+                    .iter()
+                    .filter(|c| c.field.name == "code" && c.field.entity == crate::edit::Entity::Grid)
+                    .map(|c| c.id)
+                    .collect();
                 if codes.len() > 1 {
                     for id in &codes {
-                        tx.prepare_cached("UPDATE grids SET code = '~' || id || '~' || code WHERE id = ?1")?.execute([id])?;
+                        tx.prepare_cached("UPDATE grids SET code = '~' || id || '~' || code WHERE id = ?1")?
+                            .execute([id])?;
                     }
                 }
                 for c in changes {

@@ -122,6 +122,8 @@ pub enum OverlayShape {
     /// The vertex or edge under the pointer.
     Hot(Coord<f64>),
     Snap(Snap),
+    /// A gap, overlap or outside part found by the live checks.
+    Problem(Polygon<f64>),
 }
 
 /// What every input event sees.

@@ -134,7 +134,8 @@ fn grow(r: Rect<f64>) -> Rect<f64> {
 }
 
 fn finite_rect(p: &Polygon<f64>) -> Option<Rect<f64>> {
-    p.bounding_rect().filter(|r| r.min().x.is_finite() && r.min().y.is_finite() && r.max().x.is_finite() && r.max().y.is_finite())
+    p.bounding_rect()
+        .filter(|r| r.min().x.is_finite() && r.min().y.is_finite() && r.max().x.is_finite() && r.max().y.is_finite())
 }
 
 fn index_entry(id: BuildingId, r: &Rect<f64>) -> GeomWithData<Rectangle<[f64; 2]>, BuildingId> {
@@ -211,12 +212,8 @@ impl Checker {
         for (id, _) in changed {
             self.recompute_grid(*id);
         }
-        let result = gaps::update(
-            &mut self.gaps,
-            &self.boundary,
-            self.grids.values().map(|g| (&g.outline, &g.rect)),
-            touched,
-        );
+        let result =
+            gaps::update(&mut self.gaps, &self.boundary, self.grids.values().map(|g| (&g.outline, &g.rect)), touched);
         self.record(Part::Gaps, result);
         // Per box, not their union: two grids edited far apart should not touch everything between.
         let mut affected: Vec<BuildingId> = boxes.iter().flat_map(|r| self.buildings_meeting(r)).collect();
@@ -277,7 +274,10 @@ impl Checker {
                 Some(rect)
             }
             None => {
-                self.errors.insert(Part::Outside(id), format!("网格 {} 的边界无法计算 (grid outline is empty or not finite)", id.get()));
+                self.errors.insert(
+                    Part::Outside(id),
+                    format!("网格 {} 的边界无法计算 (grid outline is empty or not finite)", id.get()),
+                );
                 None
             }
         }
@@ -285,7 +285,8 @@ impl Checker {
 
     fn unusable_building(&mut self, id: BuildingId) {
         self.assignment.set(id, crate::geom::assign::Verdict { grid: None, split: false });
-        self.errors.insert(Part::Building(id), format!("楼栋 {} 的轮廓无法计算 (footprint is empty or not finite)", id.get()));
+        self.errors
+            .insert(Part::Building(id), format!("楼栋 {} 的轮廓无法计算 (footprint is empty or not finite)", id.get()));
     }
 
     fn recompute_all(&mut self) {

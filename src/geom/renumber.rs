@@ -1,13 +1,9 @@
 //! Grid codes in the standard order: community code + 2-digit sequence, read like text from the
 //! north-west corner (CJ/T 349, DB11 practice) — rows north→south, within a row west→east.
 //!
-//! Rows: grids are taken north→south by centroid; a grid starts a new row when its centroid lies
-//! more than half a typical grid height (√ of the median grid area) south of the northernmost
-//! centroid of the current row. Comparing with the row's first grid rather than the previous one
-//! keeps a slowly descending staircase of grids from chaining into one endless row; using the
-//! median keeps one huge grid from merging all rows. Ties in x fall back to the grid id.
+//! Rows: see [`reading_order`].
 
-use geo::{Area, Centroid, Coord};
+use geo::{BoundingRect, Centroid, Coord};
 
 use crate::geom::LocalProjection;
 use crate::model::{Community, GridId};
@@ -26,13 +22,14 @@ pub fn renumber(c: &Community) -> Result<Vec<(GridId, String, String)>, String> 
     }
     let origin = c.info.boundary.centroid().map(|p| p.0).unwrap_or_default();
     let projection = LocalProjection::new(origin);
-    let placed: Vec<(GridId, Coord<f64>, f64)> = c
+    let placed: Vec<(GridId, Coord<f64>, [f64; 2])> = c
         .grids
         .iter()
         .map(|g| {
             let local = projection.polygon_to_local(&g.outline);
             let centre = local.centroid().map(|p| p.0).unwrap_or(Coord { x: f64::NAN, y: f64::NAN });
-            (g.id, centre, local.unsigned_area())
+            let span = local.bounding_rect().map_or([f64::NAN; 2], |r| [r.min().y, r.max().y]);
+            (g.id, centre, span)
         })
         .collect();
     let order = reading_order(&placed);
@@ -46,19 +43,24 @@ pub fn renumber(c: &Community) -> Result<Vec<(GridId, String, String)>, String> 
         .collect())
 }
 
-/// Grid ids in reading order from `(id, centroid in metres, area in m²)`. Grids without a finite
-/// centroid (empty outlines) come last, by id.
-pub fn reading_order(grids: &[(GridId, Coord<f64>, f64)]) -> Vec<GridId> {
-    let (mut placed, mut unplaced): (Vec<_>, Vec<_>) =
-        grids.iter().copied().partition(|(_, c, _)| c.x.is_finite() && c.y.is_finite());
-    let mut areas: Vec<f64> = placed.iter().map(|(_, _, a)| *a).filter(|a| a.is_finite()).collect();
-    areas.sort_by(f64::total_cmp);
-    let band_m = areas.get(areas.len() / 2).map_or(0.0, |a| a.sqrt() / 2.0);
-    placed.sort_by(|a, b| b.1.y.total_cmp(&a.1.y).then(a.0.cmp(&b.0)));
-    let mut rows: Vec<Vec<(GridId, Coord<f64>, f64)>> = Vec::new();
+/// Grid ids in reading order from `(id, centroid in metres, [south, north] extent in metres)`.
+/// Grids without a finite centroid (empty outlines) come last, by id.
+///
+/// Rows: grids are taken by their northern edge, north first. A grid joins the current row when
+/// its centroid lies within the north–south extent of the row's first grid and that grid's centroid
+/// lies within its own: a tall grid beside two short ones is in their row (it reaches as far
+/// north), a grid that only overlaps the row's lower edge starts the next one.
+pub fn reading_order(grids: &[(GridId, Coord<f64>, [f64; 2])]) -> Vec<GridId> {
+    let (mut placed, mut unplaced): (Vec<_>, Vec<_>) = grids
+        .iter()
+        .copied()
+        .partition(|(_, c, span)| c.x.is_finite() && c.y.is_finite() && span.iter().all(|v| v.is_finite()));
+    placed.sort_by(|a, b| b.2[1].total_cmp(&a.2[1]).then(a.0.cmp(&b.0)));
+    let within = |y: f64, span: [f64; 2]| span[0] <= y && y <= span[1];
+    let mut rows: Vec<Vec<(GridId, Coord<f64>, [f64; 2])>> = Vec::new();
     for g in placed {
         match rows.last_mut() {
-            Some(row) if row[0].1.y - g.1.y <= band_m => row.push(g),
+            Some(row) if within(g.1.y, row[0].2) && within(row[0].1.y, g.2) => row.push(g),
             _ => rows.push(vec![g]),
         }
     }
@@ -128,5 +130,25 @@ mod tests {
         assert!(renumber(&c).unwrap_err().contains("99"));
         c.grids.truncate(99);
         assert_eq!(renumber(&c).unwrap().last().unwrap().2, "99", "empty outlines come last, still numbered");
+    }
+
+    #[test]
+    fn a_tall_grid_in_the_north_west_comes_first() {
+        // The demo's first grid spans two blocks north–south beside grids one block tall: it reads
+        // first, not after the grids whose centroids lie further north.
+        let c = crate::demo::kangle();
+        let plan = renumber(&c).unwrap();
+        assert_eq!(plan[0].0, c.grids[0].id, "{plan:?}");
+        let tall = [
+            (GridId(1), Coord { x: 0.0, y: 100.0 }, [0.0, 200.0]),
+            (GridId(2), Coord { x: 100.0, y: 150.0 }, [100.0, 210.0]),
+        ];
+        assert_eq!(reading_order(&tall), vec![GridId(1), GridId(2)]);
+        // Only touching the first grid's southern edge: the next row.
+        let below = [
+            (GridId(1), Coord { x: 50.0, y: 150.0 }, [100.0, 200.0]),
+            (GridId(2), Coord { x: 0.0, y: 60.0 }, [20.0, 110.0]),
+        ];
+        assert_eq!(reading_order(&below), vec![GridId(1), GridId(2)]);
     }
 }

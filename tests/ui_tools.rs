@@ -385,3 +385,43 @@ fn the_checks_panel_lists_a_gap_and_renumbering_shows_old_and_new_codes_first() 
     h.run();
     assert!(h.query_by_label("重新编号…").is_some());
 }
+
+#[test]
+fn tracing_follows_a_grid_edge_between_two_clicks() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = open_demo(dir.path());
+    let cache = ToolCache::new(&doc);
+    let mut c = ctx(&doc, &cache, true);
+    c.tracer = Some(&cache.tracer);
+    let mut tools = ToolBox::default();
+    tools.set_kind(ToolKind::Draw);
+    let ring = &cache.layer.grids[0].1.exterior().0;
+    let (a, b, between) = (ring[0], ring[2], ring[1]);
+    tools.input(&c, ToolInput::Click(a));
+    tools.input(&c, ToolInput::Click(b));
+    let path = tools
+        .overlay(&c)
+        .into_iter()
+        .find_map(|s| match s {
+            wangge::app::tools::OverlayShape::Path(p) => Some(p),
+            _ => None,
+        })
+        .expect("the path being drawn is shown");
+    // The linework graph holds the grid edge and, beside it, compound outlines and road edges: the
+    // traced path turns at the corner between the clicks (within a metre), not across the grid.
+    let near = |p: &Coord<f64>| (p.x - between.x).hypot(p.y - between.y);
+    let closest = path.iter().map(near).fold(f64::INFINITY, f64::min);
+    assert!(path.len() > 2 && closest < 1.0, "{closest} m from the corner: {} points", path.len());
+    // Without tracing the second click is a straight segment.
+    let mut plain = ToolBox::default();
+    plain.set_kind(ToolKind::Draw);
+    let c = ctx(&doc, &cache, true);
+    plain.input(&c, ToolInput::Click(a));
+    plain.input(&c, ToolInput::Click(b));
+    let straight = plain.overlay(&c).into_iter().find_map(|s| match s {
+        wangge::app::tools::OverlayShape::Path(p) => Some(p),
+        _ => None,
+    });
+    let straight = straight.expect("the path being drawn is shown");
+    assert!(straight.iter().map(near).fold(f64::INFINITY, f64::min) > 10.0, "{straight:?}");
+}

@@ -22,7 +22,7 @@ pub fn renumber(c: &Community) -> Result<Vec<(GridId, String, String)>, String> 
     }
     let origin = c.info.boundary.centroid().map(|p| p.0).unwrap_or_default();
     let projection = LocalProjection::new(origin);
-    let placed: Vec<(GridId, Coord<f64>, [f64; 2])> = c
+    let placed: Vec<Placed> = c
         .grids
         .iter()
         .map(|g| {
@@ -43,6 +43,9 @@ pub fn renumber(c: &Community) -> Result<Vec<(GridId, String, String)>, String> 
         .collect())
 }
 
+/// A grid for ordering: id, centroid (m) and its [south, north] extent (m).
+pub type Placed = (GridId, Coord<f64>, [f64; 2]);
+
 /// Grid ids in reading order from `(id, centroid in metres, [south, north] extent in metres)`.
 /// Grids without a finite centroid (empty outlines) come last, by id.
 ///
@@ -50,14 +53,14 @@ pub fn renumber(c: &Community) -> Result<Vec<(GridId, String, String)>, String> 
 /// its centroid lies within the north–south extent of the row's first grid and that grid's centroid
 /// lies within its own: a tall grid beside two short ones is in their row (it reaches as far
 /// north), a grid that only overlaps the row's lower edge starts the next one.
-pub fn reading_order(grids: &[(GridId, Coord<f64>, [f64; 2])]) -> Vec<GridId> {
+pub fn reading_order(grids: &[Placed]) -> Vec<GridId> {
     let (mut placed, mut unplaced): (Vec<_>, Vec<_>) = grids
         .iter()
         .copied()
         .partition(|(_, c, span)| c.x.is_finite() && c.y.is_finite() && span.iter().all(|v| v.is_finite()));
     placed.sort_by(|a, b| b.2[1].total_cmp(&a.2[1]).then(a.0.cmp(&b.0)));
     let within = |y: f64, span: [f64; 2]| span[0] <= y && y <= span[1];
-    let mut rows: Vec<Vec<(GridId, Coord<f64>, [f64; 2])>> = Vec::new();
+    let mut rows: Vec<Vec<Placed>> = Vec::new();
     for g in placed {
         match rows.last_mut() {
             Some(row) if within(g.1.y, row[0].2) && within(row[0].1.y, g.2) => row.push(g),

@@ -34,12 +34,14 @@ impl ToolCache {
             c.buildings.iter().map(|b| (b.id, projection.polygon_to_local(&b.footprint), b.residents)).collect();
         let polygons: Vec<Polygon<f64>> = footprints.iter().map(|f| f.1.clone()).collect();
         let snapper = Snapper::new(&layer, &compounds, &edges, &polygons);
-        // Tracing follows roads, compound outlines, grid edges and the community boundary.
-        let mut lines = edges;
-        lines.extend(compounds.iter().map(|k| k.exterior().clone()));
-        lines.extend(layer.grids.iter().map(|(_, g)| g.exterior().clone()));
-        lines.push(layer.boundary.exterior().clone());
-        let tracer = Tracer::new(&lines);
+        const BACKGROUND_COST: f64 = 1.5;
+        // Tracing follows roads, compound outlines, grid edges and the community boundary, grid
+        // linework first (the dearer background only where it is clearly the way).
+        let mut lines: Vec<(LineString<f64>, f64)> = edges.iter().map(|e| (e.clone(), BACKGROUND_COST)).collect();
+        lines.extend(compounds.iter().map(|k| (k.exterior().clone(), BACKGROUND_COST)));
+        lines.extend(layer.grids.iter().map(|(_, g)| (g.exterior().clone(), 1.0)));
+        lines.push((layer.boundary.exterior().clone(), 1.0));
+        let tracer = Tracer::weighted(&lines);
         Self { revision: doc.revision(), layer, snapper, tracer, footprints }
     }
 

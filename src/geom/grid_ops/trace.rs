@@ -23,11 +23,19 @@ fn key(c: Coord<f64>) -> [u64; 2] {
 
 impl Tracer {
     pub fn new(lines: &[LineString<f64>]) -> Self {
-        let segments: Vec<Line<f64>> = lines
+        let weighted: Vec<(LineString<f64>, f64)> = lines.iter().map(|l| (l.clone(), 1.0)).collect();
+        Self::weighted(&weighted)
+    }
+
+    /// Like `new`, each line with a cost per metre (≥ 1): grid edges at 1 and roads or compounds
+    /// dearer keep a trace on the layer being edited instead of cutting a corner along a road edge
+    /// that runs beside it.
+    pub fn weighted(lines: &[(LineString<f64>, f64)]) -> Self {
+        let (segments, costs): (Vec<Line<f64>>, Vec<f64>) = lines
             .iter()
-            .flat_map(|l| l.lines())
-            .filter(|s| s.start != s.end && [s.start.x, s.start.y, s.end.x, s.end.y].iter().all(|v| v.is_finite()))
-            .collect();
+            .flat_map(|(l, cost)| l.lines().map(move |s| (s, if cost.is_finite() { cost.max(1.0) } else { 1.0 })))
+            .filter(|(s, _)| s.start != s.end && [s.start.x, s.start.y, s.end.x, s.end.y].iter().all(|v| v.is_finite()))
+            .unzip();
         let index: RTree<GeomWithData<Line<f64>, usize>> =
             RTree::bulk_load(segments.iter().enumerate().map(|(i, s)| GeomWithData::new(*s, i)).collect());
         // Break every segment where another crosses or touches it.
@@ -56,24 +64,24 @@ impl Tracer {
             })
         };
         let mut pairs = Vec::new();
-        for mut cut in cuts {
+        for (mut cut, cost) in cuts.into_iter().zip(costs) {
             cut.sort_by(|a, b| a.0.total_cmp(&b.0));
             cut.dedup_by(|b, a| dist(a.1, b.1) <= 1e-9);
             for w in cut.windows(2) {
                 let (a, b) = (node(w[0].1, &mut nodes), node(w[1].1, &mut nodes));
                 if a != b {
-                    pairs.push((a, b));
+                    pairs.push((a, b, cost));
                 }
             }
         }
         let mut adjacent = vec![Vec::new(); nodes.len()];
-        for &(a, b) in &pairs {
-            let len = dist(nodes[a], nodes[b]);
+        for &(a, b, cost) in &pairs {
+            let len = dist(nodes[a], nodes[b]) * cost;
             adjacent[a].push((b, len));
             adjacent[b].push((a, len));
         }
         let edges = RTree::bulk_load(
-            pairs.iter().map(|&(a, b)| GeomWithData::new(Line::new(nodes[a], nodes[b]), (a, b))).collect(),
+            pairs.iter().map(|&(a, b, _)| GeomWithData::new(Line::new(nodes[a], nodes[b]), (a, b))).collect(),
         );
         Self { nodes, adjacent, edges }
     }

@@ -128,7 +128,6 @@ fn failures_become_errors_not_panics() {
 }
 
 /// Local-metre inputs projected the way the document projects its scene.
-/// Boundary, grids and footprints in local metres.
 type Inputs = (Polygon<f64>, Vec<(GridId, Polygon<f64>)>, Vec<(BuildingId, Polygon<f64>)>);
 
 fn local_inputs(c: Community) -> Inputs {

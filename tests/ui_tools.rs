@@ -425,3 +425,36 @@ fn tracing_follows_a_grid_edge_between_two_clicks() {
     let straight = straight.expect("the path being drawn is shown");
     assert!(straight.iter().map(near).fold(f64::INFINITY, f64::min) > 10.0, "{straight:?}");
 }
+
+#[test]
+fn the_checks_panel_updates_incrementally_to_what_a_fresh_check_finds() {
+    use wangge::app::checks_panel::ChecksPanel;
+    use wangge::geom::checks::CheckSettings;
+    use wangge::geom::grid_ops::{SNAP_EPS_M, move_vertex};
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc = open_demo(dir.path());
+    let mut panel = ChecksPanel::default();
+    panel.open = true;
+    panel.refresh(&doc);
+    assert!(panel.report().unwrap().is_clean());
+    // A shared vertex moved (its grids follow, the checker updates them), then a grid removed.
+    let layer = doc.grid_layer();
+    let (v, _) = shared_vertex(&layer);
+    let moved = Coord { x: v.x + 30.0, y: v.y + 20.0 };
+    let change = move_vertex(&layer, v, moved, SNAP_EPS_M).unwrap();
+    doc.apply(doc.layer_edit(&layer, &change, "test".into()).unwrap()).unwrap();
+    let id = doc.community.grids[0].id;
+    let edit = wangge::edit::LayerEdit { label: "删除".into(), removed: vec![id], ..Default::default() }
+        .into_edit(&doc.community)
+        .unwrap();
+    doc.apply(edit).unwrap();
+    panel.refresh(&doc);
+    let fresh = doc.checker(CheckSettings::default());
+    let (live, fresh) = (panel.report().unwrap(), fresh.report());
+    // The same findings; areas agree to the boolean operations' rounding (they ran on other windows).
+    assert_eq!((&live.unassigned, &live.split), (&fresh.unassigned, &fresh.split));
+    assert_eq!((live.overlaps.len(), live.outside.len()), (fresh.overlaps.len(), fresh.outside.len()));
+    assert_eq!(fresh.gaps.len(), 1, "the removed grid left a gap");
+    assert_eq!(live.gaps.len(), 1);
+    assert!((live.gaps[0].area_m2 - fresh.gaps[0].area_m2).abs() < 1e-6 * fresh.gaps[0].area_m2);
+}

@@ -4,14 +4,16 @@
 //! click on an item zooms there.
 
 use egui::{Color32, RichText, Ui};
-use geo::{BoundingRect, Coord};
+use std::collections::HashMap;
+
+use geo::{BoundingRect, Coord, Polygon};
 
 use super::Command;
 use super::tools::OverlayShape;
 use crate::Document;
 use crate::geom::GridStats;
 use crate::geom::balance::{BalanceStatus, GridBalance, balance};
-use crate::geom::checks::{CheckReport, CheckSettings};
+use crate::geom::checks::{CheckReport, CheckSettings, Checker};
 use crate::i18n::{Lang, T};
 use crate::model::{BuildingId, GridId};
 
@@ -34,7 +36,13 @@ pub struct ChecksPanel {
 struct Computed {
     revision: u64,
     sliver_m2: f64,
-    report: CheckReport,
+    /// Kept between edits: an edit that moves a few grids updates only what they touch.
+    checker: Checker,
+    /// What the checker was given, to find what the next revision changed.
+    outlines: HashMap<GridId, Polygon<f64>>,
+    boundary: Polygon<f64>,
+    buildings: usize,
+    path: Option<std::path::PathBuf>,
     balance: Vec<GridBalance>,
 }
 
@@ -52,18 +60,46 @@ impl ChecksPanel {
         if fresh || !self.open {
             return;
         }
-        let checker = doc.checker(CheckSettings { sliver_m2: self.sliver_m2 });
-        let stats = GridStats::per_grid(&doc.community.grids, &doc.community.buildings, checker.assignment());
+        let c = &doc.community;
+        let outlines: HashMap<GridId, Polygon<f64>> = c.grids.iter().map(|g| (g.id, g.outline.clone())).collect();
+        let reusable = self.computed.take().filter(|old| {
+            old.sliver_m2 == self.sliver_m2
+                && old.path == doc.path
+                && old.boundary == c.info.boundary
+                && old.buildings == c.buildings.len()
+        });
+        let checker = match reusable {
+            // Same boundary, so the same projection: only the grids whose outline changed are redone.
+            Some(mut old) => {
+                let p = &doc.scene.projection;
+                let mut changed: Vec<(GridId, Option<Polygon<f64>>)> = outlines
+                    .iter()
+                    .filter(|(id, o)| old.outlines.get(id) != Some(o))
+                    .map(|(id, o)| (*id, Some(p.polygon_to_local(o))))
+                    .collect();
+                changed.extend(old.outlines.keys().filter(|id| !outlines.contains_key(id)).map(|id| (*id, None)));
+                if !changed.is_empty() {
+                    old.checker.update(None, &changed);
+                }
+                old.checker
+            }
+            None => doc.checker(CheckSettings { sliver_m2: self.sliver_m2 }),
+        };
+        let stats = GridStats::per_grid(&c.grids, &c.buildings, checker.assignment());
         self.computed = Some(Computed {
             revision: doc.revision(),
             sliver_m2: self.sliver_m2,
-            balance: balance(&doc.community, &stats),
-            report: checker.report().clone(),
+            balance: balance(c, &stats),
+            checker,
+            outlines,
+            boundary: c.info.boundary.clone(),
+            buildings: c.buildings.len(),
+            path: doc.path.clone(),
         });
     }
 
     pub fn report(&self) -> Option<&CheckReport> {
-        self.computed.as_ref().map(|c| &c.report)
+        self.computed.as_ref().map(|c| c.checker.report())
     }
 
     /// Every listed problem outlined on the map, while the panel is open.
@@ -98,7 +134,7 @@ impl ChecksPanel {
             });
             ui.separator();
             let Some(c) = &self.computed else { return };
-            let r = &c.report;
+            let r = c.checker.report();
             let p = &doc.scene.projection;
             egui::ScrollArea::vertical().show(ui, |ui| {
                 if let Some(e) = &r.error {

@@ -175,7 +175,11 @@ pub(super) fn status_bar(ui: &mut Ui, app: &WanggeApp, pointer: Option<(f64, f64
                     (parts.join(" · "), Color32::from_rgb(190, 40, 30))
                 };
                 ui.label(format!("{}:", tr(T::Topology)));
-                ui.colored_label(colour, text);
+                // The details, with each problem on the map, are one click away.
+                let link = ui.link(egui::RichText::new(text).color(colour)).on_hover_text(tr(T::ChecksTitle));
+                if link.clicked() && !app.checks.open {
+                    out.push(Command::ToggleChecks);
+                }
                 ui.separator();
             }
             if let Some(path) = &app.doc.path {

@@ -40,6 +40,8 @@ pub struct Settings {
     pub operator: String,
     /// Documents opened lately and the map view each was left at.
     pub recent: recent::RecentFiles,
+    /// The checks' sliver tolerance (m²): smaller gaps, overlaps and outside parts are not listed.
+    pub sliver_m2: f64,
 }
 
 impl Default for Settings {
@@ -51,6 +53,7 @@ impl Default for Settings {
             online_tiles: false,
             operator: String::new(),
             recent: Default::default(),
+            sliver_m2: crate::geom::checks::CheckSettings::default().sliver_m2,
         }
     }
 }
@@ -235,6 +238,10 @@ impl WanggeApp {
             checks: Default::default(),
             px_per_m: 1.0,
         };
+        // A stored value from a hand-edited settings file is used only when it is a sensible area.
+        if app.settings.sliver_m2.is_finite() && (0.0..=10_000.0).contains(&app.settings.sliver_m2) {
+            app.checks.sliver_m2 = app.settings.sliver_m2;
+        }
         app.after_open();
         app.restore_view();
         if app.doc.lang != app.settings.lang {
@@ -696,6 +703,7 @@ impl WanggeApp {
         if self.checks.open {
             self.checks.refresh(&self.doc);
             commands.extend(self.checks.ui(ui, &self.doc, self.settings.lang));
+            self.settings.sliver_m2 = self.checks.sliver_m2;
         }
         commands.extend(jobs_bar(ui, self));
         commands.extend(panels::grid_panel(ui, self));

@@ -1,6 +1,6 @@
 //! One attribute edit, applied through the one write path (check, one SQLite transaction with its
 //! change-log row, in-memory update, grid statistics and labels refreshed): on the demo and on a
-//! synthetic district of 100,000 buildings in 100 grids.
+//! synthetic district of 100,000 buildings in 100 grids. And a vertex drag applied the same way.
 
 use std::hint::black_box;
 
@@ -69,9 +69,36 @@ fn bench_edit(crit: &mut Criterion, name: &str, community: &Community) {
     });
 }
 
+/// A vertex shared by neighbouring grids dragged 5 m and back, each way one edit through the
+/// document: the operation, its transaction and everything derived (membership, balance, scene).
+fn bench_vertex_drag(crit: &mut Criterion, name: &str, community: &Community) {
+    use wangge::geom::grid_ops::{SNAP_EPS_M, move_vertex};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bench.sqlite");
+    wangge::store::write_new_document(&db, community, false).unwrap();
+    let mut doc = Document::open(&db, OpenMode::Edit, Lang::ZhCn).unwrap();
+    let layer = doc.grid_layer();
+    let ring = &layer.grids[layer.grids.len() / 2].1.exterior().0;
+    let mut at = ring[ring.len() / 2];
+    let mut dx = 5.0;
+    crit.bench_function(name, |b| {
+        b.iter(|| {
+            let layer = doc.grid_layer();
+            let to = geo::Coord { x: at.x + dx, y: at.y };
+            let change = move_vertex(&layer, at, to, SNAP_EPS_M).unwrap();
+            let edit = doc.layer_edit(&layer, &change, "bench".into()).unwrap();
+            black_box(doc.apply(edit).unwrap());
+            at = to;
+            dx = -dx;
+        })
+    });
+}
+
 fn bench(c: &mut Criterion) {
     bench_edit(c, "edit residents, demo", &wangge::demo::kangle());
     bench_edit(c, "edit residents, 100,000 buildings", &district());
+    bench_vertex_drag(c, "vertex drag applied, demo", &wangge::demo::kangle());
+    bench_vertex_drag(c, "vertex drag applied, 10,000 buildings in 60 grids", &wangge::demo::district(10_000, 60, 1));
 }
 
 criterion_group! {

@@ -368,7 +368,7 @@ impl Document {
     /// grid of an edited building gets the difference of its counts, labels follow names and numbers.
     fn refresh_after(&mut self, edit: &Edit) {
         if touches_geometry(edit) {
-            self.refresh_geometry();
+            self.refresh_geometry(edit);
             return;
         }
         let Edit::Set(changes) = edit else { return };
@@ -411,9 +411,25 @@ impl Document {
     }
 
     /// Membership, balance, topology and the scene after the grid layer or the boundary changed.
-    fn refresh_geometry(&mut self) {
-        let lang = self.lang;
-        self.refresh(lang);
+    /// A new boundary moves the scene's origin, so everything is rebuilt; otherwise only the grid
+    /// items are (buildings keep their meshes).
+    fn refresh_geometry(&mut self, edit: &Edit) {
+        let boundary_changed = edit.parts().iter().any(|part| {
+            matches!(part, Edit::Set(changes) if changes.iter().any(|c| c.field.entity == Entity::Community && c.field.name == "boundary"))
+        });
+        if boundary_changed {
+            let lang = self.lang;
+            self.refresh(lang);
+            return;
+        }
+        let c = &self.community;
+        let grids: Vec<_> = c.grids.iter().map(|g| (g.id, &g.outline)).collect();
+        self.assignment = GridAssignment::compute(&grids, c.buildings.iter().map(|b| (b.id, &b.footprint)));
+        self.grid_stats = GridStats::per_grid(&c.grids, &c.buildings, &self.assignment);
+        let p = self.scene.projection;
+        let local: Vec<_> = grids.iter().map(|(_, g)| p.polygon_to_local(g)).collect();
+        self.topology = PartitionReport::compute(&p.polygon_to_local(&c.info.boundary), &local);
+        self.scene.replace_grids(c, &self.grid_stats, self.lang);
     }
 
     /// Rebuilds derived data, e.g. after the language changed (labels) or the community did.

@@ -157,3 +157,26 @@ fn a_split_through_the_document_is_one_step_and_neighbours_keep_sharing_vertices
     doc.undo().unwrap();
     assert_eq!(doc.community.grids, before);
 }
+
+#[test]
+fn derived_data_after_a_grid_edit_equals_a_fresh_build() {
+    use wangge::geom::grid_ops::{SNAP_EPS_M, move_vertex};
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let mut doc = open(&db);
+    let layer = doc.grid_layer();
+    // A vertex inside the community shared by two or more grids, moved 40 m: buildings change grid.
+    let ring = &layer.grids[3].1.exterior().0;
+    let at = ring[ring.len() / 2];
+    let change = move_vertex(&layer, at, Coord { x: at.x + 40.0, y: at.y + 25.0 }, SNAP_EPS_M).unwrap();
+    doc.apply(doc.layer_edit(&layer, &change, "test".into()).unwrap()).unwrap();
+    let fresh = Document::new(doc.community.clone(), None, Lang::ZhCn);
+    assert_eq!(doc.assignment, fresh.assignment);
+    assert_eq!(doc.grid_stats, fresh.grid_stats);
+    assert_eq!(doc.topology, fresh.topology);
+    assert_eq!(doc.scene.grid_ids, fresh.scene.grid_ids);
+    for (a, b) in doc.scene.grids.iter().zip(&fresh.scene.grids) {
+        assert_eq!((a.label.to_string(), a.bbox), (b.label.to_string(), b.bbox));
+    }
+    assert_eq!(doc.scene.bounds, fresh.scene.bounds);
+}

@@ -232,6 +232,26 @@ impl Scene {
         }
     }
 
+    /// New grid items after the grid layer changed and the boundary (so the projection) did not:
+    /// buildings, compounds and roads keep their triangulated meshes.
+    pub fn replace_grids(&mut self, community: &Community, stats: &[GridStats], lang: Lang) {
+        let local = |p: &Polygon<f64>| self.projection.polygon_to_local(p);
+        self.grids = community
+            .grids
+            .iter()
+            .map(|g| SceneItem::new(&local(&g.outline), grid_label(g, stats.iter().find(|s| s.grid == g.id), lang)))
+            .collect();
+        self.grid_ids = community.grids.iter().map(|g| g.id).collect();
+        self.grid_colours = community.grids.iter().map(|g| g.colour).collect();
+        self.grid_slot = self.grid_ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+        self.bounds = self
+            .buildings
+            .iter()
+            .map(|b| b.bbox)
+            .chain(self.grids.iter().map(|g| g.bbox))
+            .fold(self.boundary.bbox, MapRect::union);
+    }
+
     /// Builds a scene from already projected parts (benchmarks, synthetic districts).
     pub fn assemble(
         projection: LocalProjection,

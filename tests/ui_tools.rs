@@ -458,3 +458,24 @@ fn the_checks_panel_updates_incrementally_to_what_a_fresh_check_finds() {
     assert_eq!(live.gaps.len(), 1);
     assert!((live.gaps[0].area_m2 - fresh.gaps[0].area_m2).abs() < 1e-6 * fresh.gaps[0].area_m2);
 }
+
+#[test]
+fn deleting_a_grid_opens_the_checks_with_the_gap_it_leaves() {
+    use egui_kittest::kittest::Queryable;
+    let dir = tempfile::tempdir().unwrap();
+    let doc = open_demo(dir.path());
+    let gone = doc.community.grids[2].id;
+    let edit = wangge::edit::LayerEdit { label: "删除网格".into(), removed: vec![gone], ..Default::default() }
+        .into_edit(&doc.community)
+        .unwrap();
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| wangge::app::WanggeApp::new(cc, Ok(doc), Some(Lang::ZhCn)));
+    h.run();
+    assert!(!h.state().checks.open);
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, wangge::app::Command::Apply(edit));
+    h.run();
+    assert!(h.state().checks.open, "the gap is shown without asking");
+    assert!(h.query_by_label_contains("存在缝隙 · ").is_some());
+}

@@ -399,10 +399,15 @@ impl WanggeApp {
 
     /// Runs an edit on the document; what derives from it on screen (colours, legend) follows.
     fn run_edit(&mut self, f: impl FnOnce(&mut Document) -> Result<(), crate::edit::EditError>) {
+        let was_clean = self.doc.topology.is_clean(1e-6);
         match f(&mut self.doc) {
             Ok(()) => {
                 self.unsettled_since = Some(std::time::Instant::now());
                 self.restyle();
+                // An edit that opens a gap or an overlap (deleting a grid, say) shows it at once.
+                if was_clean && !self.doc.topology.is_clean(1e-6) {
+                    self.checks.open = true;
+                }
             }
             Err(crate::edit::EditError::NothingToUndo | crate::edit::EditError::NothingToRedo) => {}
             Err(e) => self.message = Some(format!("{}：{e}", self.tr(T::EditFailed))),

@@ -47,14 +47,9 @@ fn next_revision() -> u64 {
 
 impl Document {
     pub fn new(community: Community, path: Option<PathBuf>, lang: Lang) -> Self {
-        let grids: Vec<_> = community.grids.iter().map(|g| (g.id, &g.outline)).collect();
-        let assignment = GridAssignment::compute(&grids, community.buildings.iter().map(|b| (b.id, &b.footprint)));
-        let grid_stats = GridStats::per_grid(&community.grids, &community.buildings, &assignment);
+        let (assignment, grid_stats) = membership(&community);
         let scene = Scene::new(&community, &grid_stats, lang);
-        // Topology in metres, so that tolerances mean something.
-        let projection: LocalProjection = scene.projection;
-        let local_grids: Vec<_> = grids.iter().map(|(_, g)| projection.polygon_to_local(g)).collect();
-        let topology = PartitionReport::compute(&projection.polygon_to_local(&community.info.boundary), &local_grids);
+        let topology = partition(&community, &scene.projection);
         Self {
             path,
             community,
@@ -422,14 +417,9 @@ impl Document {
             self.refresh(lang);
             return;
         }
-        let c = &self.community;
-        let grids: Vec<_> = c.grids.iter().map(|g| (g.id, &g.outline)).collect();
-        self.assignment = GridAssignment::compute(&grids, c.buildings.iter().map(|b| (b.id, &b.footprint)));
-        self.grid_stats = GridStats::per_grid(&c.grids, &c.buildings, &self.assignment);
-        let p = self.scene.projection;
-        let local: Vec<_> = grids.iter().map(|(_, g)| p.polygon_to_local(g)).collect();
-        self.topology = PartitionReport::compute(&p.polygon_to_local(&c.info.boundary), &local);
-        self.scene.replace_grids(c, &self.grid_stats, self.lang);
+        (self.assignment, self.grid_stats) = membership(&self.community);
+        self.topology = partition(&self.community, &self.scene.projection);
+        self.scene.replace_grids(&self.community, &self.grid_stats, self.lang);
     }
 
     /// Rebuilds derived data, e.g. after the language changed (labels) or the community did.
@@ -446,6 +436,20 @@ impl Document {
             ..fresh
         };
     }
+}
+
+/// Which grid each building is in, and each grid's totals.
+fn membership(c: &Community) -> (GridAssignment, Vec<GridStats>) {
+    let grids: Vec<_> = c.grids.iter().map(|g| (g.id, &g.outline)).collect();
+    let assignment = GridAssignment::compute(&grids, c.buildings.iter().map(|b| (b.id, &b.footprint)));
+    let stats = GridStats::per_grid(&c.grids, &c.buildings, &assignment);
+    (assignment, stats)
+}
+
+/// Gaps, overlaps and spill-over of the grid layer, in metres so that tolerances mean something.
+fn partition(c: &Community, projection: &LocalProjection) -> PartitionReport {
+    let local: Vec<_> = c.grids.iter().map(|g| projection.polygon_to_local(&g.outline)).collect();
+    PartitionReport::compute(&projection.polygon_to_local(&c.info.boundary), &local)
 }
 
 /// Whether an edit changes the grid layer or the boundary (so membership must be recomputed).

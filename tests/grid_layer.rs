@@ -75,9 +75,11 @@ fn reshaped_and_added_grids_survive_reopening_bit_for_bit() {
     let id = doc.next_grid_id();
     let added = Grid {
         id,
-        code: wangge::edit::next_grid_code(&doc.community).unwrap(),
+        code: wangge::edit::next_grid_code(&doc.community.info.code, |code| {
+            doc.community.grids.iter().any(|g| g.code == code)
+        }),
         name: "新网格".into(),
-        colour: wangge::edit::next_grid_colour(&doc.community),
+        colour: wangge::edit::next_grid_colour(&doc.community.grids),
         outline: doc.community.grids[3].outline.map_coords(|p| Coord { x: p.x + 0.01, y: p.y }),
     };
     let first = doc.community.grids[0].id;

@@ -292,22 +292,16 @@ fn row(doc: &Document, e: &LogEntry, lang: Lang) -> Row {
     let c = &doc.community;
     let entity = Entity::parse(&e.entity);
     let named = |v: &Value| v.get("name").and_then(Value::as_str).map(str::to_string);
+    // A removed row is named from the entry that removed (or added) it.
+    let logged = || named(&e.old).or_else(|| named(&e.new));
     let name = match entity {
         Some(Entity::Building) => c.buildings.iter().find(|b| b.id.get() == e.entity_id).map(|b| b.name.clone()),
-        Some(Entity::Grid) => c
-            .grids
-            .iter()
-            .find(|g| g.id.get() == e.entity_id)
-            .map(|g| g.name.clone())
-            .or_else(|| named(&e.old))
-            .or_else(|| named(&e.new)),
-        Some(Entity::Staff) => c
-            .staff
-            .iter()
-            .find(|s| s.id.get() == e.entity_id)
-            .map(|s| s.name.clone())
-            .or_else(|| named(&e.old))
-            .or_else(|| named(&e.new)),
+        Some(Entity::Grid) => {
+            c.grids.iter().find(|g| g.id.get() == e.entity_id).map(|g| g.name.clone()).or_else(logged)
+        }
+        Some(Entity::Staff) => {
+            c.staff.iter().find(|s| s.id.get() == e.entity_id).map(|s| s.name.clone()).or_else(logged)
+        }
         Some(Entity::Community) => Some(lang.tr(T::LogCommunity).to_string()),
         // "张三 2026-11-23": whose shift on which day, also for a removed one (from the entry).
         Some(Entity::Shift) => {

@@ -38,20 +38,20 @@ impl LayerEdit {
         first_new_id: GridId,
         label: String,
     ) -> Self {
-        let mut grown = c.clone();
-        grown.grids.retain(|g| !change.removed.contains(&g.id));
+        // The grids there will be, so that each new grid's code and colour differ from all of them.
+        let mut grids: Vec<Grid> = c.grids.iter().filter(|g| !change.removed.contains(&g.id)).cloned().collect();
         let mut added = Vec::new();
         for (i, polygon) in change.added.iter().enumerate() {
-            let code = next_grid_code(&grown).unwrap_or_else(|| format!("{}{}", c.info.code, 100 + i));
+            let code = next_grid_code(&c.info.code, |code| grids.iter().any(|g| g.code == code));
             let seq = code.strip_prefix(c.info.code.as_str()).unwrap_or(&code).to_string();
             let grid = Grid {
                 id: GridId(first_new_id.get() + i as i64),
                 name: format!("新网格{seq}"),
                 code,
-                colour: next_grid_colour(&grown),
+                colour: next_grid_colour(&grids),
                 outline: layer.to_lonlat(polygon),
             };
-            grown.grids.push(grid.clone());
+            grids.push(grid.clone());
             added.push(grid);
         }
         Self {
@@ -205,13 +205,14 @@ pub fn renumber_edit(plan: &[(GridId, String, String)]) -> Result<Option<Edit>, 
         .then(|| Edit::Batch { label: "网格重新编号 (renumber grids)".into(), edits: vec![Edit::Set(changes)] }))
 }
 
-/// The first free code "community code + 2 digits" (grids are numbered 01–99).
-pub fn next_grid_code(c: &Community) -> Option<String> {
-    (1..=99).map(|n| format!("{}{n:02}", c.info.code)).find(|code| !c.grids.iter().any(|g| &g.code == code))
+/// The first code "community code + 2 digits" that `taken` does not hold (the convention numbers
+/// 01–99; past that the sequence goes on with 3 digits, which `renumber` refuses).
+pub fn next_grid_code(prefix: &str, taken: impl Fn(&str) -> bool) -> String {
+    (1..).map(|n| format!("{prefix}{n:02}")).find(|code| !taken(code)).unwrap_or_default()
 }
 
-/// A colour for a new grid that differs from its neighbours' as much as the palette allows.
-pub fn next_grid_colour(c: &Community) -> [u8; 3] {
+/// A colour for a new grid that differs from the other grids' as much as the palette allows.
+pub fn next_grid_colour(grids: &[Grid]) -> [u8; 3] {
     const PALETTE: [[u8; 3]; 10] = [
         [0xe6, 0x55, 0x4a],
         [0x3b, 0x82, 0xc4],
@@ -224,7 +225,7 @@ pub fn next_grid_colour(c: &Community) -> [u8; 3] {
         [0x5b, 0x6f, 0xd6],
         [0xb8, 0x6b, 0x3b],
     ];
-    PALETTE.into_iter().find(|p| !c.grids.iter().any(|g| g.colour == *p)).unwrap_or(PALETTE[c.grids.len() % 10])
+    PALETTE.into_iter().find(|p| !grids.iter().any(|g| g.colour == *p)).unwrap_or(PALETTE[grids.len() % 10])
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 use geo::Polygon;
 use serde_json::Value;
 
-use crate::edit::{Change, Edit, EditError, Entity, LayerEdit, field, next_grid_colour};
+use crate::edit::{Change, Edit, EditError, Entity, LayerEdit, field, next_grid_code, next_grid_colour};
 use crate::model::{Community, Grid, GridId};
 
 /// A grid file larger than this is not a grid layer (a community has tens of grids).
@@ -130,10 +130,10 @@ pub fn replace_grids_edit(c: &Community, imported: &[ImportedGrid], first_new_id
     };
     let mut codes_taken: Vec<String> = imported.iter().filter_map(|g| g.code.clone()).collect();
     let mut next_id = first_new_id.get();
-    let mut seq = 1;
     let mut fields = Vec::new();
     let (name_f, colour_f) = (field::field(Entity::Grid, "name")?, field::field(Entity::Grid, "colour")?);
-    let mut palette_source = c.clone();
+    // Existing grids and those added so far: new colours differ from both.
+    let mut coloured = c.grids.clone();
     for g in imported {
         let existing = g.code.as_ref().and_then(|code| c.grids.iter().find(|e| &e.code == code));
         match existing {
@@ -156,18 +156,15 @@ pub fn replace_grids_edit(c: &Community, imported: &[ImportedGrid], first_new_id
             None => {
                 let code = match &g.code {
                     Some(code) => code.clone(),
-                    None => loop {
-                        let candidate = format!("{}{seq:02}", c.info.code);
-                        seq += 1;
-                        if !codes_taken.contains(&candidate) {
-                            codes_taken.push(candidate.clone());
-                            break candidate;
-                        }
-                    },
+                    None => {
+                        let code = next_grid_code(&c.info.code, |code| codes_taken.iter().any(|t| t == code));
+                        codes_taken.push(code.clone());
+                        code
+                    }
                 };
-                let colour = g.colour.unwrap_or_else(|| next_grid_colour(&palette_source));
+                let colour = g.colour.unwrap_or_else(|| next_grid_colour(&coloured));
                 let grid = Grid { id: GridId(next_id), code, name: g.name.clone(), colour, outline: g.outline.clone() };
-                palette_source.grids.push(grid.clone());
+                coloured.push(grid.clone());
                 layer.added.push(grid);
                 next_id += 1;
             }

@@ -4,7 +4,7 @@
 
 use geo::LineString;
 
-use super::{OverlayShape, PathBuilder, Tool, ToolContext, ToolInput, ToolKey, ToolKind, ToolOutcome};
+use super::{OverlayShape, PathBuilder, Tool, ToolContext, ToolInput, ToolKind, ToolOutcome};
 use crate::geom::grid_ops::draw_grid;
 use crate::i18n::{Lang, T};
 
@@ -34,15 +34,7 @@ impl Tool for DrawTool {
     }
 
     fn input(&mut self, ctx: &ToolContext<'_>, input: ToolInput) -> ToolOutcome {
-        match input {
-            ToolInput::Click(p) => self.path.add(ctx, p),
-            // The first click of a double click has added the point already.
-            ToolInput::DoubleClick(_) | ToolInput::Key(ToolKey::Enter) => return self.close(ctx),
-            ToolInput::Key(ToolKey::Backspace) => self.path.undo(),
-            ToolInput::Hover(p) | ToolInput::Drag(p) => self.path.hover(ctx, p),
-            _ => {}
-        }
-        ToolOutcome::None
+        if self.path.feed(ctx, input) { self.close(ctx) } else { ToolOutcome::None }
     }
 
     fn status(&self, lang: Lang) -> String {

@@ -252,6 +252,24 @@ impl ToolBox {
     }
 }
 
+/// Tries each candidate grid in turn (split, reshape); the first the operation accepts wins, else
+/// the first refusal is the reason given.
+pub(super) fn first_that_works<R>(
+    candidates: impl IntoIterator<Item = GridId>,
+    mut op: impl FnMut(GridId) -> Result<R, OpError>,
+) -> Result<R, OpError> {
+    let mut first_error = None;
+    for id in candidates {
+        match op(id) {
+            Ok(r) => return Ok(r),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    Err(first_error.unwrap_or(OpError::NoCrossing))
+}
+
 /// A line being drawn click by click; with tracing on, a click on linework after one on linework
 /// follows the linework between them. Backspace takes back the last click, traced part included.
 #[derive(Clone, Debug, Default)]
@@ -264,6 +282,20 @@ struct PathBuilder {
 }
 
 impl PathBuilder {
+    /// The input every path-drawing tool (draw, split, reshape) shares: a click adds a point,
+    /// Backspace takes back the last click, the pointer moves the rubber band. True when the user
+    /// asked to finish (Enter or a double click; its first click has added the point already).
+    fn feed(&mut self, ctx: &ToolContext<'_>, input: ToolInput) -> bool {
+        match input {
+            ToolInput::Click(p) => self.add(ctx, p),
+            ToolInput::DoubleClick(_) | ToolInput::Key(ToolKey::Enter) => return true,
+            ToolInput::Key(ToolKey::Backspace) => self.undo(),
+            ToolInput::Hover(p) | ToolInput::Drag(p) => self.hover(ctx, p),
+            _ => {}
+        }
+        false
+    }
+
     fn add(&mut self, ctx: &ToolContext<'_>, raw: Coord<f64>) {
         let (p, _) = ctx.snap(raw);
         if self.points.last() == Some(&p) {

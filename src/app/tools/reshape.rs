@@ -3,8 +3,7 @@
 
 use geo::{Contains, Distance, Euclidean, LineString, Point};
 
-use super::split::first_that_works;
-use super::{OverlayShape, PathBuilder, Tool, ToolContext, ToolInput, ToolKey, ToolKind, ToolOutcome};
+use super::{OverlayShape, PathBuilder, Tool, ToolContext, ToolInput, ToolKind, ToolOutcome, first_that_works};
 use crate::geom::grid_ops::{OpError, reshape};
 use crate::i18n::{Lang, T};
 use crate::model::GridId;
@@ -52,14 +51,7 @@ impl Tool for ReshapeTool {
     }
 
     fn input(&mut self, ctx: &ToolContext<'_>, input: ToolInput) -> ToolOutcome {
-        match input {
-            ToolInput::Click(p) => self.path.add(ctx, p),
-            ToolInput::DoubleClick(_) | ToolInput::Key(ToolKey::Enter) => return self.finish(ctx),
-            ToolInput::Key(ToolKey::Backspace) => self.path.undo(),
-            ToolInput::Hover(p) | ToolInput::Drag(p) => self.path.hover(ctx, p),
-            _ => {}
-        }
-        ToolOutcome::None
+        if self.path.feed(ctx, input) { self.finish(ctx) } else { ToolOutcome::None }
     }
 
     fn status(&self, lang: Lang) -> String {

@@ -3,30 +3,13 @@
 
 use geo::{Intersects, LineString};
 
-use super::{OverlayShape, PathBuilder, Tool, ToolContext, ToolInput, ToolKey, ToolKind, ToolOutcome};
-use crate::geom::grid_ops::{OpError, split_grid};
+use super::{OverlayShape, PathBuilder, Tool, ToolContext, ToolInput, ToolKind, ToolOutcome, first_that_works};
+use crate::geom::grid_ops::split_grid;
 use crate::i18n::{Lang, T};
 
 #[derive(Default)]
 pub struct SplitTool {
     path: PathBuilder,
-}
-
-/// Tries each grid the line meets; the first that the line cuts wins.
-pub(super) fn first_that_works<R>(
-    candidates: impl IntoIterator<Item = crate::model::GridId>,
-    mut op: impl FnMut(crate::model::GridId) -> Result<R, OpError>,
-) -> Result<R, OpError> {
-    let mut first_error = None;
-    for id in candidates {
-        match op(id) {
-            Ok(r) => return Ok(r),
-            Err(e) => {
-                first_error.get_or_insert(e);
-            }
-        }
-    }
-    Err(first_error.unwrap_or(OpError::NoCrossing))
 }
 
 impl SplitTool {
@@ -50,14 +33,7 @@ impl Tool for SplitTool {
     }
 
     fn input(&mut self, ctx: &ToolContext<'_>, input: ToolInput) -> ToolOutcome {
-        match input {
-            ToolInput::Click(p) => self.path.add(ctx, p),
-            ToolInput::DoubleClick(_) | ToolInput::Key(ToolKey::Enter) => return self.finish(ctx),
-            ToolInput::Key(ToolKey::Backspace) => self.path.undo(),
-            ToolInput::Hover(p) | ToolInput::Drag(p) => self.path.hover(ctx, p),
-            _ => {}
-        }
-        ToolOutcome::None
+        if self.path.feed(ctx, input) { self.finish(ctx) } else { ToolOutcome::None }
     }
 
     fn status(&self, lang: Lang) -> String {

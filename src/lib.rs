@@ -9,6 +9,7 @@ pub mod edit;
 pub mod export;
 pub mod files;
 pub mod geom;
+pub mod gpkg;
 pub mod i18n;
 pub mod import;
 pub mod jobs;

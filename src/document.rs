@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::edit::{Edit, EditError, Entity, History, StaffRecord, grid_from_json, shift_from_json};
+use crate::edit::{Edit, EditError, Entity, Feature, History, StaffRecord, grid_from_json, shift_from_json};
 use crate::geom::{GridAssignment, GridStats, LocalProjection, PartitionReport};
 use crate::i18n::Lang;
 use crate::layers::Scene;
@@ -237,7 +237,8 @@ impl Document {
                 // A grid that staff have since joined cannot simply go; the edit's check says so.
                 (Entity::Grid, serde_json::Value::Null, added) => Edit::RemoveGrid(grid_from_json(added)?),
                 (Entity::Grid, removed, _) => Edit::AddGrid(grid_from_json(removed)?),
-                _ => return None,
+                (_, serde_json::Value::Null, added) => Edit::RemoveFeature(Feature::from_json(entity, added)?),
+                (_, removed, _) => Edit::AddFeature(Feature::from_json(entity, removed)?),
             }));
         }
         let field = match crate::edit::field::field(entity, &e.field) {
@@ -265,6 +266,12 @@ impl Document {
         let in_use = self.community.grids.iter().map(|g| g.id.get()).max().unwrap_or(0);
         let logged = self.store.as_ref().and_then(|s| s.max_logged_id("grid").ok()).unwrap_or(0);
         GridId(in_use.max(logged) + 1)
+    }
+
+    /// Ids for features an import adds: above every id in use and every id the log has seen.
+    pub fn first_new_ids(&self) -> crate::import::prepare::FirstIds {
+        let logged = |entity: &str| self.store.as_ref().and_then(|s| s.max_logged_id(entity).ok()).unwrap_or(0);
+        crate::import::prepare::FirstIds::after(&self.community, logged)
     }
 
     /// The live checks of the grid layer (overlaps, gaps, outside parts, building shares) in the
@@ -362,13 +369,19 @@ impl Document {
     /// Brings derived data up to date with what an edit changed, without rebuilding the rest: the
     /// grid of an edited building gets the difference of its counts, labels follow names and numbers.
     fn refresh_after(&mut self, edit: &Edit) {
+        if edit.parts().iter().any(|p| matches!(p, Edit::AddFeature(_) | Edit::RemoveFeature(_))) {
+            // Features came or went (an import): every derived thing may differ.
+            let lang = self.lang;
+            self.refresh(lang);
+            return;
+        }
         if touches_geometry(edit) {
             self.refresh_geometry(edit);
             return;
         }
-        let Edit::Set(changes) = edit else { return };
         let mut relabel = false;
-        for c in changes {
+        let changes = edit.parts().into_iter().filter_map(|p| if let Edit::Set(ch) = p { Some(ch) } else { None });
+        for c in changes.flatten() {
             match (c.field.entity, c.field.name) {
                 (Entity::Building, "residents" | "households" | "dwellings") => {
                     let id = BuildingId(c.id);

@@ -285,6 +285,8 @@ texts! {
     LogPhoto => "照片", "Photo";
     LogCommunity => "社区", "Community";
     LogKindBuilding => "楼栋", "Building";
+    LogKindRoad => "道路", "Road";
+    LogKindOrganisation => "单位", "Organisation";
     LogFieldNumber => "楼号", "Number";
     LogFieldName => "名称", "Name";
     LogFieldColour => "颜色", "Colour";

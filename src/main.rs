@@ -18,6 +18,10 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(e) => {
+                // A refused import still prints its report for scripts.
+                if let Some(refusal) = e.downcast_ref::<wangge::cli::Refusal>() {
+                    print!("{}", refusal.report);
+                }
                 eprintln!("错误 (error): {e:#}");
                 ExitCode::FAILURE
             }

@@ -284,6 +284,9 @@ fn entity_text(e: Entity) -> T {
         Entity::Staff => T::Staff,
         Entity::Community => T::LogCommunity,
         Entity::Shift => T::Shifts,
+        Entity::Compound => T::Compound,
+        Entity::Road => T::LogKindRoad,
+        Entity::Organisation => T::LogKindOrganisation,
     }
 }
 
@@ -295,7 +298,9 @@ fn row(doc: &Document, e: &LogEntry, lang: Lang) -> Row {
     // A removed row is named from the entry that removed (or added) it.
     let logged = || named(&e.old).or_else(|| named(&e.new));
     let name = match entity {
-        Some(Entity::Building) => c.buildings.iter().find(|b| b.id.get() == e.entity_id).map(|b| b.name.clone()),
+        Some(Entity::Building) => {
+            c.buildings.iter().find(|b| b.id.get() == e.entity_id).map(|b| b.name.clone()).or_else(logged)
+        }
         Some(Entity::Grid) => {
             c.grids.iter().find(|g| g.id.get() == e.entity_id).map(|g| g.name.clone()).or_else(logged)
         }
@@ -303,6 +308,11 @@ fn row(doc: &Document, e: &LogEntry, lang: Lang) -> Row {
             c.staff.iter().find(|s| s.id.get() == e.entity_id).map(|s| s.name.clone()).or_else(logged)
         }
         Some(Entity::Community) => Some(lang.tr(T::LogCommunity).to_string()),
+        Some(Entity::Compound) => c.compounds.iter().find(|k| k.id.get() == e.entity_id).map(|k| k.name.clone()).or_else(logged),
+        Some(Entity::Road) => c.roads.iter().find(|r| r.id.get() == e.entity_id).map(|r| r.name.clone()).or_else(logged),
+        Some(Entity::Organisation) => {
+            c.organisations.iter().find(|o| o.id.get() == e.entity_id).map(|o| o.name.clone()).or_else(logged)
+        }
         // "张三 2026-11-23": whose shift on which day, also for a removed one (from the entry).
         Some(Entity::Shift) => {
             let shift = c.shifts.iter().find(|sh| sh.id.get() == e.entity_id);

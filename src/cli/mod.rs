@@ -15,6 +15,9 @@ use crate::{Document, demo, store};
 
 mod edits;
 mod grids;
+mod import;
+
+pub use import::Refusal;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -121,11 +124,71 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Replace a layer from a file: `import grids FILE.geojson` (one logged, undoable edit).
+    /// Bring a layer in from a file, as one logged, undoable edit: `import buildings FILE` (GeoJSON,
+    /// Shapefile or its .zip, GeoPackage, CSV), `import boundary|compounds|roads|organisations FILE`,
+    /// `import grids FILE.geojson` (replaces the grid layer), `import staff FILE.csv|.xlsx`,
+    /// `import attributes FILE.csv|.xlsx --key number|name`. Prints one JSON object.
     Import {
-        /// grids
+        /// buildings | boundary | compounds | roads | organisations | grids | staff | attributes
         layer: String,
         file: PathBuf,
+        /// What to do with invalid features: fail (default: nothing is imported), skip, repair.
+        #[arg(long, default_value = "fail")]
+        on_invalid: String,
+        /// The GeoPackage table or spreadsheet sheet to read.
+        #[arg(long = "layer")]
+        source_layer: Option<String>,
+        /// The file's coordinate system when it declares none or declares it wrongly: EPSG:N or gcj02.
+        #[arg(long)]
+        crs: Option<String>,
+        /// Text encoding of DBF/CSV attributes: auto (default), utf8, gbk.
+        #[arg(long, default_value = "auto")]
+        encoding: String,
+        /// Which column feeds which field: --map number=楼号 name=名称 (default: guessed from the names).
+        #[arg(long, num_args = 1.., action = clap::ArgAction::Append)]
+        map: Vec<String>,
+        /// Buildings: replace the existing buildings instead of adding to them.
+        #[arg(long)]
+        replace: bool,
+        /// Attributes: join rows onto buildings by number or name.
+        #[arg(long)]
+        key: Option<String>,
+    },
+    /// Make a new community document from files: `new --out DB --name NAME --boundary FILE`.
+    New {
+        #[arg(long)]
+        out: PathBuf,
+        /// The community's name (社区名称).
+        #[arg(long)]
+        name: String,
+        /// The community boundary (any vector format `import` reads).
+        #[arg(long)]
+        boundary: PathBuf,
+        #[arg(long)]
+        buildings: Option<PathBuf>,
+        #[arg(long)]
+        compounds: Option<PathBuf>,
+        #[arg(long)]
+        roads: Option<PathBuf>,
+        #[arg(long)]
+        organisations: Option<PathBuf>,
+        /// Staff list (.csv or .xlsx).
+        #[arg(long)]
+        staff: Option<PathBuf>,
+        /// The community's 12-digit statistical code (grid codes start with it).
+        #[arg(long, default_value = "")]
+        code: String,
+        /// The subdistrict (街道).
+        #[arg(long, default_value = "")]
+        subdistrict: String,
+        /// The coordinate system of files that declare none: EPSG:N or gcj02.
+        #[arg(long)]
+        crs: Option<String>,
+        #[arg(long, default_value = "fail")]
+        on_invalid: String,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
     },
     /// Check the grid layer: overlaps, gaps, parts outside the boundary, building assignment, balance.
     Check {
@@ -194,16 +257,54 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
             let doc = open_existing(db, OpenMode::View, Lang::ZhCn)?;
             grids::export_grids(&doc, out)
         }
-        Command::Import { layer, file } => {
-            if layer != "grids" {
-                bail!("未知的图层 (unknown layer) {layer:?}: grids");
-            }
+        Command::Import { layer, file, .. } if layer == "grids" => {
             // The file is read and checked before the document is opened for writing.
             let bytes = files::read_bounded(file, crate::import::grids::MAX_GRID_FILE_BYTES)?;
             let imported = crate::import::grids::read_grids(&bytes)
                 .with_context(|| format!("{} 无法导入 (cannot be imported)", file.display()))?;
             let mut doc = open_existing(db, OpenMode::Edit, Lang::ZhCn)?;
             grids::import_grids(&mut doc, &imported)
+        }
+        Command::Import { layer, file, on_invalid, source_layer, crs, encoding, map, replace, key: _ } => {
+            let Some(target) = crate::import::mapping::Target::parse(layer) else {
+                bail!(
+                    "未知的图层 (unknown layer) {layer:?}: buildings, boundary, compounds, roads, organisations, grids, staff, attributes"
+                );
+            };
+            let args = import::LayerArgs {
+                on_invalid: on_invalid.as_str(),
+                source_layer: source_layer.as_deref(),
+                crs: crs.as_deref(),
+                encoding: encoding.as_str(),
+                map,
+                replace: *replace,
+            };
+            import::import_layer(db, target, file, &args)
+        }
+        Command::New {
+            out,
+            name,
+            boundary,
+            buildings,
+            compounds,
+            roads,
+            organisations,
+            staff,
+            code,
+            subdistrict,
+            crs,
+            on_invalid,
+            force,
+        } => {
+            let files = import::NewFiles {
+                boundary,
+                buildings: buildings.as_deref(),
+                compounds: compounds.as_deref(),
+                roads: roads.as_deref(),
+                organisations: organisations.as_deref(),
+                staff: staff.as_deref(),
+            };
+            import::new_document(out, name, code, subdistrict, &files, crs.as_deref(), on_invalid, *force)
         }
         Command::Check { json, tolerance_m2 } => {
             let doc = open_existing(db, OpenMode::View, Lang::ZhCn)?;

@@ -18,10 +18,15 @@ pub enum Entity {
     Community,
     /// A duty shift of a staff member (roster).
     Shift,
+    /// Layers that are imported and removed whole (no field edits yet).
+    Compound,
+    Road,
+    Organisation,
 }
 
 impl Entity {
-    pub const ALL: [Self; 5] = [Self::Building, Self::Grid, Self::Staff, Self::Community, Self::Shift];
+    pub const ALL: [Self; 8] =
+        [Self::Building, Self::Grid, Self::Staff, Self::Community, Self::Shift, Self::Compound, Self::Road, Self::Organisation];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -30,6 +35,9 @@ impl Entity {
             Self::Staff => "staff",
             Self::Community => "community",
             Self::Shift => "shift",
+            Self::Compound => "compound",
+            Self::Road => "road",
+            Self::Organisation => "organisation",
         }
     }
 
@@ -44,6 +52,9 @@ impl Entity {
             Self::Staff => "staff",
             Self::Community => "community",
             Self::Shift => "shifts",
+            Self::Compound => "compounds",
+            Self::Road => "roads",
+            Self::Organisation => "organisations",
         }
     }
 }
@@ -178,6 +189,8 @@ fn not_found(entity: Entity, id: RowId) -> EditError {
 pub fn get(c: &Community, field: Field, id: RowId) -> Result<Value, EditError> {
     let missing = || not_found(field.entity, id);
     Ok(match field.entity {
+        // Whole-feature layers have no editable fields (yet): no `Field` names them.
+        Entity::Compound | Entity::Road | Entity::Organisation => return Err(missing()),
         Entity::Building => {
             let b = c.buildings.iter().find(|b| b.id.0 == id).ok_or_else(missing)?;
             match field.name {
@@ -383,6 +396,7 @@ pub(super) fn put(c: &mut Community, field: Field, id: RowId, value: &Value) -> 
     let text = || value.as_str().unwrap_or_default().to_string();
     let count = || value.as_u64().and_then(|n| u32::try_from(n).ok()).unwrap_or_default();
     match field.entity {
+        Entity::Compound | Entity::Road | Entity::Organisation => return Err(missing()),
         Entity::Building => {
             let b = c.buildings.iter_mut().find(|b| b.id.0 == id).ok_or_else(missing)?;
             match field.name {

@@ -2,6 +2,7 @@
 //! before anything is written, and is written by the store in one transaction together with its
 //! change-log rows (`Document::apply`). No egui here: the CLI, the GUI and tests make the same edits.
 
+mod features;
 pub mod field;
 mod grid_layer;
 mod history;
@@ -9,6 +10,7 @@ mod staff_record;
 
 use serde_json::Value;
 
+pub use features::Feature;
 pub use field::{Entity, Field, Kind};
 pub use grid_layer::{LayerEdit, grid_from_json, grid_to_json, next_grid_code, next_grid_colour, renumber_edit};
 pub use history::History;
@@ -63,6 +65,10 @@ pub enum Edit {
     AddGrid(Grid),
     /// Removes a grid no staff member works in any more (move them first, in the same batch).
     RemoveGrid(Grid),
+    /// A new building, compound, road or organisation (an import adds many in one batch).
+    AddFeature(Feature),
+    /// Removes a feature nothing refers to any more.
+    RemoveFeature(Feature),
     /// Several edits as one step (a split reshapes one grid and adds another), applied in order.
     Batch {
         label: String,
@@ -100,6 +106,8 @@ impl Edit {
             Self::RemoveShift(sh) => Self::AddShift(sh.clone()),
             Self::AddGrid(g) => Self::RemoveGrid(g.clone()),
             Self::RemoveGrid(g) => Self::AddGrid(g.clone()),
+            Self::AddFeature(f) => Self::RemoveFeature(f.clone()),
+            Self::RemoveFeature(f) => Self::AddFeature(f.clone()),
             Self::Batch { label, edits } => {
                 Self::Batch { label: label.clone(), edits: edits.iter().rev().map(Self::inverse).collect() }
             }
@@ -186,6 +194,8 @@ impl Edit {
             }
             Self::AddGrid(g) => grid_layer::add_grid(c, g),
             Self::RemoveGrid(g) => grid_layer::remove_grid(c, g),
+            Self::AddFeature(f) => features::add(c, f),
+            Self::RemoveFeature(f) => features::remove(c, f),
             Self::Batch { edits, .. } => {
                 for (done, e) in edits.iter().enumerate() {
                     if let Err(err) = e.apply_to(c) {
@@ -218,6 +228,7 @@ impl Edit {
                     Entity::Grid => c.grids.iter().find(|g| g.id.0 == first.id).map(|g| g.name.clone()),
                     Entity::Staff => c.staff.iter().find(|s| s.id.0 == first.id).map(|s| s.name.clone()),
                     Entity::Community => Some("社区设置".to_string()),
+                    Entity::Compound | Entity::Road | Entity::Organisation => None,
                     Entity::Shift => c.shifts.iter().find(|s| s.id.0 == first.id).map(|sh| shift_label(c, sh)),
                 }
                 .unwrap_or_default();
@@ -230,6 +241,8 @@ impl Edit {
             Self::RemoveShift(sh) => format!("删除排班 {}", shift_label(c, sh)),
             Self::AddGrid(g) => format!("添加网格 {}", g.name),
             Self::RemoveGrid(g) => format!("删除网格 {}", g.name),
+            Self::AddFeature(f) => format!("添加 {}", f.name()),
+            Self::RemoveFeature(f) => format!("删除 {}", f.name()),
             Self::Batch { label, .. } => label.clone(),
         }
     }

@@ -3,6 +3,8 @@
 
 pub mod crs;
 pub mod grids;
+pub mod mapping;
+pub mod prepare;
 pub mod source;
 pub mod table;
 pub mod text;

@@ -30,6 +30,8 @@ pub struct SourceLayer {
     pub null_geometries: usize,
     /// The text encoding used for attribute text (DBF, CSV), when the format has one.
     pub encoding: Option<&'static str>,
+    /// Features that could not be read at all (1-based index, reason); the others are read.
+    pub problems: Vec<(usize, String)>,
 }
 
 /// One feature: its place in the file, geometry (in the layer's CRS) and attribute values.

@@ -367,6 +367,14 @@ fn write_in(tx: &Transaction<'_>, edit: &Edit, operator: &str, reverts: Option<i
                 }
                 record("grid", g.id.get(), "*", &crate::edit::grid_to_json(g), &Value::Null)?;
             }
+            Edit::AddFeature(f) => {
+                super::features::insert(tx, f)?;
+                record(f.entity().as_str(), f.id(), "*", &Value::Null, &f.to_json())?;
+            }
+            Edit::RemoveFeature(f) => {
+                super::features::delete(tx, f)?;
+                record(f.entity().as_str(), f.id(), "*", &f.to_json(), &Value::Null)?;
+            }
             // `parts` has flattened batches into their parts.
             Edit::Batch { .. } => {}
         }

@@ -5,6 +5,7 @@
 //! new documents and copies are built in a staging folder and renamed into place.
 
 mod changes;
+mod features;
 mod geometry;
 mod load;
 mod open;

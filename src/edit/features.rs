@@ -1,0 +1,243 @@
+//! Adding and removing whole map features — buildings, compounds, roads, organisations — as edits, so
+//! that an import is one undoable step in the change log like any other change. The change log keeps
+//! each feature whole (as JSON, geometry as GeoJSON), so a removal can be reverted.
+
+use geo::{LineString, Point};
+use serde_json::{Value, json};
+
+use super::field::{Entity, polygon_of};
+use super::{EditError, RowId};
+use crate::model::{
+    Building, BuildingId, Community, Compound, CompoundId, CompoundKind, GroupId, Organisation, OrganisationId,
+    OrganisationKind, Road, RoadId,
+};
+
+/// A feature of one of the map layers a user imports.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Feature {
+    Building(Building),
+    Compound(Compound),
+    Road(Road),
+    Organisation(Organisation),
+}
+
+impl Feature {
+    pub fn entity(&self) -> Entity {
+        match self {
+            Self::Building(_) => Entity::Building,
+            Self::Compound(_) => Entity::Compound,
+            Self::Road(_) => Entity::Road,
+            Self::Organisation(_) => Entity::Organisation,
+        }
+    }
+
+    pub fn id(&self) -> RowId {
+        match self {
+            Self::Building(b) => b.id.get(),
+            Self::Compound(k) => k.id.get(),
+            Self::Road(r) => r.id.get(),
+            Self::Organisation(o) => o.id.get(),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Building(b) => &b.name,
+            Self::Compound(k) => &k.name,
+            Self::Road(r) => &r.name,
+            Self::Organisation(o) => &o.name,
+        }
+    }
+
+    /// The whole feature as JSON, for the change log.
+    pub fn to_json(&self) -> Value {
+        match self {
+            Self::Building(b) => json!({
+                "id": b.id, "compound_id": b.compound_id, "group_id": b.group_id, "number": b.number,
+                "name": b.name, "floors": b.floors, "stairwells": b.stairwells, "dwellings": b.dwellings,
+                "households": b.households, "residents": b.residents,
+                "footprint": crate::store::polygon_to_json(&b.footprint), "last_patrol": b.last_patrol,
+            }),
+            Self::Compound(k) => json!({
+                "id": k.id, "name": k.name, "kind": k.kind.as_str(),
+                "outline": crate::store::polygon_to_json(&k.outline), "property_manager": k.property_manager,
+            }),
+            Self::Road(r) => json!({
+                "id": r.id, "name": r.name, "width_m": r.width_m,
+                "centerline": serde_json::to_value(geojson::Geometry::new(geojson::GeometryValue::from(&r.centerline))).unwrap_or_default(),
+            }),
+            Self::Organisation(o) => json!({
+                "id": o.id, "name": o.name, "kind": o.kind.as_str(), "lon": o.position.x(), "lat": o.position.y(),
+                "building_id": o.building_id,
+            }),
+        }
+    }
+
+    /// A feature from its change-log JSON; `None` when the entry cannot be read.
+    pub fn from_json(entity: Entity, v: &Value) -> Option<Self> {
+        let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+        let count = |k: &str| v.get(k).and_then(Value::as_u64).and_then(|n| u32::try_from(n).ok());
+        let opt_id = |k: &str| match v.get(k) {
+            None | Some(Value::Null) => Some(None),
+            Some(n) => n.as_i64().map(Some),
+        };
+        let id = v.get("id")?.as_i64()?;
+        Some(match entity {
+            Entity::Building => Self::Building(Building {
+                id: BuildingId(id),
+                compound_id: opt_id("compound_id")?.map(CompoundId),
+                group_id: opt_id("group_id")?.map(GroupId),
+                number: text("number")?,
+                name: text("name")?,
+                floors: count("floors")?,
+                stairwells: count("stairwells")?,
+                dwellings: count("dwellings")?,
+                households: count("households")?,
+                residents: count("residents")?,
+                footprint: polygon_of(v.get("footprint")?).ok()?,
+                last_patrol: text("last_patrol"),
+            }),
+            Entity::Compound => Self::Compound(Compound {
+                id: CompoundId(id),
+                name: text("name")?,
+                kind: CompoundKind::parse(&text("kind")?)?,
+                outline: polygon_of(v.get("outline")?).ok()?,
+                property_manager: text("property_manager")?,
+            }),
+            Entity::Road => {
+                let geometry: geojson::Geometry = serde_json::from_value(v.get("centerline")?.clone()).ok()?;
+                Self::Road(Road {
+                    id: RoadId(id),
+                    name: text("name")?,
+                    width_m: v.get("width_m")?.as_f64()?,
+                    centerline: LineString::try_from(geometry).ok()?,
+                })
+            }
+            Entity::Organisation => Self::Organisation(Organisation {
+                id: OrganisationId(id),
+                name: text("name")?,
+                kind: OrganisationKind::parse(&text("kind")?)?,
+                position: Point::new(v.get("lon")?.as_f64()?, v.get("lat")?.as_f64()?),
+                building_id: opt_id("building_id")?.map(BuildingId),
+            }),
+            _ => return None,
+        })
+    }
+}
+
+fn taken(entity: Entity, id: RowId) -> EditError {
+    EditError::BadValue {
+        field: "id",
+        value: id.to_string(),
+        why: format!("{} 编号已被使用 (the id is taken)", entity.as_str()),
+    }
+}
+
+/// Inserts keeping the list sorted by id; an import appends (new ids are larger), so this is cheap.
+fn insert_sorted<T: Clone>(list: &mut Vec<T>, item: &T, id_of: impl Fn(&T) -> RowId) -> bool {
+    let id = id_of(item);
+    let at = list.partition_point(|o| id_of(o) < id);
+    if list.get(at).is_some_and(|o| id_of(o) == id) {
+        return false;
+    }
+    list.insert(at, item.clone());
+    true
+}
+
+fn check_ref<T>(list: &[T], id: Option<RowId>, id_of: impl Fn(&T) -> RowId, what: &'static str) -> Result<(), EditError> {
+    match id {
+        Some(id) if !list.iter().any(|o| id_of(o) == id) => Err(EditError::NoSuchRow { entity: what, id }),
+        _ => Ok(()),
+    }
+}
+
+pub(super) fn add(c: &mut Community, f: &Feature) -> Result<(), EditError> {
+    let ok = match f {
+        Feature::Building(b) => {
+            check_ref(&c.compounds, b.compound_id.map(CompoundId::get), |k| k.id.get(), "compound")?;
+            check_ref(&c.groups, b.group_id.map(GroupId::get), |g| g.id.get(), "group")?;
+            insert_sorted(&mut c.buildings, b, |b| b.id.get())
+        }
+        Feature::Compound(k) => insert_sorted(&mut c.compounds, k, |k| k.id.get()),
+        Feature::Road(r) => insert_sorted(&mut c.roads, r, |r| r.id.get()),
+        Feature::Organisation(o) => {
+            check_ref(&c.buildings, o.building_id.map(BuildingId::get), |b| b.id.get(), "building")?;
+            insert_sorted(&mut c.organisations, o, |o| o.id.get())
+        }
+    };
+    if ok { Ok(()) } else { Err(taken(f.entity(), f.id())) }
+}
+
+fn still_used(what: &str, by: &str, n: usize) -> EditError {
+    EditError::BadValue {
+        field: "id",
+        value: what.to_string(),
+        why: format!("仍有 {n} 个{by}引用它，请先移除或改动它们 (still used by {n} {by})"),
+    }
+}
+
+fn remove_exact<T: PartialEq>(list: &mut Vec<T>, item: &T, id_of: impl Fn(&T) -> RowId, entity: Entity) -> Result<(), EditError> {
+    let id = id_of(item);
+    let at = list.iter().position(|o| id_of(o) == id).ok_or(EditError::NoSuchRow { entity: entity.as_str(), id })?;
+    if &list[at] != item {
+        return Err(EditError::Stale { entity: entity.as_str(), id, field: "*", current: "…".into() });
+    }
+    list.remove(at);
+    Ok(())
+}
+
+pub(super) fn remove(c: &mut Community, f: &Feature) -> Result<(), EditError> {
+    match f {
+        Feature::Building(b) => {
+            let n = c.organisations.iter().filter(|o| o.building_id == Some(b.id)).count();
+            if n > 0 {
+                return Err(still_used(&b.name, "单位 (organisations)", n));
+            }
+            remove_exact(&mut c.buildings, b, |b| b.id.get(), Entity::Building)
+        }
+        Feature::Compound(k) => {
+            let n = c.buildings.iter().filter(|b| b.compound_id == Some(k.id)).count()
+                + c.staff.iter().filter(|s| s.compound_ids.contains(&k.id)).count();
+            if n > 0 {
+                return Err(still_used(&k.name, "楼栋或人员 (buildings or staff)", n));
+            }
+            remove_exact(&mut c.compounds, k, |k| k.id.get(), Entity::Compound)
+        }
+        Feature::Road(r) => remove_exact(&mut c.roads, r, |r| r.id.get(), Entity::Road),
+        Feature::Organisation(o) => remove_exact(&mut c.organisations, o, |o| o.id.get(), Entity::Organisation),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_feature_kind_round_trips_through_its_log_json() {
+        let c = crate::demo::kangle();
+        let features = [
+            Feature::Building(c.buildings[3].clone()),
+            Feature::Compound(c.compounds[1].clone()),
+            Feature::Road(c.roads[0].clone()),
+            Feature::Organisation(c.organisations[5].clone()),
+        ];
+        for f in features {
+            assert_eq!(Feature::from_json(f.entity(), &f.to_json()), Some(f.clone()), "{:?}", f.entity());
+        }
+    }
+
+    #[test]
+    fn a_building_an_organisation_is_in_cannot_go() {
+        let mut c = crate::demo::kangle();
+        let o = c.organisations.iter().find(|o| o.building_id.is_some()).unwrap().clone();
+        let b = c.building(o.building_id.unwrap()).unwrap().clone();
+        assert!(remove(&mut c, &Feature::Building(b.clone())).is_err());
+        remove(&mut c, &Feature::Organisation(o.clone())).unwrap();
+        remove(&mut c, &Feature::Building(b.clone())).unwrap();
+        assert!(add(&mut c, &Feature::Organisation(o.clone())).is_err(), "its building is gone");
+        add(&mut c, &Feature::Building(b.clone())).unwrap();
+        assert!(add(&mut c, &Feature::Building(b)).is_err(), "the id is taken");
+        add(&mut c, &Feature::Organisation(o)).unwrap();
+        assert_eq!(c, crate::demo::kangle());
+    }
+}

@@ -1,0 +1,79 @@
+//! Rows of the feature layers (buildings, compounds, roads, organisations), one insert and one
+//! delete each, shared by new documents and by edits.
+
+use rusqlite::{Transaction, params};
+
+use super::{Result, StoreError, geometry};
+use crate::edit::Feature;
+use crate::model::{Building, Compound, Organisation, Road};
+
+pub(super) fn insert_building(tx: &Transaction<'_>, b: &Building) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO buildings (id, compound_id, group_id, number, name, floors, stairwells, dwellings,
+                                households, residents, footprint, last_patrol)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        b.id,
+        b.compound_id,
+        b.group_id,
+        b.number,
+        b.name,
+        b.floors,
+        b.stairwells,
+        b.dwellings,
+        b.households,
+        b.residents,
+        geometry::to_json(&b.footprint),
+        b.last_patrol
+    ])?;
+    let bbox = geo::BoundingRect::bounding_rect(&b.footprint).ok_or_else(|| StoreError::Geometry {
+        table: "buildings",
+        id: b.id.get(),
+        reason: "empty footprint".into(),
+    })?;
+    tx.prepare_cached("INSERT INTO building_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![b.id, bbox.min().x, bbox.max().x, bbox.min().y, bbox.max().y])?;
+    Ok(())
+}
+
+pub(super) fn insert_compound(tx: &Transaction<'_>, k: &Compound) -> Result<()> {
+    tx.prepare_cached("INSERT INTO compounds (id, name, kind, outline, property_manager) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![k.id, k.name, k.kind.as_str(), geometry::to_json(&k.outline), k.property_manager])?;
+    Ok(())
+}
+
+pub(super) fn insert_road(tx: &Transaction<'_>, r: &Road) -> Result<()> {
+    tx.prepare_cached("INSERT INTO roads (id, name, width_m, centerline) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![r.id, r.name, r.width_m, geometry::to_json(&r.centerline)])?;
+    Ok(())
+}
+
+pub(super) fn insert_organisation(tx: &Transaction<'_>, o: &Organisation) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO organisations (id, name, kind, lon, lat, building_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![o.id, o.name, o.kind.as_str(), o.position.x(), o.position.y(), o.building_id])?;
+    Ok(())
+}
+
+pub(super) fn insert(tx: &Transaction<'_>, f: &Feature) -> Result<()> {
+    match f {
+        Feature::Building(b) => insert_building(tx, b),
+        Feature::Compound(k) => insert_compound(tx, k),
+        Feature::Road(r) => insert_road(tx, r),
+        Feature::Organisation(o) => insert_organisation(tx, o),
+    }
+}
+
+pub(super) fn delete(tx: &Transaction<'_>, f: &Feature) -> Result<()> {
+    let table = f.entity().table();
+    let n = tx.prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?.execute([f.id()])?;
+    if n == 0 {
+        return Err(StoreError::Value { table, id: f.id(), reason: "no such row".into() });
+    }
+    if let Feature::Building(b) = f {
+        tx.prepare_cached("DELETE FROM building_rtree WHERE id = ?1")?.execute([b.id])?;
+    }
+    Ok(())
+}

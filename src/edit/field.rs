@@ -505,6 +505,9 @@ mod tests {
             Entity::Staff => c.staff[2].id.get(),
             Entity::Community => 1,
             Entity::Shift => c.shifts[5].id.get(),
+            Entity::Compound => c.compounds[0].id.get(),
+            Entity::Road => c.roads[0].id.get(),
+            Entity::Organisation => c.organisations[0].id.get(),
         };
         for f in FIELDS.iter().copied().filter(|f| f.kind != Kind::Photo) {
             let id = ids(f.entity, &c);

@@ -10,7 +10,7 @@ pub use ids::{AreaId, BuildingId, CompoundId, GridId, GroupId, OrganisationId, R
 pub use staff::{Shift, ShiftKind, Staff, StaffRole, is_iso_date, minutes_of_day};
 
 /// A whole community document as loaded from one SQLite file.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Community {
     pub info: CommunityInfo,
     pub areas: Vec<Area>,
@@ -25,7 +25,7 @@ pub struct Community {
     pub shifts: Vec<Shift>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CommunityInfo {
     pub name: String,
     pub subdistrict: String,

@@ -63,8 +63,8 @@ fn xiamen_in_gauss_kruger_3_degree_cm_117() {
 
 #[test]
 fn six_degree_zone_with_prefix() {
-    // Zone 20 (CM 117°), EPSG:4499.
-    let crs = Crs::parse("EPSG:4499").unwrap();
+    // Zone 20 (CM 117°), EPSG:4498 (4491 is zone 13).
+    let crs = Crs::parse("EPSG:4498").unwrap();
     let (e, n) = tm_forward(XIAMEN.x, XIAMEN.y, 117.0, 1.0, 20_500_000.0, 0.0, GRS80);
     assert_near_deg(crs.to_wgs84().unwrap().coord(Coord { x: e, y: n }).unwrap(), XIAMEN);
 }

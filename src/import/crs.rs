@@ -196,7 +196,21 @@ impl Reprojector {
 
     /// Every coordinate of `g`, in place; an error names the first coordinate that failed.
     pub fn geometry(&self, g: &mut Geometry<f64>) -> Result<(), String> {
-        g.try_map_coords_in_place(|c| self.coord(c))
+        // geo's own walk over `Geometry` recurses through collections with ever-nested closure
+        // types (rustc's recursion limit); this walk is not generic, so it recurses freely.
+        let f = |c| self.coord(c);
+        match g {
+            Geometry::GeometryCollection(gc) => gc.0.iter_mut().try_for_each(|g| self.geometry(g)),
+            Geometry::Point(p) => p.try_map_coords_in_place(f),
+            Geometry::Line(l) => l.try_map_coords_in_place(f),
+            Geometry::LineString(l) => l.try_map_coords_in_place(f),
+            Geometry::Polygon(p) => p.try_map_coords_in_place(f),
+            Geometry::MultiPoint(m) => m.try_map_coords_in_place(f),
+            Geometry::MultiLineString(m) => m.try_map_coords_in_place(f),
+            Geometry::MultiPolygon(m) => m.try_map_coords_in_place(f),
+            Geometry::Rect(r) => r.try_map_coords_in_place(f),
+            Geometry::Triangle(t) => t.try_map_coords_in_place(f),
+        }
     }
 }
 

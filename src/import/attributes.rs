@@ -199,3 +199,43 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod join_tests {
+    use super::*;
+
+    fn table(columns: &[&str], rows: &[Vec<String>]) -> Table {
+        Table { columns: columns.iter().map(|s| s.to_string()).collect(), rows: rows.to_vec(), encoding: None }
+    }
+
+    #[test]
+    fn joins_by_name_reports_unmatched_and_ambiguous_rows() {
+        let mut c = crate::demo::kangle();
+        let twin = c.buildings[1].name.clone();
+        c.buildings[2].name = twin.clone();
+        let b0 = c.buildings[0].clone();
+        let rows = vec![
+            vec![b0.name.clone(), "7".into(), b0.households.to_string()],
+            vec!["没有这栋楼".into(), "1".into(), "".into()],
+            vec![twin, "1".into(), "".into()],
+            vec![b0.name.clone(), "8".into(), "".into()],
+        ];
+        let join = attributes_edit(&table(&["楼栋名称", "居民", "户数"], &rows), &c, JoinKey::Name).unwrap();
+        assert_eq!((join.matched, join.updated), (1, 1));
+        assert_eq!(join.unmatched, vec![(3, "没有这栋楼".to_string())]);
+        assert_eq!(join.problems.iter().map(|p| p.row).collect::<Vec<_>>(), vec![4, 5]);
+        let Some(Edit::Batch { edits, .. }) = join.edit else { panic!("no batch") };
+        let Edit::Set(changes) = &edits[0] else { panic!("not a set") };
+        // The unchanged household count is in the edit but changes nothing; residents change.
+        assert!(changes.iter().any(|ch| ch.field.name == "residents" && ch.new == 7));
+    }
+
+    #[test]
+    fn a_bad_value_anywhere_refuses_the_file() {
+        let c = crate::demo::kangle();
+        let rows = vec![vec![c.buildings[0].number.clone(), "x".into()]];
+        let problems = attributes_edit(&table(&["编号", "楼层"], &rows), &c, JoinKey::Number).unwrap_err();
+        assert_eq!(problems[0].row, 2);
+        assert!(attributes_edit(&table(&["楼栋名称"], &[]), &c, JoinKey::Name).is_err(), "no value columns");
+    }
+}

@@ -106,3 +106,45 @@ fn grid_of(c: &Community, text: &str) -> Result<Option<GridId>, String> {
         _ => Err(format!("有多个网格叫 {text:?}，请用网格编码 (several grids have this name; use the code)")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(columns: &[&str], rows: &[&[&str]]) -> Table {
+        Table {
+            columns: columns.iter().map(|s| s.to_string()).collect(),
+            rows: rows.iter().map(|r| r.iter().map(|s| s.to_string()).collect()).collect(),
+            encoding: None,
+        }
+    }
+
+    #[test]
+    fn office_rows_become_one_batch_with_new_ids() {
+        let c = crate::demo::kangle();
+        let g = &c.grids[2];
+        let t = table(
+            &["姓名 (name)", "角色 (role)", "电话 (phone)", "网格编码 (grid code)", "职务 (title)"],
+            &[&["甲", "网格员", "1", &g.code, "副主任"], &["乙", "社区书记", "", "", ""]],
+        );
+        let (edit, n) = staff_edit(&t, &c, StaffId(500)).unwrap();
+        assert_eq!(n, 2);
+        let Edit::Batch { edits, .. } = edit else { panic!("not a batch") };
+        let Edit::AddStaff(first) = &edits[0] else { panic!("not an AddStaff") };
+        assert_eq!((first.staff.id, first.staff.role, first.staff.grid_id), (StaffId(500), StaffRole::GridWorker, Some(g.id)));
+        assert_eq!(first.staff.title, "副主任");
+        let Edit::AddStaff(second) = &edits[1] else { panic!("not an AddStaff") };
+        assert_eq!((second.staff.id, second.staff.role, second.staff.grid_id), (StaffId(501), StaffRole::CommunityLeader, None));
+    }
+
+    #[test]
+    fn every_bad_row_is_named() {
+        let c = crate::demo::kangle();
+        let t = table(&["姓名", "岗位", "网格"], &[&["甲", "网格员", ""], &["乙", "保安", ""], &["", "网格长", "火星"]]);
+        let problems = staff_edit(&t, &c, StaffId(1)).unwrap_err();
+        assert_eq!(problems.iter().map(|p| p.row).collect::<Vec<_>>(), vec![3, 4]);
+        assert!(problems[1].reason.contains("火星") && problems[1].reason.contains("name is empty"));
+        let missing = staff_edit(&table(&["name"], &[]), &c, StaffId(1)).unwrap_err();
+        assert!(missing[0].reason.contains("role"));
+    }
+}

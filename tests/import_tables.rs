@@ -178,10 +178,7 @@ fn attributes_join_by_number_and_by_name() {
     // Reverting the entry puts the old value back.
     let revert = wangge(&db, &["revert", &first["id"].to_string()]);
     assert!(revert.status.success(), "{}", String::from_utf8_lossy(&revert.stderr));
-    assert_eq!(
-        info(&db)["residents"].as_u64().unwrap(),
-        residents_before - 77 + u64::from(public[0].residents)
-    );
+    assert_eq!(info(&db)["residents"].as_u64().unwrap(), residents_before - 77 + u64::from(public[0].residents));
 
     // By name, from an .xlsx with English headers; the number column renames.
     let target = &c.buildings[10];

@@ -213,7 +213,9 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
             layers::export_layer(db, name, out)
         }
         Command::Export { product, name: Some(name), .. } => {
-            bail!("{product} 不需要名称 {name:?} (takes no name); 图层导出请用 (to export a layer use) export layer {name}")
+            bail!(
+                "{product} 不需要名称 {name:?} (takes no name); 图层导出请用 (to export a layer use) export layer {name}"
+            )
         }
         Command::Import { layer, file, key, encoding } => {
             match layer.as_str() {

@@ -92,7 +92,9 @@ impl LayerFormat {
 
 #[derive(Debug, thiserror::Error)]
 pub enum LayerExportError {
-    #[error("图层 {0} 没有几何图形，不能导出为 GeoJSON，请改用 .xlsx 或 .csv (layer {0} has no geometry; export it as .xlsx or .csv)")]
+    #[error(
+        "图层 {0} 没有几何图形，不能导出为 GeoJSON，请改用 .xlsx 或 .csv (layer {0} has no geometry; export it as .xlsx or .csv)"
+    )]
     NoGeometry(&'static str),
     #[error("无法生成 Excel 文件 (could not make the .xlsx): {0}")]
     Xlsx(#[from] XlsxError),

@@ -223,7 +223,12 @@ fn roads(doc: &Document) -> Parts {
         .map(|r| {
             let local: geo::LineString<f64> = r.centerline.coords().map(|c| p.local_from_lonlat(*c)).collect();
             let length = geo::Euclidean.length(&local);
-            vec![int(r.id.get()), Cell::text(&r.name), Cell::Real(r.width_m), Cell::Real((length * 10.0).round() / 10.0)]
+            vec![
+                int(r.id.get()),
+                Cell::text(&r.name),
+                Cell::Real(r.width_m),
+                Cell::Real((length * 10.0).round() / 10.0),
+            ]
         })
         .collect();
     (columns, rows)

@@ -115,7 +115,11 @@ pub fn attributes_edit(table: &Table, c: &Community, key: JoinKey) -> Result<Att
             many => {
                 join.problems.push(RowProblem {
                     row: r,
-                    reason: format!("{k:?} 对应 {} 栋楼，未导入 (fits {} buildings; not imported)", many.len(), many.len()),
+                    reason: format!(
+                        "{k:?} 对应 {} 栋楼，未导入 (fits {} buildings; not imported)",
+                        many.len(),
+                        many.len()
+                    ),
                 });
                 continue;
             }

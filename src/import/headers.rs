@@ -58,7 +58,12 @@ mod tests {
     #[test]
     fn headers_match_by_either_language_and_in_name_order() {
         let table = Table {
-            columns: vec!["编号 (id)".into(), "楼栋编号 (number)".into(), "Residents".into(), "户数（households）".into()],
+            columns: vec![
+                "编号 (id)".into(),
+                "楼栋编号 (number)".into(),
+                "Residents".into(),
+                "户数（households）".into(),
+            ],
             ..Table::default()
         };
         assert_eq!(column(&table, &["楼栋编号", "number", "编号"]), Some(1));

@@ -28,8 +28,7 @@ pub fn staff_edit(table: &Table, c: &Community, first_id: StaffId) -> Result<(Ed
         .collect();
     if !missing.is_empty() {
         return Err(vec![RowProblem {
-            row: 1,
-            reason: format!("缺少列 (missing columns): {}", missing.join(", ")),
+            row: 1, reason: format!("缺少列 (missing columns): {}", missing.join(", "))
         }]);
     }
     let name_col = column(table, NAME_COLUMN);
@@ -131,16 +130,23 @@ mod tests {
         assert_eq!(n, 2);
         let Edit::Batch { edits, .. } = edit else { panic!("not a batch") };
         let Edit::AddStaff(first) = &edits[0] else { panic!("not an AddStaff") };
-        assert_eq!((first.staff.id, first.staff.role, first.staff.grid_id), (StaffId(500), StaffRole::GridWorker, Some(g.id)));
+        assert_eq!(
+            (first.staff.id, first.staff.role, first.staff.grid_id),
+            (StaffId(500), StaffRole::GridWorker, Some(g.id))
+        );
         assert_eq!(first.staff.title, "副主任");
         let Edit::AddStaff(second) = &edits[1] else { panic!("not an AddStaff") };
-        assert_eq!((second.staff.id, second.staff.role, second.staff.grid_id), (StaffId(501), StaffRole::CommunityLeader, None));
+        assert_eq!(
+            (second.staff.id, second.staff.role, second.staff.grid_id),
+            (StaffId(501), StaffRole::CommunityLeader, None)
+        );
     }
 
     #[test]
     fn every_bad_row_is_named() {
         let c = crate::demo::kangle();
-        let t = table(&["姓名", "岗位", "网格"], &[&["甲", "网格员", ""], &["乙", "保安", ""], &["", "网格长", "火星"]]);
+        let t =
+            table(&["姓名", "岗位", "网格"], &[&["甲", "网格员", ""], &["乙", "保安", ""], &["", "网格长", "火星"]]);
         let problems = staff_edit(&t, &c, StaffId(1)).unwrap_err();
         assert_eq!(problems.iter().map(|p| p.row).collect::<Vec<_>>(), vec![3, 4]);
         assert!(problems[1].reason.contains("火星") && problems[1].reason.contains("name is empty"));

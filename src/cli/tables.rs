@@ -36,9 +36,14 @@ fn refusal(file: &Path, problems: &[RowProblem]) -> anyhow::Error {
 pub(super) fn import_staff(db: Option<&Path>, file: &Path, encoding: &str) -> Result<String> {
     // The file is read and checked before the document is opened for writing.
     let table = read(file, encoding)?;
+    // Checked against a read-only open first: opening for writing changes the file's header (WAL),
+    // and a refused file must leave the document byte-identical.
+    {
+        let doc = super::open_existing(db, OpenMode::View, Lang::ZhCn)?;
+        staff_edit(&table, &doc.community, doc.next_staff_id()).map_err(|p| refusal(file, &p))?;
+    }
     let mut doc = super::open_existing(db, OpenMode::Edit, Lang::ZhCn)?;
-    let first_id = doc.next_staff_id();
-    let (edit, imported) = staff_edit(&table, &doc.community, first_id).map_err(|p| refusal(file, &p))?;
+    let (edit, imported) = staff_edit(&table, &doc.community, doc.next_staff_id()).map_err(|p| refusal(file, &p))?;
     if imported > 0 {
         doc.apply(edit)?;
     }
@@ -54,6 +59,10 @@ pub(super) fn import_attributes(db: Option<&Path>, file: &Path, key: Option<&str
         bail!("--key 应为 number 或 name (--key must be number or name): {key_text:?}");
     };
     let table = read(file, encoding)?;
+    {
+        let doc = super::open_existing(db, OpenMode::View, Lang::ZhCn)?;
+        attributes_edit(&table, &doc.community, key).map_err(|p| refusal(file, &p))?;
+    }
     let mut doc = super::open_existing(db, OpenMode::Edit, Lang::ZhCn)?;
     let join = attributes_edit(&table, &doc.community, key).map_err(|p| refusal(file, &p))?;
     if let Some(edit) = join.edit {

@@ -7,11 +7,10 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
-use crate::edit::Edit;
 use crate::i18n::Lang;
 use crate::import::crs::Crs;
 use crate::import::mapping::{FieldMap, Target};
-use crate::import::prepare::{FirstIds, ImportReport, OnInvalid, Problem, import_edit, prepare};
+use crate::import::prepare::{Draft, FirstIds, ImportReport, OnInvalid, Problem, import_edit, prepare};
 use crate::import::source::{ReadOptions, SourceLayer, read_layer};
 use crate::import::text::EncodingChoice;
 use crate::model::Community;
@@ -51,23 +50,18 @@ fn parse_crs(crs: Option<&str>) -> Result<Option<Crs>> {
     crs.map(Crs::parse).transpose().map_err(anyhow::Error::msg)
 }
 
-/// Checks `layer` for `target` against `c`; the drafts' edit, or the refusal with its report.
-fn checked_edit(
+/// Checks `layer` for `target` against `c`: what to import, or the refusal with its report.
+fn checked_drafts(
     c: &Community,
     layer: &SourceLayer,
     target: Target,
     map: &FieldMap,
     crs: Option<&Crs>,
     on_invalid: OnInvalid,
-    ids: FirstIds,
-    replace: bool,
     file: &Path,
-) -> Result<(Edit, ImportReport)> {
+) -> Result<(Vec<Draft>, ImportReport)> {
     let prepared = prepare(layer, target, map, crs, c).map_err(|why| anyhow::anyhow!("{}：{why}", file.display()))?;
-    match prepared.select(on_invalid) {
-        Ok((drafts, report)) => Ok((import_edit(c, target, drafts, ids, replace)?, report)),
-        Err(report) => Err(refusal(file, &report, on_invalid).into()),
-    }
+    prepared.select(on_invalid).map_err(|report| refusal(file, &report, on_invalid).into())
 }
 
 fn refusal(file: &Path, report: &ImportReport, on_invalid: OnInvalid) -> Refusal {
@@ -109,18 +103,13 @@ pub(super) fn import_layer(db: Option<&Path>, target: Target, file: &Path, args:
     // Read and check the file before the document is opened for writing.
     let layer = read(file, args.source_layer, encoding)?;
     let map = FieldMap::with_args(target, &layer.columns, args.map).map_err(anyhow::Error::msg)?;
+    // Checked against a read-only open: opening for writing touches the file (journal mode), and a
+    // refused import must leave it byte-identical.
+    let view = super::open_existing(db, OpenMode::View, Lang::ZhCn)?;
+    let (drafts, report) = checked_drafts(&view.community, &layer, target, &map, crs.as_ref(), on_invalid, file)?;
+    drop(view);
     let mut doc = super::open_existing(db, OpenMode::Edit, Lang::ZhCn)?;
-    let (edit, report) = checked_edit(
-        &doc.community,
-        &layer,
-        target,
-        &map,
-        crs.as_ref(),
-        on_invalid,
-        doc.first_new_ids(),
-        args.replace,
-        file,
-    )?;
+    let edit = import_edit(&doc.community, target, drafts, doc.first_new_ids(), args.replace)?;
     doc.apply(edit)?;
     Ok(format!("{}\n", report.to_json()))
 }
@@ -175,12 +164,17 @@ pub(super) fn new_document(
         let layer = read(file, None, EncodingChoice::Auto)?;
         let map = FieldMap::guess(target, &layer.columns);
         let ids = FirstIds::after(&c, |_| 0);
-        let (edit, report) = checked_edit(&c, &layer, target, &map, crs.as_ref(), on_invalid, ids, false, file)?;
+        let (drafts, report) = checked_drafts(&c, &layer, target, &map, crs.as_ref(), on_invalid, file)?;
+        let edit = import_edit(&c, target, drafts, ids, false)?;
         edit.apply_to(&mut c).with_context(|| format!("{} 无法导入 (cannot be imported)", file.display()))?;
         reports.insert(target.as_str().into(), report.to_json());
     }
-    if let Some(staff) = files.staff {
-        bail!("{}：人员名单请在建好社区后用 import staff 导入 (import the staff list with `import staff` once the community exists)", staff.display());
+    if let Some(file) = files.staff {
+        let table = super::tables::read(file, "auto")?;
+        let (edit, imported) = crate::import::staff::staff_edit(&table, &c, crate::model::StaffId(1))
+            .map_err(|p| super::tables::refusal(file, &p))?;
+        edit.apply_to(&mut c).with_context(|| format!("{} 无法导入 (cannot be imported)", file.display()))?;
+        reports.insert("staff".into(), serde_json::json!({"imported": imported, "skipped": 0, "repaired": 0, "problems": []}));
     }
     crate::store::write_new_document(out, &c, force)?;
     let t = c.totals();

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
+use crate::export::tables::Layer;
 use crate::export::{self, ExportOptions, PageSize, Product};
 use crate::files::{self, OutputKind};
 use crate::i18n::Lang;
@@ -16,6 +17,8 @@ use crate::{Document, demo, store};
 mod edits;
 mod grids;
 mod import;
+mod layers;
+mod tables;
 
 pub use import::Refusal;
 
@@ -49,11 +52,14 @@ pub enum Command {
         #[arg(long)]
         geojson: Option<PathBuf>,
     },
-    /// Export a printable PDF (wall-map, atlas, boards, roster, staffing) or the grid layer as
-    /// GeoJSON (`export grids --out FILE.geojson`).
+    /// Export a printable PDF (wall-map, atlas, boards, roster, staffing), the grid layer as
+    /// GeoJSON (`export grids --out FILE.geojson`) or one layer as GeoJSON, Excel or CSV
+    /// (`export layer buildings --out FILE.xlsx`).
     Export {
-        /// wall-map | atlas | boards | roster | staffing | grids
+        /// wall-map | atlas | boards | roster | staffing | grids | layer
         product: String,
+        /// For `layer`: boundary | compounds | roads | buildings | grids | organisations | staff | grid-stats
+        name: Option<String>,
         /// Paper: A0–A4 or WIDTHxHEIGHT in mm (default: A1 for the wall map, A4 for the atlas, A3 otherwise).
         #[arg(long)]
         paper: Option<String>,
@@ -253,9 +259,27 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
             }
             Ok(format!("已写入演示社区 (demo written): {}\n", out.display()))
         }
-        Command::Export { product, out, .. } if product == "grids" => {
+        Command::Export { product, name, out, .. } if product == "grids" && name.is_none() => {
             let doc = open_existing(db, OpenMode::View, Lang::ZhCn)?;
             grids::export_grids(&doc, out)
+        }
+        Command::Export { product, name, out, .. } if product == "layer" => {
+            let Some(name) = name else {
+                bail!("请给出图层名 (give the layer name): export layer NAME --out FILE; {}", Layer::names());
+            };
+            layers::export_layer(db, name, out)
+        }
+        Command::Export { product, name: Some(name), .. } => {
+            bail!(
+                "{product} 不需要名称 {name:?} (takes no name); 图层导出请用 (to export a layer use) export layer {name}"
+            )
+        }
+        Command::Import { layer, file, key, encoding, .. } if layer == "staff" || layer == "attributes" => {
+            if layer == "staff" {
+                tables::import_staff(db, file, encoding)
+            } else {
+                tables::import_attributes(db, file, key.as_deref(), encoding)
+            }
         }
         Command::Import { layer, file, .. } if layer == "grids" => {
             // The file is read and checked before the document is opened for writing.
@@ -315,10 +339,10 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
             let mut doc = open_existing(db, mode, Lang::ZhCn)?;
             grids::renumber(&mut doc, *dry_run, *json)
         }
-        Command::Export { product, paper, landscape, tiles, overlap_mm, scale, out, lang, date, per } => {
+        Command::Export { product, name: _, paper, landscape, tiles, overlap_mm, scale, out, lang, date, per } => {
             let product = Product::parse(product).with_context(|| {
                 format!(
-                    "未知的导出类型 (unknown product) {product:?}: wall-map, atlas, boards, roster, staffing, grids"
+                    "未知的导出类型 (unknown product) {product:?}: wall-map, atlas, boards, roster, staffing, grids, layer"
                 )
             })?;
             let default_paper = match product {

@@ -6,6 +6,8 @@ pub mod paper;
 pub mod pdf;
 pub mod products;
 pub mod scale;
+pub mod table_files;
+pub mod tables;
 pub mod tiles;
 
 use crate::Document;

@@ -43,10 +43,57 @@ impl StaffRole {
         Self::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
+    /// A role as the office writes it in a spreadsheet: the code (`grid_worker`), the Chinese
+    /// words used in the community's lists (网格员, 专职网格员, 社区民警 …) or the English label.
+    pub fn from_office_text(text: &str) -> Option<Self> {
+        let t: String = text.trim().chars().filter(|c| !c.is_whitespace()).collect();
+        if let Some(role) = Self::parse(&t.to_ascii_lowercase()) {
+            return Some(role);
+        }
+        let lower = text.trim().to_lowercase();
+        OFFICE_ROLE_WORDS.iter().find(|(w, _)| *w == t || *w == lower).map(|(_, r)| *r)
+    }
+
     pub fn is_liaison(self) -> bool {
         matches!(self, Self::CommunityPolice | Self::UrbanManagement | Self::Mediator)
     }
 }
+
+/// What the office writes for each role (Chinese as in the community's lists, English labels).
+const OFFICE_ROLE_WORDS: &[(&str, StaffRole)] = &[
+    ("网格长", StaffRole::GridLeader),
+    ("网格组长", StaffRole::GridLeader),
+    ("grid leader", StaffRole::GridLeader),
+    ("网格员", StaffRole::GridWorker),
+    ("专职网格员", StaffRole::GridWorker),
+    ("兼职网格员", StaffRole::GridWorker),
+    ("网格管理员", StaffRole::GridWorker),
+    ("grid worker", StaffRole::GridWorker),
+    ("社区书记", StaffRole::CommunityLeader),
+    ("社区党委书记", StaffRole::CommunityLeader),
+    ("党委书记", StaffRole::CommunityLeader),
+    ("书记", StaffRole::CommunityLeader),
+    ("社区主任", StaffRole::CommunityLeader),
+    ("居委会主任", StaffRole::CommunityLeader),
+    ("主任", StaffRole::CommunityLeader),
+    ("社区领导", StaffRole::CommunityLeader),
+    ("community leader", StaffRole::CommunityLeader),
+    ("community leadership", StaffRole::CommunityLeader),
+    ("小区警察", StaffRole::CommunityPolice),
+    ("社区民警", StaffRole::CommunityPolice),
+    ("社区警察", StaffRole::CommunityPolice),
+    ("片区民警", StaffRole::CommunityPolice),
+    ("民警", StaffRole::CommunityPolice),
+    ("community police", StaffRole::CommunityPolice),
+    ("城管", StaffRole::UrbanManagement),
+    ("小区城管", StaffRole::UrbanManagement),
+    ("社区城管", StaffRole::UrbanManagement),
+    ("城管队员", StaffRole::UrbanManagement),
+    ("urban management", StaffRole::UrbanManagement),
+    ("调解员", StaffRole::Mediator),
+    ("人民调解员", StaffRole::Mediator),
+    ("mediator", StaffRole::Mediator),
+];
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Staff {
@@ -163,6 +210,20 @@ mod tests {
         assert_eq!(s("08:30", "17:30").minutes(), 540);
         assert_eq!(s("21:00", "18:00").minutes(), 0);
         assert_eq!(s("25:00", "26:00").minutes(), 0);
+    }
+
+    #[test]
+    fn office_role_words() {
+        assert_eq!(StaffRole::from_office_text(" 专职网格员 "), Some(StaffRole::GridWorker));
+        assert_eq!(StaffRole::from_office_text("社区民警"), Some(StaffRole::CommunityPolice));
+        assert_eq!(StaffRole::from_office_text("Grid_Leader"), Some(StaffRole::GridLeader));
+        assert_eq!(StaffRole::from_office_text("Urban Management"), Some(StaffRole::UrbanManagement));
+        assert_eq!(StaffRole::from_office_text("网 格 长"), Some(StaffRole::GridLeader));
+        for r in StaffRole::ALL {
+            assert_eq!(StaffRole::from_office_text(r.as_str()), Some(r));
+        }
+        assert_eq!(StaffRole::from_office_text("保安"), None);
+        assert_eq!(StaffRole::from_office_text(""), None);
     }
 
     #[test]

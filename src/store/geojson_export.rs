@@ -28,31 +28,66 @@ where
     }
 }
 
+/// The map layers, by file stem (and `export layer` name), in drawing order.
+pub const LAYER_STEMS: [&str; 6] = ["boundary", "roads", "compounds", "buildings", "grids", "organisations"];
+
 /// The layers as (file stem, collection).
 pub fn layers(c: &Community) -> Vec<(&'static str, FeatureCollection)> {
+    LAYER_STEMS.iter().filter_map(|stem| Some((*stem, layer(c, stem)?))).collect()
+}
+
+/// One layer as a collection; `None` for a name that is not one of [`LAYER_STEMS`].
+pub fn layer(c: &Community, stem: &str) -> Option<FeatureCollection> {
+    let features: Vec<Feature> = match stem {
+        "boundary" => vec![feature(
+            &c.info.boundary,
+            serde_json::json!({"name": c.info.name, "subdistrict": c.info.subdistrict, "code": c.info.code}),
+        )],
+        "roads" => c
+            .roads
+            .iter()
+            .map(|r| feature(&r.centerline, serde_json::json!({"id": r.id, "name": r.name, "width_m": r.width_m})))
+            .collect(),
+        "compounds" => c
+            .compounds
+            .iter()
+            .map(|k| {
+                feature(
+                    &k.outline,
+                    serde_json::json!({"id": k.id, "name": k.name, "kind": k.kind.as_str(), "property_manager": k.property_manager}),
+                )
+            })
+            .collect(),
+        "buildings" => buildings(c),
+        "grids" => c
+            .grids
+            .iter()
+            .map(|g| {
+                feature(
+                    &g.outline,
+                    serde_json::json!({"id": g.id, "code": g.code, "name": g.name, "colour": format_colour(g.colour)}),
+                )
+            })
+            .collect(),
+        "organisations" => c
+            .organisations
+            .iter()
+            .map(|o| {
+                feature(
+                    &o.position,
+                    serde_json::json!({"id": o.id, "name": o.name, "kind": o.kind.as_str(), "building_id": o.building_id}),
+                )
+            })
+            .collect(),
+        _ => return None,
+    };
+    Some(FeatureCollection::new(features))
+}
+
+fn buildings(c: &Community) -> Vec<Feature> {
     let grid_polys: Vec<_> = c.grids.iter().map(|g| (g.id, &g.outline)).collect();
     let assignment = GridAssignment::compute(&grid_polys, c.buildings.iter().map(|b| (b.id, &b.footprint)));
-    let boundary = FeatureCollection::new([feature(
-        &c.info.boundary,
-        serde_json::json!({"name": c.info.name, "subdistrict": c.info.subdistrict, "code": c.info.code}),
-    )]);
-    let roads = c
-        .roads
-        .iter()
-        .map(|r| feature(&r.centerline, serde_json::json!({"id": r.id, "name": r.name, "width_m": r.width_m})))
-        .collect();
-    let compounds = c
-        .compounds
-        .iter()
-        .map(|k| {
-            feature(
-                &k.outline,
-                serde_json::json!({"id": k.id, "name": k.name, "kind": k.kind.as_str(), "property_manager": k.property_manager}),
-            )
-        })
-        .collect();
-    let buildings = c
-        .buildings
+    c.buildings
         .iter()
         .map(|b| {
             let grid = assignment.grid_of(b.id).and_then(|g| c.grid(g));
@@ -66,35 +101,14 @@ pub fn layers(c: &Community) -> Vec<(&'static str, FeatureCollection)> {
                 }),
             )
         })
-        .collect();
-    let grids = c
-        .grids
-        .iter()
-        .map(|g| {
-            feature(
-                &g.outline,
-                serde_json::json!({"id": g.id, "code": g.code, "name": g.name, "colour": format_colour(g.colour)}),
-            )
-        })
-        .collect();
-    let organisations = c
-        .organisations
-        .iter()
-        .map(|o| {
-            feature(
-                &o.position,
-                serde_json::json!({"id": o.id, "name": o.name, "kind": o.kind.as_str(), "building_id": o.building_id}),
-            )
-        })
-        .collect();
-    vec![
-        ("boundary", boundary),
-        ("roads", roads),
-        ("compounds", compounds),
-        ("buildings", buildings),
-        ("grids", grids),
-        ("organisations", organisations),
-    ]
+        .collect()
+}
+
+/// A collection as the text written to a `.geojson` file.
+pub fn to_text(collection: &FeatureCollection) -> String {
+    let mut text = serde_json::to_string_pretty(collection).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 /// Staff as CSV (UTF-8 with BOM so that Excel on a Chinese Windows opens it correctly).
@@ -123,9 +137,7 @@ pub fn write_dir(c: &Community, dir: &Path, inputs: &[&Path]) -> Result<(), File
     std::fs::create_dir_all(dir).map_err(|source| FileError::Write { path: dir.into(), source })?;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     for (stem, collection) in layers(c) {
-        let mut text = serde_json::to_string_pretty(&collection).unwrap_or_default();
-        text.push('\n');
-        files.push((format!("{stem}.geojson"), text.into_bytes()));
+        files.push((format!("{stem}.geojson"), to_text(&collection).into_bytes()));
     }
     files.push(("staff.csv".into(), staff_csv(c).into_bytes()));
     // Check every target before writing any, so a refusal leaves the folder as it was.

@@ -2,7 +2,15 @@
 //! the change itself is one `Edit`, written by `Document::apply` like any other.
 
 pub mod crs;
+mod csv_reader;
+mod geojson_reader;
+mod gpkg_reader;
 pub mod grids;
+mod json_geometry;
+mod raw_geometry;
+mod shapefile_reader;
+mod shapefile_zip;
 pub mod source;
 pub mod table;
 pub mod text;
+mod wkt;

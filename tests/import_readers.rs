@@ -33,21 +33,26 @@ fn feature(geometry: Value, properties: Value) -> Value {
 }
 
 const OUTER: [[f64; 2]; 5] = [[118.08, 24.44], [118.09, 24.44], [118.09, 24.45], [118.08, 24.45], [118.08, 24.44]];
-const HOLE: [[f64; 2]; 5] = [[118.083, 24.443], [118.083, 24.446], [118.086, 24.446], [118.086, 24.443], [118.083, 24.443]];
+const HOLE: [[f64; 2]; 5] =
+    [[118.083, 24.443], [118.083, 24.446], [118.086, 24.446], [118.086, 24.443], [118.083, 24.443]];
 
 #[test]
 fn osm_buildings_with_chinese_names_and_holes() {
-    let (_dir, path) = geojson(json!({
-        "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "id": "way/1",
-             "properties": {"name": "鼓浪屿小学", "building": "school", "building:levels": 4},
-             "geometry": {"type": "Polygon", "coordinates": [OUTER, HOLE]}},
-            {"type": "Feature", "id": "relation/2",
-             "properties": {"building": "yes", "addr:street": "龙头路", "name": "三丘田码头"},
-             "geometry": {"type": "MultiPolygon", "coordinates": [[OUTER, HOLE], [[[118.1, 24.4], [118.2, 24.4], [118.2, 24.5], [118.1, 24.4]]]]}}
-        ]
-    }));
+    // Written by hand: `json!` would sort the property keys, and their order is part of the test.
+    let outer = json!(OUTER).to_string();
+    let hole = json!(HOLE).to_string();
+    let text = format!(
+        r#"{{"type": "FeatureCollection", "features": [
+            {{"type": "Feature", "id": "way/1",
+             "properties": {{"name": "鼓浪屿小学", "building": "school", "building:levels": 4}},
+             "geometry": {{"type": "Polygon", "coordinates": [{outer}, {hole}]}}}},
+            {{"type": "Feature", "id": "relation/2",
+             "properties": {{"building": "yes", "addr:street": "龙头路", "name": "三丘田码头"}},
+             "geometry": {{"type": "MultiPolygon", "coordinates": [[{outer}, {hole}], [[[118.1, 24.4], [118.2, 24.4], [118.2, 24.5], [118.1, 24.4]]]]}}}}
+        ]}}"#
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "layer.geojson", text);
     assert_eq!(Format::detect(&path), Some(Format::GeoJson));
     let layer = read(&path).unwrap();
     assert_eq!(layer.name, "layer");
@@ -69,7 +74,8 @@ fn osm_buildings_with_chinese_names_and_holes() {
 #[test]
 fn bare_array_single_feature_and_bare_geometry() {
     let square = json!({"type": "Polygon", "coordinates": [OUTER]});
-    let (_d, array) = geojson(json!([feature(square.clone(), json!({"名称": "1号楼"})), feature(square.clone(), json!({}))]));
+    let (_d, array) =
+        geojson(json!([feature(square.clone(), json!({"名称": "1号楼"})), feature(square.clone(), json!({}))]));
     let layer = read(&array).unwrap();
     assert_eq!(layer.features.len(), 2);
     assert_eq!(layer.columns, ["名称"]);
@@ -268,7 +274,10 @@ fn write_shapefile(dir: &Path, name: &str, prj: Option<&str>, cpg: Option<&str>)
 }
 
 fn xiamen_ring(x0: f64, y0: f64, w: f64) -> Vec<shapefile::Point> {
-    [(x0, y0), (x0 + w, y0), (x0 + w, y0 + w), (x0, y0 + w), (x0, y0)].iter().map(|&(x, y)| shapefile::Point::new(x, y)).collect()
+    [(x0, y0), (x0 + w, y0), (x0 + w, y0 + w), (x0, y0 + w), (x0, y0)]
+        .iter()
+        .map(|&(x, y)| shapefile::Point::new(x, y))
+        .collect()
 }
 
 fn buildings() -> Vec<(shapefile::Polygon, &'static str, f64)> {
@@ -281,7 +290,11 @@ fn buildings() -> Vec<(shapefile::Polygon, &'static str, f64)> {
             "厦门市思明区鹭江道8号楼",
             18.0,
         ),
-        (shapefile::Polygon::new(PolygonRing::Outer(xiamen_ring(710_100.0, 2_711_000.0, 20.5))), "曾厝垵社区活动中心", 3.0),
+        (
+            shapefile::Polygon::new(PolygonRing::Outer(xiamen_ring(710_100.0, 2_711_000.0, 20.5))),
+            "曾厝垵社区活动中心",
+            3.0,
+        ),
     ]
 }
 
@@ -294,7 +307,13 @@ fn check_buildings(layer: &SourceLayer) {
     assert_eq!(layer.features[1].values, [json!("曾厝垵社区活动中心"), json!(3)]);
     let Geometry::Polygon(first) = &layer.features[0].geometry else { panic!("a polygon") };
     assert_eq!(first.interiors().len(), 1);
-    assert!(first.exterior().0.iter().all(|c| (710_000.0..=710_040.0).contains(&c.x) && (2_711_000.0..=2_711_040.0).contains(&c.y)));
+    assert!(
+        first
+            .exterior()
+            .0
+            .iter()
+            .all(|c| (710_000.0..=710_040.0).contains(&c.x) && (2_711_000.0..=2_711_040.0).contains(&c.y))
+    );
     assert!(first.interiors()[0].0.iter().any(|c| c.x == 710_010.0 && c.y == 2_711_020.0));
     let Geometry::Polygon(second) = &layer.features[1].geometry else { panic!("a polygon") };
     assert!(second.exterior().0.iter().any(|c| c.x == 710_120.5 && c.y == 2_711_020.5));
@@ -401,9 +420,16 @@ fn write_gpkg(dir: &Path) -> PathBuf {
     .unwrap();
     let a = polygon![(x: 118.08, y: 24.44), (x: 118.09, y: 24.44), (x: 118.09, y: 24.45), (x: 118.08, y: 24.44)];
     let b = polygon![(x: 118.10, y: 24.44), (x: 118.11, y: 24.44), (x: 118.11, y: 24.45), (x: 118.10, y: 24.44)];
-    let mut insert = db.prepare("INSERT INTO \"楼栋\" (geom, \"名称\", \"层数\", area, photo) VALUES (?1, ?2, ?3, ?4, ?5)").unwrap();
+    let mut insert =
+        db.prepare("INSERT INTO \"楼栋\" (geom, \"名称\", \"层数\", area, photo) VALUES (?1, ?2, ?3, ?4, ?5)").unwrap();
     insert
-        .execute(rusqlite::params![wangge::gpkg::encode(&Geometry::Polygon(a), 4490), "鹭江道8号", 18, 1520.5, vec![1u8, 2, 3]])
+        .execute(rusqlite::params![
+            wangge::gpkg::encode(&Geometry::Polygon(a), 4490),
+            "鹭江道8号",
+            18,
+            1520.5,
+            vec![1u8, 2, 3]
+        ])
         .unwrap();
     insert
         .execute(rusqlite::params![wangge::gpkg::encode(&Geometry::Polygon(b), 4490), "曾厝垵1号", 3, 80.0, vec![4u8]])
@@ -496,7 +522,8 @@ fn truncated_files_never_panic() {
     for original in originals {
         let bytes = std::fs::read(&original).unwrap();
         let backup = bytes.clone();
-        let target = if original.extension().is_some_and(|e| e == "shx" || e == "dbf") { shp.clone() } else { original.clone() };
+        let target =
+            if original.extension().is_some_and(|e| e == "shx" || e == "dbf") { shp.clone() } else { original.clone() };
         for len in (0..bytes.len()).step_by(7).take(400) {
             std::fs::write(&original, &bytes[..len]).unwrap();
             let _ = read(&target);
@@ -524,7 +551,10 @@ fn big_geojson_streams() {
                 [x + 4e-5 * a.cos(), y + 4e-5 * a.sin()]
             })
             .collect();
-        let f = feature(json!({"type": "Polygon", "coordinates": [ring]}), json!({"name": format!("{n}号楼"), "floors": n % 30}));
+        let f = feature(
+            json!({"type": "Polygon", "coordinates": [ring]}),
+            json!({"name": format!("{n}号楼"), "floors": n % 30}),
+        );
         let text = f.to_string();
         if n > 0 {
             out.write_all(b",").unwrap();

@@ -38,7 +38,8 @@ pub fn from_table(path: &Path, name: String, table: Table) -> Result<SourceLayer
         _ => {
             return Err(SourceError::Format {
                 path: path.to_path_buf(),
-                why: "没有几何列：需要 经度/纬度 (lon/lat) 列或 WKT 列 (no geometry columns: expected lon/lat or WKT)".into(),
+                why: "没有几何列：需要 经度/纬度 (lon/lat) 列或 WKT 列 (no geometry columns: expected lon/lat or WKT)"
+                    .into(),
             });
         }
     };

@@ -44,7 +44,8 @@ pub fn read(path: &Path, name: String, options: &ReadOptions) -> Result<SourceLa
         progress: options.progress.map(|progress| (progress, consumed, total_bytes)),
     };
     let mut de = serde_json::Deserializer::from_reader(reader);
-    let top = (&mut de).deserialize_any(ObjectVisitor { state: Some(&mut state) }).and_then(|top| de.end().map(|()| top));
+    let top =
+        (&mut de).deserialize_any(ObjectVisitor { state: Some(&mut state) }).and_then(|top| de.end().map(|()| top));
     if let Some(stop) = state.stop.take() {
         return Err(stop);
     }

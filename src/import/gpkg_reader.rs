@@ -34,30 +34,27 @@ pub fn read(path: &Path, options: &ReadOptions) -> Result<SourceLayer, SourceErr
         })?,
     };
     let (geometry_column, srs_id): (String, i64) = db
-        .query_row(
-            "SELECT column_name, srs_id FROM gpkg_geometry_columns WHERE table_name = ?1",
-            [table],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .query_row("SELECT column_name, srs_id FROM gpkg_geometry_columns WHERE table_name = ?1", [table], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .map_err(sql_error)?;
     let crs = srs(&db, srs_id).map_err(|why| SourceError::Format { path: path.to_path_buf(), why })?;
-    let total: i64 = db.query_row(&format!("SELECT count(*) FROM {}", quote(table)), [], |r| r.get(0)).map_err(sql_error)?;
+    let total: i64 =
+        db.query_row(&format!("SELECT count(*) FROM {}", quote(table)), [], |r| r.get(0)).map_err(sql_error)?;
 
     let mut statement = db.prepare(&format!("SELECT * FROM {}", quote(table))).map_err(sql_error)?;
+    let blob_columns = blob_columns(&db, table).map_err(sql_error)?;
     let columns: Vec<(usize, String)> = statement
-        .columns()
-        .iter()
+        .column_names()
+        .into_iter()
         .enumerate()
-        .filter(|(_, c)| !c.name().eq_ignore_ascii_case(&geometry_column))
-        .filter(|(_, c)| !c.decl_type().is_some_and(|t| t.eq_ignore_ascii_case("BLOB")))
-        .map(|(i, c)| (i, c.name().to_string()))
+        .filter(|(_, c)| !c.eq_ignore_ascii_case(&geometry_column) && !blob_columns.contains(&c.to_string()))
+        .map(|(i, c)| (i, c.to_string()))
         .collect();
-    let geometry_at = statement
-        .column_index(&geometry_column)
-        .map_err(|_| SourceError::Format {
-            path: path.to_path_buf(),
-            why: format!("表 {table} 没有几何列 (the table has no geometry column) “{geometry_column}”"),
-        })?;
+    let geometry_at = statement.column_index(&geometry_column).map_err(|_| SourceError::Format {
+        path: path.to_path_buf(),
+        why: format!("表 {table} 没有几何列 (the table has no geometry column) “{geometry_column}”"),
+    })?;
     let mut layer = SourceLayer {
         name: table.clone(),
         columns: columns.iter().map(|(_, n)| n.clone()).collect(),
@@ -74,7 +71,8 @@ pub fn read(path: &Path, options: &ReadOptions) -> Result<SourceLayer, SourceErr
             if progress.is_cancelled() {
                 return Err(SourceError::Cancelled);
             }
-            progress.set(index as f32 / total.max(1) as f32, &format!("读取第 {index} 个要素 (reading feature {index})"));
+            progress
+                .set(index as f32 / total.max(1) as f32, &format!("读取第 {index} 个要素 (reading feature {index})"));
         }
         let geometry = match row.get_ref(geometry_at).map_err(sql_error)? {
             ValueRef::Null => Ok(None),
@@ -104,12 +102,30 @@ fn open(path: &Path) -> Result<Connection, SourceError> {
 }
 
 fn format_error(path: &Path, e: rusqlite::Error) -> SourceError {
-    SourceError::Format { path: path.to_path_buf(), why: format!("不是可读的 GeoPackage (not a readable GeoPackage): {e}") }
+    SourceError::Format {
+        path: path.to_path_buf(),
+        why: format!("不是可读的 GeoPackage (not a readable GeoPackage): {e}"),
+    }
 }
 
 fn tables(db: &Connection) -> rusqlite::Result<Vec<String>> {
-    let mut statement = db.prepare("SELECT table_name FROM gpkg_contents WHERE data_type = 'features' ORDER BY rowid")?;
+    let mut statement =
+        db.prepare("SELECT table_name FROM gpkg_contents WHERE data_type = 'features' ORDER BY rowid")?;
     statement.query_map([], |r| r.get(0))?.collect()
+}
+
+/// Columns declared BLOB (photos and the like): not attributes.
+fn blob_columns(db: &Connection, table: &str) -> rusqlite::Result<Vec<String>> {
+    let mut statement = db.prepare(&format!("PRAGMA table_info({})", quote(table)))?;
+    let columns = statement.query_map([], |r| Ok((r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)))?;
+    let mut blobs = Vec::new();
+    for column in columns {
+        let (name, kind) = column?;
+        if kind.is_some_and(|k| k.eq_ignore_ascii_case("BLOB")) {
+            blobs.push(name);
+        }
+    }
+    Ok(blobs)
 }
 
 /// The layer's CRS from `gpkg_spatial_ref_sys`; the undefined SRSs (-1, 0) declare none.

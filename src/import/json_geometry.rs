@@ -60,9 +60,9 @@ fn convert(
     }
     let geometry = match kind {
         "Point" => Geometry::Point(Point(position(coordinates)?)),
-        "MultiPoint" => Geometry::MultiPoint(MultiPoint(
-            items.iter().map(|p| position(p).map(Point)).collect::<Result<_, _>>()?,
-        )),
+        "MultiPoint" => {
+            Geometry::MultiPoint(MultiPoint(items.iter().map(|p| position(p).map(Point)).collect::<Result<_, _>>()?))
+        }
         "LineString" => Geometry::LineString(line(items)?),
         "MultiLineString" => Geometry::MultiLineString(MultiLineString(
             items.iter().map(|l| array(l).and_then(|l| line(l))).collect::<Result<_, _>>()?,

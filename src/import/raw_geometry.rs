@@ -37,11 +37,7 @@ impl Parts {
         }
         // A closed ring needs three corners and the repeated first one.
         if coords.len() < 4 {
-            return Err(format!(
-                "第 {} 个环少于 3 个点 (ring {} has fewer than 3 positions)",
-                ring + 1,
-                ring + 1
-            ));
+            return Err(format!("第 {} 个环少于 3 个点 (ring {} has fewer than 3 positions)", ring + 1, ring + 1));
         }
         Ok(LineString::new(coords))
     }

@@ -45,13 +45,8 @@ pub fn read(path: &Path, options: &ReadOptions) -> Result<SourceLayer, SourceErr
         }
         Ok(None)
     };
-    let parts = ShapefileParts {
-        shp,
-        shx: sibling("shx")?,
-        dbf: sibling("dbf")?,
-        prj: sibling("prj")?,
-        cpg: sibling("cpg")?,
-    };
+    let parts =
+        ShapefileParts { shp, shx: sibling("shx")?, dbf: sibling("dbf")?, prj: sibling("prj")?, cpg: sibling("cpg")? };
     let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     decode(path, name, parts, options)
 }
@@ -64,10 +59,17 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>, SourceError> {
 }
 
 /// Decodes a Shapefile's parts; `path` names the source in messages.
-pub fn decode(path: &Path, name: String, parts: ShapefileParts, options: &ReadOptions) -> Result<SourceLayer, SourceError> {
+pub fn decode(
+    path: &Path,
+    name: String,
+    parts: ShapefileParts,
+    options: &ReadOptions,
+) -> Result<SourceLayer, SourceError> {
     let format = |why: String| SourceError::Format { path: path.to_path_buf(), why };
     let crs = match &parts.prj {
-        Some(prj) => Some(Crs::from_wkt(String::from_utf8_lossy(prj).trim()).map_err(|why| format(format!(".prj：{why}")))?),
+        Some(prj) => {
+            Some(Crs::from_wkt(String::from_utf8_lossy(prj).trim()).map_err(|why| format(format!(".prj：{why}")))?)
+        }
         None => None,
     };
     let shp_error = |e: shapefile::Error| format(format!("不是有效的 Shapefile (not a valid Shapefile): {e}"));

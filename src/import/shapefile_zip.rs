@@ -72,7 +72,8 @@ fn shp_base(name: &str) -> Option<&str> {
 }
 
 fn entry(archive: &mut Archive, index: usize, name: &str) -> Result<Vec<u8>, String> {
-    let too_large = || format!("zip 中的 {name} 解压后太大 (is larger than {} MB unpacked)", MAX_SOURCE_BYTES / (1024 * 1024));
+    let too_large =
+        || format!("zip 中的 {name} 解压后太大 (is larger than {} MB unpacked)", MAX_SOURCE_BYTES / (1024 * 1024));
     let file = archive.by_index(index).map_err(|e| format!("zip 中的 {name} 无法读取 (cannot be read): {e}"))?;
     if file.size() > MAX_SOURCE_BYTES {
         return Err(too_large());

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::crs::Crs;
-use super::{csv_reader, geojson_reader, gpkg_reader, shapefile_reader};
 use super::text::EncodingChoice;
+use super::{csv_reader, geojson_reader, gpkg_reader, shapefile_reader};
 use crate::jobs::Progress;
 
 /// Files larger than this are refused before they are read (a community's buildings are a few MB).

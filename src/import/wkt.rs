@@ -185,7 +185,9 @@ mod tests {
         assert_eq!(read("LINESTRING(0 0, 1 1)").unwrap(), Some(line_string![(x: 0., y: 0.), (x: 1., y: 1.)].into()));
         let square = polygon![(x: 0., y: 0.), (x: 4., y: 0.), (x: 4., y: 4.), (x: 0., y: 4.), (x: 0., y: 0.)];
         assert_eq!(read("POLYGON((0 0,4 0,4 4,0 4,0 0))").unwrap(), Some(square.clone().into()));
-        let Some(Geometry::MultiPolygon(mp)) = read("MULTIPOLYGON(((0 0,4 0,4 4,0 4,0 0),(1 1,1 2,2 2,1 1)),((5 5,6 5,6 6,5 5)))").unwrap() else {
+        let Some(Geometry::MultiPolygon(mp)) =
+            read("MULTIPOLYGON(((0 0,4 0,4 4,0 4,0 0),(1 1,1 2,2 2,1 1)),((5 5,6 5,6 6,5 5)))").unwrap()
+        else {
             panic!("a multipolygon")
         };
         assert_eq!(mp.0.len(), 2);

@@ -152,7 +152,8 @@ fn invalid_features_refuse_the_import_by_default_and_leave_the_file_byte_identic
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("未改动") && stderr.contains("unchanged"), "{stderr}");
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let flagged: Vec<u64> = report["problems"].as_array().unwrap().iter().map(|p| p["feature"].as_u64().unwrap()).collect();
+    let flagged: Vec<u64> =
+        report["problems"].as_array().unwrap().iter().map(|p| p["feature"].as_u64().unwrap()).collect();
     assert!(flagged.contains(&2) && flagged.contains(&3) && flagged.contains(&4), "{report}");
     assert!(!flagged.contains(&1));
     assert_eq!(report["imported"], 0);
@@ -179,10 +180,13 @@ fn original_copy(dir: &tempfile::TempDir, original: &[u8]) -> PathBuf {
 fn bare_arrays_single_features_null_geometries_3d_and_duplicate_ids_are_read() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo(dir.path());
-    let with_z: Vec<Vec<f64>> = ring(0.0, -40.0, 10.0, 10.0).into_iter().map(|mut c| {
-        c.push(12.5);
-        c
-    }).collect();
+    let with_z: Vec<Vec<f64>> = ring(0.0, -40.0, 10.0, 10.0)
+        .into_iter()
+        .map(|mut c| {
+            c.push(12.5);
+            c
+        })
+        .collect();
     let array = json!([
         {"type": "Feature", "id": 7, "properties": {"名称": "甲"}, "geometry": {"type": "Polygon", "coordinates": [with_z]}},
         {"type": "Feature", "id": 7, "properties": {"名称": "乙"}, "geometry": {"type": "Polygon", "coordinates": [ring(20.0, -40.0, 10.0, 10.0)]}},
@@ -226,12 +230,22 @@ fn a_new_community_from_a_boundary_and_buildings_then_roads_and_organisations() 
         "边界.geojson",
         &json!({"type": "FeatureCollection", "features": [polygon_feature(vec![ring(-50.0, -50.0, 300.0, 200.0)], json!({"name": "新社区"}))]}),
     );
-    let buildings = write(dir.path(), "楼栋.geojson", &json!({"type": "FeatureCollection", "features": osm_buildings()}));
+    let buildings =
+        write(dir.path(), "楼栋.geojson", &json!({"type": "FeatureCollection", "features": osm_buildings()}));
     let db = dir.path().join("新社区.sqlite");
     let created = ok(&run(
         &[
-            "new", "--out", db.to_str().unwrap(), "--name", "新社区", "--code", "350206001001", "--boundary",
-            boundary.to_str().unwrap(), "--buildings", buildings.to_str().unwrap(),
+            "new",
+            "--out",
+            db.to_str().unwrap(),
+            "--name",
+            "新社区",
+            "--code",
+            "350206001001",
+            "--boundary",
+            boundary.to_str().unwrap(),
+            "--buildings",
+            buildings.to_str().unwrap(),
         ],
         None,
     ));
@@ -242,7 +256,8 @@ fn a_new_community_from_a_boundary_and_buildings_then_roads_and_organisations() 
     assert_eq!(i["buildings"], 3);
     assert_eq!(i["grids"], 0);
     // An existing file is not overwritten.
-    let again = run(&["new", "--out", db.to_str().unwrap(), "--name", "x", "--boundary", boundary.to_str().unwrap()], None);
+    let again =
+        run(&["new", "--out", db.to_str().unwrap(), "--name", "x", "--boundary", boundary.to_str().unwrap()], None);
     assert!(!again.status.success());
 
     let p = LocalProjection::new(origin());
@@ -298,10 +313,22 @@ fn the_boundary_is_replaced_and_replacing_buildings_keeps_organisations() {
 fn field_mapping_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo(dir.path());
-    let features = vec![polygon_feature(vec![ring(0.0, 0.0, 20.0, 10.0)], json!({"BLDG": "A-7", "JZMC": "综合楼", "RK": "85人", "HS": 30}))];
+    let features = vec![polygon_feature(
+        vec![ring(0.0, 0.0, 20.0, 10.0)],
+        json!({"BLDG": "A-7", "JZMC": "综合楼", "RK": "85人", "HS": 30}),
+    )];
     let file = write(dir.path(), "platform.geojson", &json!({"type": "FeatureCollection", "features": features}));
     let out = run(
-        &["import", "buildings", file.to_str().unwrap(), "--map", "number=BLDG", "name=JZMC", "residents=RK", "households=HS"],
+        &[
+            "import",
+            "buildings",
+            file.to_str().unwrap(),
+            "--map",
+            "number=BLDG",
+            "name=JZMC",
+            "residents=RK",
+            "households=HS",
+        ],
         Some(&db),
     );
     assert_eq!(ok(&out)["imported"], 1);

@@ -75,7 +75,11 @@ fn refusal(file: &Path, report: &ImportReport, on_invalid: OnInvalid) -> Refusal
         message.push_str(&format!("\n  {}", problem_line(p)));
     }
     if report.problems.len() > 30 {
-        message.push_str(&format!("\n  … 另有 {} 个 (and {} more)", report.problems.len() - 30, report.problems.len() - 30));
+        message.push_str(&format!(
+            "\n  … 另有 {} 个 (and {} more)",
+            report.problems.len() - 30,
+            report.problems.len() - 30
+        ));
     }
     if on_invalid == OnInvalid::Fail && report.problems.iter().any(|p| p.repair.is_some()) {
         message.push_str(
@@ -86,7 +90,8 @@ fn refusal(file: &Path, report: &ImportReport, on_invalid: OnInvalid) -> Refusal
 }
 
 fn problem_line(p: &Problem) -> String {
-    let feature = if p.feature == 0 { String::new() } else { format!("第 {} 个要素 (feature {})：", p.feature, p.feature) };
+    let feature =
+        if p.feature == 0 { String::new() } else { format!("第 {} 个要素 (feature {})：", p.feature, p.feature) };
     match &p.repair {
         Some(fix) => format!("{feature}{} — 可修复 (repair): {fix}", p.reason),
         None => format!("{feature}{}", p.reason),
@@ -174,7 +179,10 @@ pub(super) fn new_document(
         let (edit, imported) = crate::import::staff::staff_edit(&table, &c, crate::model::StaffId(1))
             .map_err(|p| super::tables::refusal(file, &p))?;
         edit.apply_to(&mut c).with_context(|| format!("{} 无法导入 (cannot be imported)", file.display()))?;
-        reports.insert("staff".into(), serde_json::json!({"imported": imported, "skipped": 0, "repaired": 0, "problems": []}));
+        reports.insert(
+            "staff".into(),
+            serde_json::json!({"imported": imported, "skipped": 0, "repaired": 0, "problems": []}),
+        );
     }
     crate::store::write_new_document(out, &c, force)?;
     let t = c.totals();

@@ -3,11 +3,19 @@
 
 pub mod attributes;
 pub mod crs;
+mod csv_reader;
+mod geojson_reader;
+mod gpkg_reader;
 pub mod grids;
 pub mod headers;
+mod json_geometry;
 pub mod mapping;
 pub mod prepare;
+mod raw_geometry;
+mod shapefile_reader;
+mod shapefile_zip;
 pub mod source;
 pub mod staff;
 pub mod table;
 pub mod text;
+mod wkt;

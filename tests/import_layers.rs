@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use geo::{Coord, LineString, Polygon};
+use geo::Coord;
 use serde_json::{Value, json};
 use wangge::geom::LocalProjection;
 

@@ -606,22 +606,10 @@ fn one_polygon(
         );
         return Some(fixed);
     }
-    // A self-touching or self-overlapping ring: the union of the polygon with itself is the area it
-    // encloses; a repair only when that is one piece (a bow-tie is two).
-    let union = geo::unary_union([&polygon]);
-    match union.0.as_slice() {
-        [one] if crate::geom::validity::polygon_problem(one).is_none() && one.unsigned_area() > 0.0 => {
-            problem(
-                format!("面无效 (invalid polygon): {why}"),
-                Some("按所围区域重建 (rebuilt from the area it encloses)"),
-            );
-            Some(one.clone())
-        }
-        _ => {
-            problem(format!("面无效，无法自动修复 (invalid polygon, no automatic repair): {why}"), None);
-            None
-        }
-    }
+    // A ring that crosses itself (a bow-tie) has no single reading: which lobe is the building? It
+    // is not repaired.
+    problem(format!("面无效，无法自动修复 (invalid polygon, no automatic repair): {why}"), None);
+    None
 }
 
 fn remove_repeated_points(p: &mut Polygon<f64>) -> bool {

@@ -6,6 +6,7 @@
 
 mod changes;
 mod geometry;
+mod gpkg_schema;
 mod load;
 mod open;
 mod schema;
@@ -22,7 +23,8 @@ use crate::files::{self, FileError, OutputKind};
 use crate::model::Community;
 
 pub use changes::{GridScope, LogEntry, LogFilter, LogPage, day_end_unix, day_start_unix, local_time};
-pub(crate) use geometry::{format_colour, parse_colour, polygon_from_json, polygon_to_json};
+pub(crate) use geometry::{blob, format_colour, parse_colour, polygon_from_json, polygon_to_json, polygon_value_blob};
+pub use geometry::register_gpkg_functions;
 pub use load::{Loaded, RowProblem};
 pub use open::{Access, OpenMode, ReadOnlyWhy};
 pub use schema::SCHEMA_VERSION;
@@ -130,6 +132,7 @@ impl Store {
     /// A throw-away document in memory (tests, previews).
     pub fn in_memory() -> Result<Self> {
         let mut conn = Connection::open_in_memory()?;
+        register_gpkg_functions(&conn)?;
         conn.execute_batch("PRAGMA foreign_keys = ON;")?;
         schema::migrate(&mut conn, Path::new(":memory:"))?;
         Ok(Self { conn, path: PathBuf::from(":memory:"), access: Access::ReadWrite, backup: None, editing: false })
@@ -149,12 +152,12 @@ impl Store {
     }
 
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+        Ok(schema::version(&self.conn)?)
     }
 
     pub fn has_community(&self) -> Result<bool> {
         use rusqlite::OptionalExtension;
-        Ok(self.conn.query_row("SELECT 1 FROM community WHERE id = 1", [], |_| Ok(())).optional()?.is_some())
+        Ok(self.conn.query_row("SELECT 1 FROM boundary WHERE id = 1", [], |_| Ok(())).optional()?.is_some())
     }
 
     pub(crate) fn check_writable(&self) -> Result<()> {
@@ -205,7 +208,7 @@ impl Store {
         Ok(())
     }
 
-    /// Building ids whose bounding box meets a lon/lat rectangle, through the SQLite R*Tree.
+    /// Building ids whose bounding box meets a lon/lat rectangle, through the GeoPackage R*Tree.
     pub fn buildings_in_bbox(
         &self,
         min_lon: f64,
@@ -214,8 +217,8 @@ impl Store {
         max_lat: f64,
     ) -> Result<Vec<crate::model::BuildingId>> {
         let mut stmt = self.conn.prepare(
-            "SELECT id FROM building_rtree
-             WHERE max_lon >= ?1 AND min_lon <= ?3 AND max_lat >= ?2 AND min_lat <= ?4 ORDER BY id",
+            "SELECT id FROM rtree_buildings_footprint
+             WHERE maxx >= ?1 AND minx <= ?3 AND maxy >= ?2 AND miny <= ?4 ORDER BY id",
         )?;
         let ids = stmt
             .query_map(params![min_lon, min_lat, max_lon, max_lat], |r| r.get(0))?
@@ -396,13 +399,12 @@ fn clear_all(tx: &Transaction<'_>) -> Result<()> {
         "staff",
         "organisations",
         "buildings",
-        "building_rtree",
         "groups",
         "areas",
         "grids",
         "roads",
         "compounds",
-        "community",
+        "boundary",
     ] {
         tx.execute(&format!("DELETE FROM {table}"), [])?;
     }
@@ -412,14 +414,14 @@ fn clear_all(tx: &Transaction<'_>) -> Result<()> {
 fn write_all(tx: &Transaction<'_>, c: &Community) -> Result<()> {
     let i = &c.info;
     tx.execute(
-        "INSERT INTO community (id, name, subdistrict, code, boundary, grid_residents_min, grid_residents_max, hotline,
+        "INSERT INTO boundary (id, name, subdistrict, code, boundary, grid_residents_min, grid_residents_max, hotline,
                                 time_zone)
          VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             i.name,
             i.subdistrict,
             i.code,
-            geometry::to_json(&i.boundary),
+            geometry::blob(&i.boundary),
             i.grid_residents_min,
             i.grid_residents_max,
             i.hotline,
@@ -435,13 +437,13 @@ fn write_all(tx: &Transaction<'_>, c: &Community) -> Result<()> {
     for k in &c.compounds {
         tx.execute(
             "INSERT INTO compounds (id, name, kind, outline, property_manager) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![k.id, k.name, k.kind.as_str(), geometry::to_json(&k.outline), k.property_manager],
+            params![k.id, k.name, k.kind.as_str(), geometry::blob(&k.outline), k.property_manager],
         )?;
     }
     for r in &c.roads {
         tx.execute(
             "INSERT INTO roads (id, name, width_m, centerline) VALUES (?1, ?2, ?3, ?4)",
-            params![r.id, r.name, r.width_m, geometry::to_json(&r.centerline)],
+            params![r.id, r.name, r.width_m, geometry::blob(&r.centerline)],
         )?;
     }
     {
@@ -449,9 +451,6 @@ fn write_all(tx: &Transaction<'_>, c: &Community) -> Result<()> {
             "INSERT INTO buildings (id, compound_id, group_id, number, name, floors, stairwells, dwellings,
                                     households, residents, footprint, last_patrol)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        )?;
-        let mut rtree = tx.prepare(
-            "INSERT INTO building_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
         for b in &c.buildings {
             stmt.execute(params![
@@ -465,21 +464,19 @@ fn write_all(tx: &Transaction<'_>, c: &Community) -> Result<()> {
                 b.dwellings,
                 b.households,
                 b.residents,
-                geometry::to_json(&b.footprint),
+                geometry::blob(&b.footprint),
                 b.last_patrol
             ])?;
-            let bbox = b.footprint.bounding_rect().ok_or_else(|| StoreError::Geometry {
-                table: "buildings",
-                id: b.id.get(),
-                reason: "empty footprint".into(),
-            })?;
-            rtree.execute(params![b.id, bbox.min().x, bbox.max().x, bbox.min().y, bbox.max().y])?;
+            // The R*Tree trigger indexes it; an empty footprint would be missing there.
+            if b.footprint.bounding_rect().is_none() {
+                return Err(StoreError::Geometry { table: "buildings", id: b.id.get(), reason: "empty footprint".into() });
+            }
         }
     }
     for g in &c.grids {
         tx.execute(
             "INSERT INTO grids (id, code, name, colour, outline) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![g.id, g.code, g.name, geometry::format_colour(g.colour), geometry::to_json(&g.outline)],
+            params![g.id, g.code, g.name, geometry::format_colour(g.colour), geometry::blob(&g.outline)],
         )?;
     }
     for s in &c.staff {
@@ -490,8 +487,8 @@ fn write_all(tx: &Transaction<'_>, c: &Community) -> Result<()> {
     }
     for o in &c.organisations {
         tx.execute(
-            "INSERT INTO organisations (id, name, kind, lon, lat, building_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![o.id, o.name, o.kind.as_str(), o.position.x(), o.position.y(), o.building_id],
+            "INSERT INTO organisations (id, name, kind, position, building_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![o.id, o.name, o.kind.as_str(), geometry::blob(&o.position), o.building_id],
         )?;
     }
     Ok(())

@@ -94,23 +94,33 @@ pub(super) fn point_from_blob(bytes: &[u8]) -> Result<Point<f64>, String> {
     Ok(p)
 }
 
-const FLAGS: FunctionFlags = FunctionFlags::SQLITE_UTF8
-    .union(FunctionFlags::SQLITE_DETERMINISTIC)
-    .union(FunctionFlags::SQLITE_INNOCUOUS);
+const FLAGS: FunctionFlags =
+    FunctionFlags::SQLITE_UTF8.union(FunctionFlags::SQLITE_DETERMINISTIC).union(FunctionFlags::SQLITE_INNOCUOUS);
 
 /// The functions GeoPackage's R*Tree triggers call (`ST_IsEmpty`, `ST_MinX` …; GDAL's own names).
-/// A value that is not a GeoPackage blob gives NULL, so a broken row is skipped by the index
-/// instead of failing the write that found it.
+/// A value that is not a GeoPackage blob with a usable envelope gives NULL, so the trigger skips a
+/// broken row instead of failing the write that brought it (loading then reports the row).
 pub fn register_gpkg_functions(conn: &Connection) -> rusqlite::Result<()> {
     conn.create_scalar_function("ST_IsEmpty", 1, FLAGS, |ctx| {
-        Ok(with_blob(ctx, |b| gpkg::header(b).ok().map(|h| h.empty)))
+        Ok(with_blob(ctx, |b| match gpkg::header(b) {
+            Ok(h) if h.empty => Some(true),
+            Ok(_) => usable_envelope(b).map(|_| false),
+            Err(_) => None,
+        }))
     })?;
     for (name, i) in [("ST_MinX", 0), ("ST_MaxX", 1), ("ST_MinY", 2), ("ST_MaxY", 3)] {
         conn.create_scalar_function(name, 1, FLAGS, move |ctx| {
-            Ok(with_blob(ctx, |b| gpkg::envelope(b).ok().flatten().map(|e| e[i])))
+            Ok(with_blob(ctx, |b| usable_envelope(b).map(|e| e[i])))
         })?;
     }
     Ok(())
+}
+
+/// The envelope when an R*Tree can hold it: finite, min ≤ max.
+fn usable_envelope(b: &[u8]) -> Option<[f64; 4]> {
+    let e = gpkg::envelope(b).ok().flatten()?;
+    let [min_x, max_x, min_y, max_y] = e;
+    (e.iter().all(|v| v.is_finite()) && min_x <= max_x && min_y <= max_y).then_some(e)
 }
 
 fn with_blob<T>(ctx: &Context<'_>, f: impl FnOnce(&[u8]) -> Option<T>) -> Option<T> {

@@ -189,6 +189,7 @@ pub(super) fn to_geopackage(tx: &Transaction<'_>) -> Result<()> {
         ))?;
         register_feature(tx, f)?;
     }
+    update_bounds(tx)?;
     tx.execute_batch("DROP TABLE building_rtree;")?;
     for (table, columns, copy) in REBUILT_ATTRIBUTES {
         tx.execute_batch(&format!(
@@ -209,14 +210,29 @@ pub(super) fn to_geopackage(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
+/// Sets the extent of every feature table in `gpkg_contents` from its rows (after writing a whole
+/// community; single edits leave it, as GDAL does not rely on it).
+pub(super) fn update_bounds(tx: &Transaction<'_>) -> Result<()> {
+    for f in FEATURES {
+        let (t, c) = (f.table, f.column);
+        tx.execute(
+            &format!(
+                "UPDATE gpkg_contents SET (min_x, min_y, max_x, max_y, last_change) =
+                    (SELECT min(ST_MinX({c})), min(ST_MinY({c})), max(ST_MaxX({c})), max(ST_MaxY({c})),
+                            strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM {t})
+                 WHERE table_name = ?1"
+            ),
+            [t],
+        )?;
+    }
+    Ok(())
+}
+
 fn register_feature(tx: &Transaction<'_>, f: &Feature) -> Result<()> {
     let (t, c) = (f.table, f.column);
     tx.execute(
-        &format!(
-            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, min_x, min_y, max_x, max_y, srs_id)
-             SELECT ?1, 'features', ?2, ?3, min(ST_MinX({c})), min(ST_MinY({c})), max(ST_MaxX({c})), max(ST_MaxY({c})), 4326
-             FROM {t}"
-        ),
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id)
+         VALUES (?1, 'features', ?2, ?3, 4326)",
         [t, f.identifier, f.description],
     )?;
     tx.execute(

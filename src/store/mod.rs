@@ -23,8 +23,8 @@ use crate::files::{self, FileError, OutputKind};
 use crate::model::Community;
 
 pub use changes::{GridScope, LogEntry, LogFilter, LogPage, day_end_unix, day_start_unix, local_time};
-pub(crate) use geometry::{blob, format_colour, parse_colour, polygon_from_json, polygon_to_json, polygon_value_blob};
 pub use geometry::register_gpkg_functions;
+pub(crate) use geometry::{blob, format_colour, parse_colour, polygon_from_json, polygon_to_json, polygon_value_blob};
 pub use load::{Loaded, RowProblem};
 pub use open::{Access, OpenMode, ReadOnlyWhy};
 pub use schema::SCHEMA_VERSION;
@@ -244,9 +244,32 @@ fn write_upgrade_backup(conn: &Connection, path: &Path, version: i64) -> Result<
     let staging =
         files::temp_dir_beside(&target).map_err(|source| FileError::Write { path: target.clone(), source })?;
     let tmp = staging.path().join("backup.sqlite");
-    copy_consistent(conn, &tmp, path)?;
+    if !copy_exact(conn, &tmp, path)? {
+        copy_consistent(conn, &tmp, path)?;
+    }
     files::place_new(&tmp, &target)?;
     Ok(target)
+}
+
+/// Copies a rollback-journal document byte for byte while a read transaction keeps writers out, so
+/// the backup is exactly the file the user had. Returns false for a WAL document, whose file alone
+/// is not the whole document.
+fn copy_exact(conn: &Connection, tmp: &Path, source: &Path) -> Result<bool> {
+    let mut head = [0u8; 20];
+    std::io::Read::read_exact(&mut std::fs::File::open(source)?, &mut head)?;
+    // Bytes 18 and 19 of the header are 2 in WAL mode, 1 with a rollback journal.
+    if head[18] != 1 || head[19] != 1 {
+        return Ok(false);
+    }
+    conn.execute_batch("BEGIN").map_err(|e| open::classify(e, source))?;
+    let copied = conn
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+        .map_err(|e| open::classify(e, source))
+        .and_then(|_| Ok(std::fs::copy(source, tmp)?));
+    let _ = conn.execute_batch("COMMIT");
+    copied?;
+    sync_file(tmp)?;
+    Ok(true)
 }
 
 /// "YYYYMMDD-HHMMSS" in the community's time zone.
@@ -469,7 +492,11 @@ fn write_all(tx: &Transaction<'_>, c: &Community) -> Result<()> {
             ])?;
             // The R*Tree trigger indexes it; an empty footprint would be missing there.
             if b.footprint.bounding_rect().is_none() {
-                return Err(StoreError::Geometry { table: "buildings", id: b.id.get(), reason: "empty footprint".into() });
+                return Err(StoreError::Geometry {
+                    table: "buildings",
+                    id: b.id.get(),
+                    reason: "empty footprint".into(),
+                });
             }
         }
     }
@@ -491,5 +518,5 @@ fn write_all(tx: &Transaction<'_>, c: &Community) -> Result<()> {
             params![o.id, o.name, o.kind.as_str(), geometry::blob(&o.position), o.building_id],
         )?;
     }
-    Ok(())
+    gpkg_schema::update_bounds(tx)
 }

@@ -187,7 +187,13 @@ fn expected_tables(version: i64) -> Vec<&'static str> {
     let mut tables = vec!["areas", "groups", "compounds", "roads", "buildings", "grids", "staff", "staff_compounds"];
     tables.push("organisations");
     if version >= schema::FIRST_GPKG_VERSION {
-        tables.extend(["boundary", "gpkg_spatial_ref_sys", "gpkg_contents", "gpkg_geometry_columns", "gpkg_extensions"]);
+        tables.extend([
+            "boundary",
+            "gpkg_spatial_ref_sys",
+            "gpkg_contents",
+            "gpkg_geometry_columns",
+            "gpkg_extensions",
+        ]);
     } else {
         tables.extend(["community", "building_rtree"]);
     }

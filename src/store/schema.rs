@@ -17,7 +17,8 @@ enum Step {
 /// Migration `i` brings a file from version `i` to `i + 1`.
 const MIGRATIONS: &[Step] = &[
     // 0 → 1: the first schema.
-    Step::Sql("CREATE TABLE community (
+    Step::Sql(
+        "CREATE TABLE community (
         id INTEGER PRIMARY KEY CHECK (id = 1),
         name TEXT NOT NULL,
         subdistrict TEXT NOT NULL DEFAULT '',
@@ -91,9 +92,11 @@ const MIGRATIONS: &[Step] = &[
         lat REAL NOT NULL,
         building_id INTEGER REFERENCES buildings(id)
     );
-    CREATE INDEX organisations_building ON organisations(building_id);"),
+    CREATE INDEX organisations_building ON organisations(building_id);",
+    ),
     // 1 → 2: duty shifts for the roster.
-    Step::Sql("CREATE TABLE shifts (
+    Step::Sql(
+        "CREATE TABLE shifts (
         id INTEGER PRIMARY KEY,
         staff_id INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
         day TEXT NOT NULL,
@@ -101,12 +104,16 @@ const MIGRATIONS: &[Step] = &[
         end TEXT NOT NULL,
         kind TEXT NOT NULL CHECK (kind IN ('day', 'evening'))
     );
-    CREATE INDEX shifts_day ON shifts(day);"),
+    CREATE INDEX shifts_day ON shifts(day);",
+    ),
     // 2 → 3: our own marker, so that a document is recognised by more than its table names.
-    Step::Sql("CREATE TABLE wangge_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    INSERT INTO wangge_meta (key, value) VALUES ('application', 'wangge');"),
+    Step::Sql(
+        "CREATE TABLE wangge_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO wangge_meta (key, value) VALUES ('application', 'wangge');",
+    ),
     // 3 → 4: the change log (变更记录): one row per changed field, grouped by step (one user gesture).
-    Step::Sql("CREATE TABLE change_log (
+    Step::Sql(
+        "CREATE TABLE change_log (
         id INTEGER PRIMARY KEY,
         step INTEGER NOT NULL,
         time TEXT NOT NULL,
@@ -118,7 +125,8 @@ const MIGRATIONS: &[Step] = &[
         new TEXT,
         reverts INTEGER REFERENCES change_log(id)
     );
-    CREATE INDEX change_log_entity ON change_log(entity, entity_id);"),
+    CREATE INDEX change_log_entity ON change_log(entity, entity_id);",
+    ),
     // 4 → 5: the community's time zone (what "today" means for patrols and prints) and each staff
     // member's own duties text for the supervision board.
     Step::Sql(

@@ -36,7 +36,7 @@ fn demo(dir: &Path) -> PathBuf {
 fn content(db: &Path) -> String {
     let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
     let mut out = String::new();
-    for t in ["community", "buildings", "grids", "staff", "staff_compounds", "shifts", "change_log"] {
+    for t in ["boundary", "buildings", "grids", "staff", "staff_compounds", "shifts", "change_log"] {
         let mut stmt = conn.prepare(&format!("SELECT * FROM {t} ORDER BY 1")).unwrap();
         let n = stmt.column_count();
         let rows = stmt

@@ -151,7 +151,14 @@ fn foreign_files_keep_their_exact_bytes() {
     }
 }
 
-/// Makes a current document look like one written by schema 2 (before the marker table).
+/// A schema-5 document (the demo written by the last Wangge before GeoPackage).
+fn old_demo_in(dir: &Path, name: &str) -> PathBuf {
+    let db = dir.join(name);
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/demo-v5.wangge"), &db).unwrap();
+    db
+}
+
+/// Makes a schema-5 document look like one written by schema 2 (before the marker table).
 fn downgrade_to_v2(db: &Path) {
     let conn = rusqlite::Connection::open(db).unwrap();
     conn.execute_batch(
@@ -165,7 +172,7 @@ fn downgrade_to_v2(db: &Path) {
 #[test]
 fn older_documents_are_read_without_change_and_upgraded_only_for_editing_after_a_backup() {
     let dir = tempfile::tempdir().unwrap();
-    let db = demo_in(dir.path(), "康乐.sqlite");
+    let db = old_demo_in(dir.path(), "康乐.sqlite");
     downgrade_to_v2(&db);
     let before = sha(&db);
     let out = wangge().args(["info", "--json", "--db"]).arg(&db).output().unwrap();
@@ -197,7 +204,8 @@ fn a_locked_document_says_another_program_is_using_it() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo_in(dir.path(), "locked.sqlite");
     let holder = rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE).unwrap();
-    holder.execute_batch("BEGIN EXCLUSIVE; UPDATE community SET name = name;").unwrap();
+    wangge::store::register_gpkg_functions(&holder).unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE; UPDATE boundary SET name = name;").unwrap();
     let out = wangge().args(["info", "--db"]).arg(&db).output().unwrap();
     assert!(!out.status.success());
     assert!(stderr(&out).contains("其他程序"), "{}", stderr(&out));
@@ -294,24 +302,37 @@ fn a_read_only_file_opens_read_only_in_the_library() {
     assert_eq!(Store::open(&db, OpenMode::Edit).unwrap().access(), Access::ReadWrite);
 }
 
-/// Writes `value` into one column of one row, bypassing every check (as another tool might).
+/// Writes into the document bypassing every check (as another tool might).
 fn corrupt(db: &Path, sql: &str) {
     let conn = rusqlite::Connection::open(db).unwrap();
+    // The spatial-index triggers call these on every write of a geometry column.
+    wangge::store::register_gpkg_functions(&conn).unwrap();
     conn.execute_batch(sql).unwrap();
+}
+
+/// Writes a geometry blob into the rows of `table` that `filter` selects, bypassing every check.
+fn corrupt_geometry(db: &Path, table: &str, column: &str, filter: &str, g: geo::Geometry<f64>) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    wangge::store::register_gpkg_functions(&conn).unwrap();
+    let blob = wangge::gpkg::encode(&g, wangge::gpkg::SRS_WGS84);
+    conn.execute(&format!("UPDATE {table} SET {column} = ?1 WHERE {filter}"), [blob]).unwrap();
 }
 
 #[test]
 fn bad_rows_are_named_by_the_cli_and_listed_by_the_gui() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo_in(dir.path(), "bad.sqlite");
-    corrupt(
-        &db,
-        r#"UPDATE buildings SET footprint = '{"type":"Polygon","coordinates":[]}' WHERE id = 5;
-           UPDATE grids SET outline = '{"type":"Polygon","coordinates":[[]]}' WHERE id = (SELECT min(id) FROM grids);
-           UPDATE roads SET centerline = '{"type":"LineString","coordinates":[[118.1,24.5]]}' WHERE id = (SELECT min(id) FROM roads);
-           UPDATE buildings SET name = x'00ff' WHERE id = 7;
-           UPDATE compounds SET outline = '{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}' WHERE id = (SELECT min(id) FROM compounds);"#,
-    );
+    use geo::{LineString, Polygon, wkt};
+    let polygon = |p: Polygon<f64>| geo::Geometry::Polygon(p);
+    // An empty polygon, a polygon with an empty ring, a one-point road, a bow-tie.
+    corrupt_geometry(&db, "buildings", "footprint", "id = 5", polygon(Polygon::new(LineString::new(vec![]), vec![])));
+    let short = LineString::from(vec![(118.1, 24.5), (118.2, 24.5)]);
+    corrupt_geometry(&db, "grids", "outline", "id = (SELECT min(id) FROM grids)", polygon(Polygon::new(short, vec![])));
+    let one_point = geo::Geometry::LineString(LineString::from(vec![(118.1, 24.5)]));
+    corrupt_geometry(&db, "roads", "centerline", "id = (SELECT min(id) FROM roads)", one_point);
+    let bow_tie = polygon(wkt!(POLYGON((0. 0.,1. 1.,1. 0.,0. 1.,0. 0.))));
+    corrupt_geometry(&db, "compounds", "outline", "id = (SELECT min(id) FROM compounds)", bow_tie);
+    corrupt(&db, "UPDATE buildings SET name = x'00ff' WHERE id = 7;");
     let before = sha(&db);
     for args in [&["info", "--db"][..], &["export", "wall-map", "--out", "never.pdf", "--db"][..]] {
         let out = wangge().current_dir(dir.path()).args(args).arg(&db).output().unwrap();
@@ -343,10 +364,11 @@ fn bad_rows_are_named_by_the_cli_and_listed_by_the_gui() {
 fn a_broken_community_boundary_still_opens_in_the_gui() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo_in(dir.path(), "b.sqlite");
-    corrupt(&db, r#"UPDATE community SET boundary = '{"type":"Polygon","coordinates":[]}';"#);
+    // A blob cut short (the header survives, the WKB does not).
+    corrupt(&db, "UPDATE boundary SET boundary = substr(boundary, 1, 50);");
     let doc = wangge::Document::open(&db, OpenMode::View, wangge::Lang::ZhCn).unwrap();
     assert_eq!(doc.problems.len(), 1);
-    assert_eq!(doc.problems[0].table, "community");
+    assert_eq!(doc.problems[0].table, "boundary");
     // An empty community (what the GUI shows after a failed start) builds too.
     let empty = wangge::Document::new(wangge::Community::default(), None, wangge::Lang::ZhCn);
     assert!(empty.community.buildings.is_empty());
@@ -458,8 +480,9 @@ fn a_stale_journal_beside_a_replaced_document_is_folded_in_first() {
     let wal = PathBuf::from(format!("{}-wal", db.display()));
     {
         let conn = rusqlite::Connection::open(&db).unwrap();
+        wangge::store::register_gpkg_functions(&conn).unwrap();
         conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)).unwrap();
-        conn.execute_batch("PRAGMA wal_autocheckpoint = 0; UPDATE community SET name = '旧名字';").unwrap();
+        conn.execute_batch("PRAGMA wal_autocheckpoint = 0; UPDATE boundary SET name = '旧名字';").unwrap();
         std::fs::copy(&db, dir.path().join("db.snap")).unwrap();
         std::fs::copy(&wal, dir.path().join("wal.snap")).unwrap();
     }
@@ -482,7 +505,7 @@ fn a_full_disk_leaves_the_old_document_and_no_temporary_files() {
     let base = tempfile::tempdir().unwrap();
     let mnt = base.path().join("small disk");
     std::fs::create_dir(&mnt).unwrap();
-    let mounted = Command::new("mount").args(["-t", "tmpfs", "-o", "size=320k", "tmpfs"]).arg(&mnt).status();
+    let mounted = Command::new("mount").args(["-t", "tmpfs", "-o", "size=600k", "tmpfs"]).arg(&mnt).status();
     if !mounted.is_ok_and(|s| s.success()) {
         println!("skipped: cannot mount a small tmpfs here (needs root)");
         return;
@@ -506,7 +529,7 @@ fn a_full_disk_leaves_the_old_document_and_no_temporary_files() {
 
     // Fill the rest so that even a small PDF cannot be written.
     let filler = mnt.join("filler");
-    let free = 320 * 1024 - std::fs::metadata(&db).unwrap().len() as usize;
+    let free = 600 * 1024 - std::fs::metadata(&db).unwrap().len() as usize;
     let _ = std::fs::write(&filler, vec![0u8; free]);
     let old_pdf = mnt.join("值班表.pdf");
     let _ = std::fs::remove_file(&filler);

@@ -58,7 +58,7 @@ impl Entity {
             Self::Building => "buildings",
             Self::Grid => "grids",
             Self::Staff => "staff",
-            Self::Community => "community",
+            Self::Community => "boundary",
             Self::Shift => "shifts",
             Self::Compound => "compounds",
             Self::Road => "roads",

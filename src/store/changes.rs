@@ -32,6 +32,8 @@ fn sql_value(kind: Kind, v: &Value) -> rusqlite::types::Value {
         Value::Null => Sql::Null,
         Value::Number(n) => n.as_i64().map_or(Sql::Null, Sql::Integer),
         Value::String(s) if kind == Kind::Photo => field::unhex(s).map_or(Sql::Null, Sql::Blob),
+        // An edit has been checked; should the polygon still not convert, NOT NULL refuses the write.
+        v if kind == Kind::Polygon => super::polygon_value_blob(v).map_or(Sql::Null, Sql::Blob),
         Value::String(s) => Sql::Text(s.clone()),
         other => Sql::Text(other.to_string()),
     }
@@ -356,7 +358,7 @@ fn write_in(tx: &Transaction<'_>, edit: &Edit, operator: &str, reverts: Option<i
             Edit::AddGrid(g) => {
                 tx.execute(
                     "INSERT INTO grids (id, code, name, colour, outline) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![g.id, g.code, g.name, super::format_colour(g.colour), super::geometry::to_json(&g.outline)],
+                    params![g.id, g.code, g.name, super::format_colour(g.colour), super::blob(&g.outline)],
                 )?;
                 record("grid", g.id.get(), "*", &Value::Null, &crate::edit::grid_to_json(g))?;
             }

@@ -105,7 +105,7 @@ pub(super) fn load(conn: &Connection) -> Result<Loaded> {
                 id: CompoundId(id),
                 name: get(r, 1)?,
                 kind: kind(CompoundKind::parse(&k), &k)?,
-                outline: geometry::polygon_from_json(&get::<String>(r, 3)?)?,
+                outline: geometry::polygon_from_blob(&get::<Vec<u8>>(r, 3)?)?,
                 property_manager: get(r, 4)?,
             })
         },
@@ -119,7 +119,7 @@ pub(super) fn load(conn: &Connection) -> Result<Loaded> {
             id: RoadId(id),
             name: get(r, 1)?,
             width_m,
-            centerline: geometry::line_from_json(&get::<String>(r, 3)?)?,
+            centerline: geometry::line_from_blob(&get::<Vec<u8>>(r, 3)?)?,
         })
     })?;
     let buildings = rows(
@@ -141,7 +141,7 @@ pub(super) fn load(conn: &Connection) -> Result<Loaded> {
                 dwellings: get(r, 7)?,
                 households: get(r, 8)?,
                 residents: get(r, 9)?,
-                footprint: geometry::polygon_from_json(&get::<String>(r, 10)?)?,
+                footprint: geometry::polygon_from_blob(&get::<Vec<u8>>(r, 10)?)?,
                 last_patrol: get(r, 11)?,
             })
         },
@@ -154,7 +154,7 @@ pub(super) fn load(conn: &Connection) -> Result<Loaded> {
                 code: get(r, 1)?,
                 name: get(r, 2)?,
                 colour: geometry::parse_colour(&colour).ok_or_else(|| format!("颜色无效 (bad colour) {colour:?}"))?,
-                outline: geometry::polygon_from_json(&get::<String>(r, 4)?)?,
+                outline: geometry::polygon_from_blob(&get::<Vec<u8>>(r, 4)?)?,
             })
         })?;
     let links = rows(
@@ -187,20 +187,16 @@ pub(super) fn load(conn: &Connection) -> Result<Loaded> {
     let organisations = rows(
         conn,
         "organisations",
-        "SELECT id, name, kind, lon, lat, building_id FROM organisations ORDER BY id",
+        "SELECT id, name, kind, position, building_id FROM organisations ORDER BY id",
         p,
         |r, id| {
             let k: String = get(r, 2)?;
-            let (lon, lat): (f64, f64) = (get(r, 3)?, get(r, 4)?);
-            if !(lon.is_finite() && lat.is_finite()) {
-                return Err("坐标无效 (coordinates are not finite numbers)".into());
-            }
             Ok(Organisation {
                 id: OrganisationId(id),
                 name: get(r, 1)?,
                 kind: kind(OrganisationKind::parse(&k), &k)?,
-                position: geo::Point::new(lon, lat),
-                building_id: get(r, 5)?,
+                position: geometry::point_from_blob(&get::<Vec<u8>>(r, 3)?)?,
+                building_id: get(r, 4)?,
             })
         },
     )?;
@@ -232,7 +228,7 @@ fn load_info(conn: &Connection, problems: &mut Vec<RowProblem>) -> Result<Commun
     let row = conn
         .query_row(
             "SELECT name, subdistrict, code, boundary, grid_residents_min, grid_residents_max, hotline, time_zone
-             FROM community WHERE id = 1",
+             FROM boundary WHERE id = 1",
             [],
             |r| {
                 Ok((|| -> RowResult<_> {
@@ -240,7 +236,7 @@ fn load_info(conn: &Connection, problems: &mut Vec<RowProblem>) -> Result<Commun
                         get::<String>(r, 0)?,
                         get::<String>(r, 1)?,
                         get::<String>(r, 2)?,
-                        get::<String>(r, 3)?,
+                        get::<Vec<u8>>(r, 3),
                         get::<u32>(r, 4)?,
                         get::<u32>(r, 5)?,
                         get::<String>(r, 6)?,
@@ -252,9 +248,9 @@ fn load_info(conn: &Connection, problems: &mut Vec<RowProblem>) -> Result<Commun
         .optional()?
         .ok_or(StoreError::Empty)?;
     let (name, subdistrict, code, boundary, min, max, hotline, time_zone) =
-        row.map_err(|reason| StoreError::Value { table: "community", id: 1, reason })?;
-    let boundary = geometry::polygon_from_json(&boundary).unwrap_or_else(|reason| {
-        problems.push(RowProblem { table: "community", id: 1, reason });
+        row.map_err(|reason| StoreError::Value { table: "boundary", id: 1, reason })?;
+    let boundary = boundary.and_then(|b| geometry::polygon_from_blob(&b)).unwrap_or_else(|reason| {
+        problems.push(RowProblem { table: "boundary", id: 1, reason });
         CommunityInfo::default().boundary
     });
     Ok(CommunityInfo {

@@ -7,6 +7,7 @@
 mod changes;
 mod features;
 mod geometry;
+mod gpkg_schema;
 mod load;
 mod open;
 mod schema;
@@ -23,7 +24,8 @@ use crate::files::{self, FileError, OutputKind};
 use crate::model::Community;
 
 pub use changes::{GridScope, LogEntry, LogFilter, LogPage, day_end_unix, day_start_unix, local_time};
-pub(crate) use geometry::{format_colour, parse_colour, polygon_from_json, polygon_to_json};
+pub use geometry::register_gpkg_functions;
+pub(crate) use geometry::{blob, format_colour, parse_colour, polygon_from_json, polygon_to_json, polygon_value_blob};
 pub use load::{Loaded, RowProblem};
 pub use open::{Access, OpenMode, ReadOnlyWhy};
 pub use schema::SCHEMA_VERSION;
@@ -131,6 +133,7 @@ impl Store {
     /// A throw-away document in memory (tests, previews).
     pub fn in_memory() -> Result<Self> {
         let mut conn = Connection::open_in_memory()?;
+        register_gpkg_functions(&conn)?;
         conn.execute_batch("PRAGMA foreign_keys = ON;")?;
         schema::migrate(&mut conn, Path::new(":memory:"))?;
         Ok(Self { conn, path: PathBuf::from(":memory:"), access: Access::ReadWrite, backup: None, editing: false })
@@ -150,12 +153,12 @@ impl Store {
     }
 
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+        Ok(schema::version(&self.conn)?)
     }
 
     pub fn has_community(&self) -> Result<bool> {
         use rusqlite::OptionalExtension;
-        Ok(self.conn.query_row("SELECT 1 FROM community WHERE id = 1", [], |_| Ok(())).optional()?.is_some())
+        Ok(self.conn.query_row("SELECT 1 FROM boundary WHERE id = 1", [], |_| Ok(())).optional()?.is_some())
     }
 
     pub(crate) fn check_writable(&self) -> Result<()> {
@@ -206,7 +209,7 @@ impl Store {
         Ok(())
     }
 
-    /// Building ids whose bounding box meets a lon/lat rectangle, through the SQLite R*Tree.
+    /// Building ids whose bounding box meets a lon/lat rectangle, through the GeoPackage R*Tree.
     pub fn buildings_in_bbox(
         &self,
         min_lon: f64,
@@ -215,8 +218,8 @@ impl Store {
         max_lat: f64,
     ) -> Result<Vec<crate::model::BuildingId>> {
         let mut stmt = self.conn.prepare(
-            "SELECT id FROM building_rtree
-             WHERE max_lon >= ?1 AND min_lon <= ?3 AND max_lat >= ?2 AND min_lat <= ?4 ORDER BY id",
+            "SELECT id FROM rtree_buildings_footprint
+             WHERE maxx >= ?1 AND minx <= ?3 AND maxy >= ?2 AND miny <= ?4 ORDER BY id",
         )?;
         let ids = stmt
             .query_map(params![min_lon, min_lat, max_lon, max_lat], |r| r.get(0))?
@@ -242,9 +245,32 @@ fn write_upgrade_backup(conn: &Connection, path: &Path, version: i64) -> Result<
     let staging =
         files::temp_dir_beside(&target).map_err(|source| FileError::Write { path: target.clone(), source })?;
     let tmp = staging.path().join("backup.sqlite");
-    copy_consistent(conn, &tmp, path)?;
+    if !copy_exact(conn, &tmp, path)? {
+        copy_consistent(conn, &tmp, path)?;
+    }
     files::place_new(&tmp, &target)?;
     Ok(target)
+}
+
+/// Copies a rollback-journal document byte for byte while a read transaction keeps writers out, so
+/// the backup is exactly the file the user had. Returns false for a WAL document, whose file alone
+/// is not the whole document.
+fn copy_exact(conn: &Connection, tmp: &Path, source: &Path) -> Result<bool> {
+    let mut head = [0u8; 20];
+    std::io::Read::read_exact(&mut std::fs::File::open(source)?, &mut head)?;
+    // Bytes 18 and 19 of the header are 2 in WAL mode, 1 with a rollback journal.
+    if head[18] != 1 || head[19] != 1 {
+        return Ok(false);
+    }
+    conn.execute_batch("BEGIN").map_err(|e| open::classify(e, source))?;
+    let copied = conn
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+        .map_err(|e| open::classify(e, source))
+        .and_then(|_| Ok(std::fs::copy(source, tmp)?));
+    let _ = conn.execute_batch("COMMIT");
+    copied?;
+    sync_file(tmp)?;
+    Ok(true)
 }
 
 /// "YYYYMMDD-HHMMSS" in the community's time zone.
@@ -397,13 +423,12 @@ fn clear_all(tx: &Transaction<'_>) -> Result<()> {
         "staff",
         "organisations",
         "buildings",
-        "building_rtree",
         "groups",
         "areas",
         "grids",
         "roads",
         "compounds",
-        "community",
+        "boundary",
     ] {
         tx.execute(&format!("DELETE FROM {table}"), [])?;
     }
@@ -413,14 +438,14 @@ fn clear_all(tx: &Transaction<'_>) -> Result<()> {
 fn write_all(tx: &Transaction<'_>, c: &Community) -> Result<()> {
     let i = &c.info;
     tx.execute(
-        "INSERT INTO community (id, name, subdistrict, code, boundary, grid_residents_min, grid_residents_max, hotline,
+        "INSERT INTO boundary (id, name, subdistrict, code, boundary, grid_residents_min, grid_residents_max, hotline,
                                 time_zone)
          VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             i.name,
             i.subdistrict,
             i.code,
-            geometry::to_json(&i.boundary),
+            geometry::blob(&i.boundary),
             i.grid_residents_min,
             i.grid_residents_max,
             i.hotline,
@@ -436,13 +461,13 @@ fn write_all(tx: &Transaction<'_>, c: &Community) -> Result<()> {
     for k in &c.compounds {
         tx.execute(
             "INSERT INTO compounds (id, name, kind, outline, property_manager) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![k.id, k.name, k.kind.as_str(), geometry::to_json(&k.outline), k.property_manager],
+            params![k.id, k.name, k.kind.as_str(), geometry::blob(&k.outline), k.property_manager],
         )?;
     }
     for r in &c.roads {
         tx.execute(
             "INSERT INTO roads (id, name, width_m, centerline) VALUES (?1, ?2, ?3, ?4)",
-            params![r.id, r.name, r.width_m, geometry::to_json(&r.centerline)],
+            params![r.id, r.name, r.width_m, geometry::blob(&r.centerline)],
         )?;
     }
     {
@@ -450,9 +475,6 @@ fn write_all(tx: &Transaction<'_>, c: &Community) -> Result<()> {
             "INSERT INTO buildings (id, compound_id, group_id, number, name, floors, stairwells, dwellings,
                                     households, residents, footprint, last_patrol)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        )?;
-        let mut rtree = tx.prepare(
-            "INSERT INTO building_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
         for b in &c.buildings {
             stmt.execute(params![
@@ -466,21 +488,23 @@ fn write_all(tx: &Transaction<'_>, c: &Community) -> Result<()> {
                 b.dwellings,
                 b.households,
                 b.residents,
-                geometry::to_json(&b.footprint),
+                geometry::blob(&b.footprint),
                 b.last_patrol
             ])?;
-            let bbox = b.footprint.bounding_rect().ok_or_else(|| StoreError::Geometry {
-                table: "buildings",
-                id: b.id.get(),
-                reason: "empty footprint".into(),
-            })?;
-            rtree.execute(params![b.id, bbox.min().x, bbox.max().x, bbox.min().y, bbox.max().y])?;
+            // The R*Tree trigger indexes it; an empty footprint would be missing there.
+            if b.footprint.bounding_rect().is_none() {
+                return Err(StoreError::Geometry {
+                    table: "buildings",
+                    id: b.id.get(),
+                    reason: "empty footprint".into(),
+                });
+            }
         }
     }
     for g in &c.grids {
         tx.execute(
             "INSERT INTO grids (id, code, name, colour, outline) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![g.id, g.code, g.name, geometry::format_colour(g.colour), geometry::to_json(&g.outline)],
+            params![g.id, g.code, g.name, geometry::format_colour(g.colour), geometry::blob(&g.outline)],
         )?;
     }
     for s in &c.staff {
@@ -491,9 +515,9 @@ fn write_all(tx: &Transaction<'_>, c: &Community) -> Result<()> {
     }
     for o in &c.organisations {
         tx.execute(
-            "INSERT INTO organisations (id, name, kind, lon, lat, building_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![o.id, o.name, o.kind.as_str(), o.position.x(), o.position.y(), o.building_id],
+            "INSERT INTO organisations (id, name, kind, position, building_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![o.id, o.name, o.kind.as_str(), geometry::blob(&o.position), o.building_id],
         )?;
     }
-    Ok(())
+    gpkg_schema::update_bounds(tx)
 }

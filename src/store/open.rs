@@ -84,6 +84,7 @@ pub(super) fn open_read_only(path: &Path) -> Result<Connection> {
         Err(e) => return Err(classify(e, path)),
     };
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    super::register_gpkg_functions(&conn)?;
     // A document written in WAL mode by an older Wangge, lying in a folder we cannot write, cannot
     // be read normally (SQLite needs its -shm file); read it as immutable instead.
     match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
@@ -107,6 +108,7 @@ fn open_immutable(path: &Path) -> Result<Connection> {
     uri.push_str("?immutable=1");
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
     let conn = Connection::open_with_flags(&uri, flags).map_err(|e| classify(e, path))?;
+    super::register_gpkg_functions(&conn)?;
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).map_err(|e| classify(e, path))?;
     Ok(conn)
 }
@@ -149,6 +151,7 @@ pub(super) fn end_editing(conn: &Connection) {
 }
 
 fn set_pragmas(conn: &Connection) -> rusqlite::Result<()> {
+    super::register_gpkg_functions(conn)?;
     conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get::<_, String>(0))?;
     conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;")
 }
@@ -181,29 +184,31 @@ pub(super) fn classify(e: rusqlite::Error, path: &Path) -> StoreError {
 
 /// Tables each schema version has; a document missing one is damaged, not foreign.
 fn expected_tables(version: i64) -> Vec<&'static str> {
-    let mut tables = vec![
-        "community",
-        "areas",
-        "groups",
-        "compounds",
-        "roads",
-        "buildings",
-        "building_rtree",
-        "grids",
-        "staff",
-        "staff_compounds",
-        "organisations",
-    ];
+    let mut tables = vec!["areas", "groups", "compounds", "roads", "buildings", "grids", "staff", "staff_compounds"];
+    tables.push("organisations");
+    if version >= schema::FIRST_GPKG_VERSION {
+        tables.extend([
+            "boundary",
+            "gpkg_spatial_ref_sys",
+            "gpkg_contents",
+            "gpkg_geometry_columns",
+            "gpkg_extensions",
+        ]);
+    } else {
+        tables.extend(["community", "building_rtree"]);
+    }
     // Each later version added one table.
     let added = [(2, "shifts"), (3, schema::META_TABLE), (4, "change_log")];
     tables.extend(added.iter().filter(|(v, _)| version >= *v).map(|(_, t)| *t));
     tables
 }
 
-/// Decides, reading only, whether the file is a Wangge document, and of which schema version.
+/// Decides, reading only, whether the file is a Wangge document, and of which schema version. A
+/// GeoPackage is ours only with our marker table; before that, `user_version` is our schema.
 pub(super) fn identify(conn: &Connection, path: &Path) -> Result<i64> {
     let read = |e| classify(e, path);
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(read)?;
+    let gpkg = schema::is_geopackage(conn).map_err(read)?;
+    let user_version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(read)?;
     let tables: HashSet<String> = {
         let mut stmt = conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").map_err(read)?;
         let names = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(read)?;
@@ -212,16 +217,26 @@ pub(super) fn identify(conn: &Connection, path: &Path) -> Result<i64> {
     let foreign = |reason: &str| StoreError::NotADocument { path: path.into(), reason: reason.into() };
     let ours = tables.contains(schema::META_TABLE) && has_marker(conn);
     // Before schema 3 documents had no marker; they are recognised by their core tables.
-    let legacy = (1..schema::FIRST_MARKED_VERSION).contains(&version)
+    let legacy = !gpkg
+        && (1..schema::FIRST_MARKED_VERSION).contains(&user_version)
         && ["community", "buildings", "grids", "staff"].iter().all(|t| tables.contains(*t));
-    if version == 0 && tables.iter().all(|t| t.starts_with("sqlite_")) {
+    if !gpkg && user_version == 0 && tables.iter().all(|t| t.starts_with("sqlite_")) {
         return Err(StoreError::Empty);
     }
     if !ours && !legacy {
         return Err(foreign("其他程序的数据库 (a database of another program)"));
     }
+    let version = if gpkg { schema::version(conn).map_err(read)? } else { user_version };
     if version > SCHEMA_VERSION {
         return Err(StoreError::TooNew { path: path.into(), found: version, supported: SCHEMA_VERSION });
+    }
+    if gpkg != (version >= schema::FIRST_GPKG_VERSION) {
+        return Err(StoreError::Damaged {
+            path: path.into(),
+            reason: format!(
+                "文档版本信息不一致 (the schema version {version} does not match the file type: GeoPackage = {gpkg})"
+            ),
+        });
     }
     if let Some(missing) = expected_tables(version).iter().find(|t| !tables.contains(**t)) {
         return Err(StoreError::Damaged {
@@ -246,6 +261,7 @@ pub(super) fn writable(path: &Path) -> bool {
 /// An in-memory copy of an open connection, for reading an older document without migrating it.
 pub(super) fn copy_to_memory(conn: &Connection, path: &Path) -> Result<Connection> {
     let mut mem = Connection::open_in_memory()?;
+    super::register_gpkg_functions(&mem)?;
     {
         let backup = rusqlite::backup::Backup::new(conn, &mut mem).map_err(|e| classify(e, path))?;
         backup.run_to_completion(1024, Duration::ZERO, None).map_err(|e| classify(e, path))?;

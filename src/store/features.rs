@@ -1,5 +1,6 @@
 //! Rows of the feature layers (buildings, compounds, roads, organisations), one insert and one
-//! delete each, shared by new documents and by edits.
+//! delete each, shared by new documents and by edits. Geometry goes in as GeoPackage blobs; the
+//! spatial index (`rtree_<table>_<column>`) follows by the GeoPackage triggers.
 
 use rusqlite::{Transaction, params};
 
@@ -24,38 +25,33 @@ pub(super) fn insert_building(tx: &Transaction<'_>, b: &Building) -> Result<()> 
         b.dwellings,
         b.households,
         b.residents,
-        geometry::to_json(&b.footprint),
+        geometry::blob(&b.footprint),
         b.last_patrol
     ])?;
-    let bbox = geo::BoundingRect::bounding_rect(&b.footprint).ok_or_else(|| StoreError::Geometry {
-        table: "buildings",
-        id: b.id.get(),
-        reason: "empty footprint".into(),
-    })?;
-    tx.prepare_cached(
-        "INSERT INTO building_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![b.id, bbox.min().x, bbox.max().x, bbox.min().y, bbox.max().y])?;
+    // The R*Tree trigger indexes it; an empty footprint would be missing there.
+    if geo::BoundingRect::bounding_rect(&b.footprint).is_none() {
+        return Err(StoreError::Geometry { table: "buildings", id: b.id.get(), reason: "empty footprint".into() });
+    }
     Ok(())
 }
 
 pub(super) fn insert_compound(tx: &Transaction<'_>, k: &Compound) -> Result<()> {
     tx.prepare_cached("INSERT INTO compounds (id, name, kind, outline, property_manager) VALUES (?1, ?2, ?3, ?4, ?5)")?
-        .execute(params![k.id, k.name, k.kind.as_str(), geometry::to_json(&k.outline), k.property_manager])?;
+        .execute(params![k.id, k.name, k.kind.as_str(), geometry::blob(&k.outline), k.property_manager])?;
     Ok(())
 }
 
 pub(super) fn insert_road(tx: &Transaction<'_>, r: &Road) -> Result<()> {
     tx.prepare_cached("INSERT INTO roads (id, name, width_m, centerline) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![r.id, r.name, r.width_m, geometry::to_json(&r.centerline)])?;
+        .execute(params![r.id, r.name, r.width_m, geometry::blob(&r.centerline)])?;
     Ok(())
 }
 
 pub(super) fn insert_organisation(tx: &Transaction<'_>, o: &Organisation) -> Result<()> {
     tx.prepare_cached(
-        "INSERT INTO organisations (id, name, kind, lon, lat, building_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO organisations (id, name, kind, position, building_id) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
-    .execute(params![o.id, o.name, o.kind.as_str(), o.position.x(), o.position.y(), o.building_id])?;
+    .execute(params![o.id, o.name, o.kind.as_str(), geometry::blob(&o.position), o.building_id])?;
     Ok(())
 }
 
@@ -73,9 +69,6 @@ pub(super) fn delete(tx: &Transaction<'_>, f: &Feature) -> Result<()> {
     let n = tx.prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?.execute([f.id()])?;
     if n == 0 {
         return Err(StoreError::Value { table, id: f.id(), reason: "no such row".into() });
-    }
-    if let Feature::Building(b) = f {
-        tx.prepare_cached("DELETE FROM building_rtree WHERE id = ?1")?.execute([b.id])?;
     }
     Ok(())
 }

@@ -17,7 +17,6 @@ pub mod geojson_export;
 
 use std::path::{Path, PathBuf};
 
-use geo::BoundingRect;
 use rusqlite::{Connection, Transaction, params};
 
 use crate::files::{self, FileError, OutputKind};
@@ -459,47 +458,13 @@ fn write_all(tx: &Transaction<'_>, c: &Community) -> Result<()> {
         tx.execute("INSERT INTO groups (id, area_id, name) VALUES (?1, ?2, ?3)", params![g.id, g.area_id, g.name])?;
     }
     for k in &c.compounds {
-        tx.execute(
-            "INSERT INTO compounds (id, name, kind, outline, property_manager) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![k.id, k.name, k.kind.as_str(), geometry::blob(&k.outline), k.property_manager],
-        )?;
+        features::insert_compound(tx, k)?;
     }
     for r in &c.roads {
-        tx.execute(
-            "INSERT INTO roads (id, name, width_m, centerline) VALUES (?1, ?2, ?3, ?4)",
-            params![r.id, r.name, r.width_m, geometry::blob(&r.centerline)],
-        )?;
+        features::insert_road(tx, r)?;
     }
-    {
-        let mut stmt = tx.prepare(
-            "INSERT INTO buildings (id, compound_id, group_id, number, name, floors, stairwells, dwellings,
-                                    households, residents, footprint, last_patrol)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        )?;
-        for b in &c.buildings {
-            stmt.execute(params![
-                b.id,
-                b.compound_id,
-                b.group_id,
-                b.number,
-                b.name,
-                b.floors,
-                b.stairwells,
-                b.dwellings,
-                b.households,
-                b.residents,
-                geometry::blob(&b.footprint),
-                b.last_patrol
-            ])?;
-            // The R*Tree trigger indexes it; an empty footprint would be missing there.
-            if b.footprint.bounding_rect().is_none() {
-                return Err(StoreError::Geometry {
-                    table: "buildings",
-                    id: b.id.get(),
-                    reason: "empty footprint".into(),
-                });
-            }
-        }
+    for b in &c.buildings {
+        features::insert_building(tx, b)?;
     }
     for g in &c.grids {
         tx.execute(
@@ -514,10 +479,7 @@ fn write_all(tx: &Transaction<'_>, c: &Community) -> Result<()> {
         changes::insert_shift(tx, s)?;
     }
     for o in &c.organisations {
-        tx.execute(
-            "INSERT INTO organisations (id, name, kind, position, building_id) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![o.id, o.name, o.kind.as_str(), geometry::blob(&o.position), o.building_id],
-        )?;
+        features::insert_organisation(tx, o)?;
     }
     gpkg_schema::update_bounds(tx)
 }

@@ -32,10 +32,10 @@ json.dump({"type": "Feature", "properties": {"name": "基准社区"}, "geometry"
 PY
 ls -l "$WORK/buildings.geojson" | awk '{printf "GeoJSON: %.1f MB, '"$N"' buildings\n", $5/1048576}'
 
-"$BIN" new --out "$WORK/doc.sqlite" --name 基准社区 --boundary "$WORK/boundary.geojson" >/dev/null
+"$BIN" new --out "$WORK/doc.gpkg" --name 基准社区 --boundary "$WORK/boundary.geojson" >/dev/null
 sync
 t0=$(date +%s.%N)
-/usr/bin/time -f "%M" -o "$WORK/rss" "$BIN" import buildings "$WORK/buildings.geojson" --db "$WORK/doc.sqlite" >/dev/null
+/usr/bin/time -f "%M" -o "$WORK/rss" "$BIN" import buildings "$WORK/buildings.geojson" --db "$WORK/doc.gpkg" >/dev/null
 t1=$(date +%s.%N)
 ogr2ogr -f GPKG "$WORK/ogr.gpkg" "$WORK/buildings.geojson"
 t2=$(date +%s.%N)

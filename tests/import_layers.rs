@@ -29,7 +29,7 @@ fn ok(out: &Output) -> Value {
 }
 
 fn demo(dir: &Path) -> PathBuf {
-    let db = dir.join("康乐.sqlite");
+    let db = dir.join("康乐.gpkg");
     assert!(run(&["demo", "--out", db.to_str().unwrap()], None).status.success());
     db
 }
@@ -162,7 +162,7 @@ fn invalid_features_refuse_the_import_by_default_and_leave_the_file_byte_identic
     let skipped = ok(&run(&["import", "buildings", file.to_str().unwrap(), "--on-invalid", "skip"], Some(&db)));
     assert_eq!((skipped["imported"].as_u64(), skipped["skipped"].as_u64()), (Some(1), Some(3)));
     // Repair closes the ring and drops the nested hole; a bow-tie has no single reading.
-    let db2 = dir.path().join("second.sqlite");
+    let db2 = dir.path().join("second.gpkg");
     std::fs::copy(&original_copy(&dir, &original), &db2).unwrap();
     let repaired = ok(&run(&["import", "buildings", file.to_str().unwrap(), "--on-invalid", "repair"], Some(&db2)));
     assert_eq!(repaired["imported"], 3, "{repaired}");
@@ -171,7 +171,7 @@ fn invalid_features_refuse_the_import_by_default_and_leave_the_file_byte_identic
 }
 
 fn original_copy(dir: &tempfile::TempDir, original: &[u8]) -> PathBuf {
-    let p = dir.path().join("original.sqlite");
+    let p = dir.path().join("original.gpkg");
     std::fs::write(&p, original).unwrap();
     p
 }
@@ -232,7 +232,7 @@ fn a_new_community_from_a_boundary_and_buildings_then_roads_and_organisations() 
     );
     let buildings =
         write(dir.path(), "楼栋.geojson", &json!({"type": "FeatureCollection", "features": osm_buildings()}));
-    let db = dir.path().join("新社区.sqlite");
+    let db = dir.path().join("新社区.gpkg");
     let created = ok(&run(
         &[
             "new",

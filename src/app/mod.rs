@@ -468,14 +468,14 @@ impl WanggeApp {
             Command::PickOpen => {
                 let (documents, all) = (self.tr(T::DocumentFilter), self.tr(T::AllFiles));
                 self.pick(ctx, move |d| {
-                    d.add_filter(documents, &["sqlite", "db"]).add_filter(all, &["*"]).pick_file().map(Picked::Open)
+                    d.add_filter(documents, &["gpkg", "sqlite", "db"]).add_filter(all, &["*"]).pick_file().map(Picked::Open)
                 })
             }
             Command::PickSaveAs => {
                 let name = document_file_name(&self.doc.community.info.name);
                 let documents = self.tr(T::DocumentFilter);
                 self.pick(ctx, move |d| {
-                    d.add_filter(documents, &["sqlite", "db"]).set_file_name(name).save_file().map(Picked::SaveAs)
+                    d.add_filter(documents, &["gpkg", "sqlite", "db"]).set_file_name(name).save_file().map(Picked::SaveAs)
                 })
             }
             Command::PickBasemap => {
@@ -483,8 +483,8 @@ impl WanggeApp {
             }
             Command::Open(path) => self.open_document(ctx, &path),
             Command::PickNewDemo => self.pick(ctx, |d| {
-                d.add_filter("SQLite", &["sqlite"])
-                    .set_file_name("康乐社区-演示.sqlite")
+                d.add_filter("GeoPackage", &["gpkg"])
+                    .set_file_name("康乐社区-演示.gpkg")
                     .save_file()
                     .map(Picked::NewDemo)
             }),
@@ -899,7 +899,12 @@ fn save_png(image: &egui::ColorImage, rect: egui::Rect, ppp: f32, path: &std::pa
 
 /// Where the default document lives: the user's data folder (AppData on Windows).
 pub fn default_document_path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("cn", "Wangge", "Wangge").map(|d| d.data_dir().join("康乐社区-演示.sqlite"))
+    // Documents are GeoPackages (.gpkg, what GDAL and QGIS expect); a demo made by an earlier
+    // version under the old name is still the one to open.
+    directories::ProjectDirs::from("cn", "Wangge", "Wangge").map(|d| {
+        let old = d.data_dir().join("康乐社区-演示.sqlite");
+        if old.exists() { old } else { d.data_dir().join("康乐社区-演示.gpkg") }
+    })
 }
 
 /// The settings saved by the last run (defaults on the first).
@@ -907,7 +912,7 @@ pub fn stored_settings(cc: &eframe::CreationContext<'_>) -> Settings {
     cc.storage.and_then(|s| eframe::get_value(s, eframe::APP_KEY)).unwrap_or_default()
 }
 
-/// A file name for a community's document: "康乐社区.sqlite" (characters no file system allows
+/// A file name for a community's document: "康乐社区.gpkg" (characters no file system allows
 /// become "_").
 pub fn document_file_name(community: &str) -> String {
     let name: String = community
@@ -916,7 +921,7 @@ pub fn document_file_name(community: &str) -> String {
         .map(|ch| if ch.is_control() || r#"\/:*?"<>|"#.contains(ch) { '_' } else { ch })
         .collect();
     let name = name.trim_matches(['.', ' ']);
-    format!("{}.sqlite", if name.is_empty() { "community" } else { name })
+    format!("{}.gpkg", if name.is_empty() { "community" } else { name })
 }
 
 /// Reopens the document the user had last, if it is still there; else what

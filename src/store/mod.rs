@@ -240,7 +240,8 @@ fn plain(e: StoreError, path: &Path) -> StoreError {
 fn write_upgrade_backup(conn: &Connection, path: &Path, version: i64) -> Result<PathBuf> {
     let stem = path.file_stem().map_or_else(|| "document".into(), |s| s.to_string_lossy().into_owned());
     let stamp = local_timestamp();
-    let target = path.with_file_name(format!("{stem}.升级前备份-v{version}-{stamp}.sqlite"));
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("gpkg");
+    let target = path.with_file_name(format!("{stem}.升级前备份-v{version}-{stamp}.{ext}"));
     let staging =
         files::temp_dir_beside(&target).map_err(|source| FileError::Write { path: target.clone(), source })?;
     let tmp = staging.path().join("backup.sqlite");

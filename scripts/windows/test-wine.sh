@@ -25,4 +25,4 @@ fi
 wineserver -k 2>/dev/null || true
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=wine
 # Without the `gui` feature: none of these tests needs the window, so eframe is not built for Windows here.
-cargo test --locked --target x86_64-pc-windows-gnu --no-default-features --lib --test store --test cli --test export --test demo --test layers --test safety --test edits
+cargo test --locked --target x86_64-pc-windows-gnu --no-default-features --lib --test store --test cli --test export --test demo --test layers --test safety --test edits --test import_layers --test import_tables --test gpkg

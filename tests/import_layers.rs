@@ -163,7 +163,7 @@ fn invalid_features_refuse_the_import_by_default_and_leave_the_file_byte_identic
     assert_eq!((skipped["imported"].as_u64(), skipped["skipped"].as_u64()), (Some(1), Some(3)));
     // Repair closes the ring and drops the nested hole; a bow-tie has no single reading.
     let db2 = dir.path().join("second.gpkg");
-    std::fs::copy(&original_copy(&dir, &original), &db2).unwrap();
+    std::fs::copy(original_copy(&dir, &original), &db2).unwrap();
     let repaired = ok(&run(&["import", "buildings", file.to_str().unwrap(), "--on-invalid", "repair"], Some(&db2)));
     assert_eq!(repaired["imported"], 3, "{repaired}");
     assert_eq!(repaired["repaired"], 2);

@@ -814,7 +814,9 @@ mod tests {
     use super::*;
     use geo::wkt;
 
-    fn check(g: Polygon<f64>, quirks: &[Quirk]) -> (Option<Polygon<f64>>, Vec<(String, Option<String>)>) {
+    type Found = Vec<(String, Option<String>)>;
+
+    fn check(g: Polygon<f64>, quirks: &[Quirk]) -> (Option<Polygon<f64>>, Found) {
         let mut problems = Vec::new();
         let out = one_polygon(Geometry::Polygon(g), quirks, &mut |r, fix| problems.push((r, fix.map(str::to_string))));
         (out, problems)

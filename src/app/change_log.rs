@@ -308,8 +308,12 @@ fn row(doc: &Document, e: &LogEntry, lang: Lang) -> Row {
             c.staff.iter().find(|s| s.id.get() == e.entity_id).map(|s| s.name.clone()).or_else(logged)
         }
         Some(Entity::Community) => Some(lang.tr(T::LogCommunity).to_string()),
-        Some(Entity::Compound) => c.compounds.iter().find(|k| k.id.get() == e.entity_id).map(|k| k.name.clone()).or_else(logged),
-        Some(Entity::Road) => c.roads.iter().find(|r| r.id.get() == e.entity_id).map(|r| r.name.clone()).or_else(logged),
+        Some(Entity::Compound) => {
+            c.compounds.iter().find(|k| k.id.get() == e.entity_id).map(|k| k.name.clone()).or_else(logged)
+        }
+        Some(Entity::Road) => {
+            c.roads.iter().find(|r| r.id.get() == e.entity_id).map(|r| r.name.clone()).or_else(logged)
+        }
         Some(Entity::Organisation) => {
             c.organisations.iter().find(|o| o.id.get() == e.entity_id).map(|o| o.name.clone()).or_else(logged)
         }

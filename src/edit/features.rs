@@ -144,7 +144,12 @@ fn insert_sorted<T: Clone>(list: &mut Vec<T>, item: &T, id_of: impl Fn(&T) -> Ro
     true
 }
 
-fn check_ref<T>(list: &[T], id: Option<RowId>, id_of: impl Fn(&T) -> RowId, what: &'static str) -> Result<(), EditError> {
+fn check_ref<T>(
+    list: &[T],
+    id: Option<RowId>,
+    id_of: impl Fn(&T) -> RowId,
+    what: &'static str,
+) -> Result<(), EditError> {
     match id {
         Some(id) if !list.iter().any(|o| id_of(o) == id) => Err(EditError::NoSuchRow { entity: what, id }),
         _ => Ok(()),
@@ -176,7 +181,12 @@ fn still_used(what: &str, by: &str, n: usize) -> EditError {
     }
 }
 
-fn remove_exact<T: PartialEq>(list: &mut Vec<T>, item: &T, id_of: impl Fn(&T) -> RowId, entity: Entity) -> Result<(), EditError> {
+fn remove_exact<T: PartialEq>(
+    list: &mut Vec<T>,
+    item: &T,
+    id_of: impl Fn(&T) -> RowId,
+    entity: Entity,
+) -> Result<(), EditError> {
     let id = id_of(item);
     let at = list.iter().position(|o| id_of(o) == id).ok_or(EditError::NoSuchRow { entity: entity.as_str(), id })?;
     if &list[at] != item {

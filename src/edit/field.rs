@@ -25,8 +25,16 @@ pub enum Entity {
 }
 
 impl Entity {
-    pub const ALL: [Self; 8] =
-        [Self::Building, Self::Grid, Self::Staff, Self::Community, Self::Shift, Self::Compound, Self::Road, Self::Organisation];
+    pub const ALL: [Self; 8] = [
+        Self::Building,
+        Self::Grid,
+        Self::Staff,
+        Self::Community,
+        Self::Shift,
+        Self::Compound,
+        Self::Road,
+        Self::Organisation,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

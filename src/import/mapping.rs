@@ -7,9 +7,11 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 /// The layers a file can be imported into.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Target {
     Boundary,
+    /// The usual import, so the wizard's first choice.
+    #[default]
     Buildings,
     Compounds,
     Roads,
@@ -50,11 +52,41 @@ const fn f(
 use FieldKind::{Count, Real, Text};
 
 const BUILDING_FIELDS: &[TargetField] = &[
-    f("number", "楼栋编号", "number", Text, &["number", "no", "编号", "楼号", "楼栋号", "楼栋编号", "门牌号", "addr:housenumber", "ref", "bldg_no", "楼幢号"]),
+    f(
+        "number",
+        "楼栋编号",
+        "number",
+        Text,
+        &[
+            "number",
+            "no",
+            "编号",
+            "楼号",
+            "楼栋号",
+            "楼栋编号",
+            "门牌号",
+            "addr:housenumber",
+            "ref",
+            "bldg_no",
+            "楼幢号",
+        ],
+    ),
     f("name", "名称", "name", Text, &["name", "名称", "楼栋名称", "建筑名称", "name:zh", "楼名", "jzmc"]),
-    f("floors", "层数", "floors", Count, &["floors", "楼层", "层数", "floor", "building:levels", "levels", "地上层数", "cs"]),
+    f(
+        "floors",
+        "层数",
+        "floors",
+        Count,
+        &["floors", "楼层", "层数", "floor", "building:levels", "levels", "地上层数", "cs"],
+    ),
     f("households", "户数", "households", Count, &["households", "户数", "住户数", "hs"]),
-    f("residents", "居民数", "residents", Count, &["residents", "人口", "居民", "居民数", "人数", "常住人口", "population", "rk"]),
+    f(
+        "residents",
+        "居民数",
+        "residents",
+        Count,
+        &["residents", "人口", "居民", "居民数", "人数", "常住人口", "population", "rk"],
+    ),
     f("dwellings", "房屋套数", "dwellings", Count, &["dwellings", "房屋", "套数", "房屋数", "房屋套数"]),
     f("stairwells", "单元数", "stairwells", Count, &["stairwells", "单元", "单元数"]),
     f("compound", "所属小区", "compound", Text, &["compound", "小区", "所属小区", "小区名称"]),
@@ -125,7 +157,8 @@ impl FieldMap {
     pub fn guess(target: Target, columns: &[String]) -> Self {
         let mut map = BTreeMap::new();
         for field in target.fields() {
-            let hit = field.aliases.iter().find_map(|alias| columns.iter().find(|c| c.trim().eq_ignore_ascii_case(alias)));
+            let hit =
+                field.aliases.iter().find_map(|alias| columns.iter().find(|c| c.trim().eq_ignore_ascii_case(alias)));
             if let Some(column) = hit {
                 map.insert(field.name.to_string(), column.clone());
             }
@@ -190,7 +223,8 @@ mod tests {
         assert_eq!(map.column("name"), Some("名称"));
         assert_eq!(map.column("floors"), Some("层数"));
         assert_eq!(map.column("residents"), Some("人口"));
-        let osm = FieldMap::guess(Target::Buildings, &cols(&["building", "Name", "building:levels", "addr:housenumber"]));
+        let osm =
+            FieldMap::guess(Target::Buildings, &cols(&["building", "Name", "building:levels", "addr:housenumber"]));
         assert_eq!(osm.column("name"), Some("Name"));
         assert_eq!(osm.column("floors"), Some("building:levels"));
         assert_eq!(osm.column("number"), Some("addr:housenumber"));
@@ -202,8 +236,14 @@ mod tests {
         let map = FieldMap::with_args(Target::Buildings, &columns, &["name=NAME2".into(), "floors=".into()]).unwrap();
         assert_eq!(map.column("name"), Some("NAME2"));
         assert_eq!(map.column("floors"), None);
-        assert!(FieldMap::with_args(Target::Buildings, &columns, &["colour=NAME2".into()]).unwrap_err().contains("no field"));
-        assert!(FieldMap::with_args(Target::Buildings, &columns, &["name=X".into()]).unwrap_err().contains("no column"));
+        assert!(
+            FieldMap::with_args(Target::Buildings, &columns, &["colour=NAME2".into()])
+                .unwrap_err()
+                .contains("no field")
+        );
+        assert!(
+            FieldMap::with_args(Target::Buildings, &columns, &["name=X".into()]).unwrap_err().contains("no column")
+        );
         assert!(FieldMap::with_args(Target::Buildings, &columns, &["name".into()]).is_err());
     }
 }

@@ -165,7 +165,11 @@ pub fn prepare(
         let label = text_value(layer, map, f, "name").unwrap_or_default();
         let drafts = match reproject.geometry(&mut geometry) {
             Err(why) => {
-                problems.push(Problem { feature: f.index, reason: format!("坐标无法转换 (cannot reproject): {why}"), repair: None });
+                problems.push(Problem {
+                    feature: f.index,
+                    reason: format!("坐标无法转换 (cannot reproject): {why}"),
+                    repair: None,
+                });
                 None
             }
             Ok(()) => ctx.drafts(layer, map, f, geometry, &mut problems),
@@ -179,11 +183,8 @@ pub fn prepare(
 impl Prepared {
     /// Every problem, in file order (unreadable features first).
     pub fn problems(&self) -> Vec<Problem> {
-        let mut all: Vec<Problem> = self
-            .unreadable
-            .iter()
-            .map(|(i, why)| Problem { feature: *i, reason: why.clone(), repair: None })
-            .collect();
+        let mut all: Vec<Problem> =
+            self.unreadable.iter().map(|(i, why)| Problem { feature: *i, reason: why.clone(), repair: None }).collect();
         all.extend(self.features.iter().flat_map(|f| f.problems.iter().cloned()));
         all.sort_by_key(|p| p.feature);
         all
@@ -192,7 +193,8 @@ impl Prepared {
     /// The drafts to import under `on_invalid`, and the report; `Err` (with the report) when
     /// `Fail` meets a problem or nothing is left to import.
     pub fn select(&self, on_invalid: OnInvalid) -> Result<(Vec<Draft>, ImportReport), ImportReport> {
-        let mut report = ImportReport { null_geometries: self.null_geometries, problems: self.problems(), ..Default::default() };
+        let mut report =
+            ImportReport { null_geometries: self.null_geometries, problems: self.problems(), ..Default::default() };
         report.skipped = self.unreadable.len();
         let mut drafts = Vec::new();
         for f in &self.features {
@@ -274,7 +276,10 @@ impl<'a> Context<'a> {
                     .iter()
                     .filter_map(|b| {
                         let r = b.footprint.bounding_rect()?;
-                        Some(Indexed { id: b.id, envelope: AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]) })
+                        Some(Indexed {
+                            id: b.id,
+                            envelope: AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                        })
                     })
                     .collect(),
             )
@@ -365,12 +370,20 @@ impl<'a> Context<'a> {
         self.c.compounds.iter().find(|k| k.outline.contains(&inside)).map(|k| k.id)
     }
 
-    fn organisation(&self, v: &Values, position: Point<f64>, problem: &mut dyn FnMut(String, Option<&str>)) -> Organisation {
+    fn organisation(
+        &self,
+        v: &Values,
+        position: Point<f64>,
+        problem: &mut dyn FnMut(String, Option<&str>),
+    ) -> Organisation {
         let name = v.text("name").filter(|n| !n.is_empty()).unwrap_or_else(|| format!("单位 {}", v.f.index));
         let kind = match v.text("kind").filter(|s| !s.is_empty()) {
             None => OrganisationKind::Service,
             Some(k) => organisation_kind(&k).unwrap_or_else(|| {
-                problem(format!("单位类别 {k:?} 无法识别 (unknown kind {k:?})"), Some("记为服务 (recorded as service)"));
+                problem(
+                    format!("单位类别 {k:?} 无法识别 (unknown kind {k:?})"),
+                    Some("记为服务 (recorded as service)"),
+                );
                 OrganisationKind::Service
             }),
         };
@@ -389,13 +402,24 @@ fn compound(v: &Values, outline: Polygon<f64>, problem: &mut dyn FnMut(String, O
     let kind = match v.text("kind").filter(|s| !s.is_empty()) {
         None => CompoundKind::Residential,
         Some(k) if k.contains("宿舍") || k.eq_ignore_ascii_case("dormitory") => CompoundKind::Dormitory,
-        Some(k) if k.contains("小区") || k.contains("住宅") || k.eq_ignore_ascii_case("residential") => CompoundKind::Residential,
+        Some(k) if k.contains("小区") || k.contains("住宅") || k.eq_ignore_ascii_case("residential") => {
+            CompoundKind::Residential
+        }
         Some(k) => {
-            problem(format!("小区类型 {k:?} 无法识别 (unknown compound kind {k:?})"), Some("记为物业小区 (recorded as residential)"));
+            problem(
+                format!("小区类型 {k:?} 无法识别 (unknown compound kind {k:?})"),
+                Some("记为物业小区 (recorded as residential)"),
+            );
             CompoundKind::Residential
         }
     };
-    Compound { id: CompoundId(0), name, kind, outline, property_manager: v.text("property_manager").unwrap_or_default() }
+    Compound {
+        id: CompoundId(0),
+        name,
+        kind,
+        outline,
+        property_manager: v.text("property_manager").unwrap_or_default(),
+    }
 }
 
 fn road(v: &Values, centerline: LineString<f64>, problem: &mut dyn FnMut(String, Option<&str>)) -> Road {
@@ -453,7 +477,10 @@ impl Values<'_> {
             Ok(None) => default,
             Err(shown) => {
                 problem(
-                    format!("{} 的值 {shown} 不是非负整数 ({field} {shown} is not a whole number ≥ 0)", zh_field(field)),
+                    format!(
+                        "{} 的值 {shown} 不是非负整数 ({field} {shown} is not a whole number ≥ 0)",
+                        zh_field(field)
+                    ),
                     Some("记为 0 (recorded as 0)"),
                 );
                 0
@@ -532,7 +559,11 @@ fn out_of_range(g: &Geometry<f64>) -> Option<String> {
 
 /// The one polygon of a feature, checked; repairs are recorded as problems with their fix. `None`
 /// when it cannot be made valid.
-fn one_polygon(g: Geometry<f64>, quirks: &[Quirk], problem: &mut dyn FnMut(String, Option<&str>)) -> Option<Polygon<f64>> {
+fn one_polygon(
+    g: Geometry<f64>,
+    quirks: &[Quirk],
+    problem: &mut dyn FnMut(String, Option<&str>),
+) -> Option<Polygon<f64>> {
     for q in quirks {
         let Quirk::UnclosedRing { part, ring } = q;
         let which = if *ring == 0 { "外环".to_string() } else { format!("内环 {ring}") };
@@ -569,7 +600,10 @@ fn one_polygon(g: Geometry<f64>, quirks: &[Quirk], problem: &mut dyn FnMut(Strin
     // the outline as drawn.
     let holes_fixed = drop_stray_holes(&polygon);
     if let Some(fixed) = holes_fixed.filter(|p| crate::geom::validity::polygon_problem(p).is_none()) {
-        problem(format!("内环嵌套或在外环之外 (holes nested or outside): {why}"), Some("删除这些内环 (those holes are removed)"));
+        problem(
+            format!("内环嵌套或在外环之外 (holes nested or outside): {why}"),
+            Some("删除这些内环 (those holes are removed)"),
+        );
         return Some(fixed);
     }
     // A self-touching or self-overlapping ring: the union of the polygon with itself is the area it
@@ -577,7 +611,10 @@ fn one_polygon(g: Geometry<f64>, quirks: &[Quirk], problem: &mut dyn FnMut(Strin
     let union = geo::unary_union([&polygon]);
     match union.0.as_slice() {
         [one] if crate::geom::validity::polygon_problem(one).is_none() && one.unsigned_area() > 0.0 => {
-            problem(format!("面无效 (invalid polygon): {why}"), Some("按所围区域重建 (rebuilt from the area it encloses)"));
+            problem(
+                format!("面无效 (invalid polygon): {why}"),
+                Some("按所围区域重建 (rebuilt from the area it encloses)"),
+            );
             Some(one.clone())
         }
         _ => {
@@ -632,7 +669,10 @@ fn lines(g: Geometry<f64>, problem: &mut dyn FnMut(String, Option<&str>)) -> Opt
         if l.0.len() >= 2 {
             out.push(l);
         } else {
-            problem("线少于两个不同的点 (a line with fewer than two distinct points)".into(), Some("删除该线 (dropped)"));
+            problem(
+                "线少于两个不同的点 (a line with fewer than two distinct points)".into(),
+                Some("删除该线 (dropped)"),
+            );
         }
     }
     if out.is_empty() {
@@ -701,7 +741,13 @@ impl FirstIds {
 
 /// The one edit that brings `drafts` into the community: new features (after removing the old ones
 /// with `replace`), or the new boundary.
-pub fn import_edit(c: &Community, target: Target, drafts: Vec<Draft>, ids: FirstIds, replace: bool) -> Result<Edit, EditError> {
+pub fn import_edit(
+    c: &Community,
+    target: Target,
+    drafts: Vec<Draft>,
+    ids: FirstIds,
+    replace: bool,
+) -> Result<Edit, EditError> {
     let n = drafts.len();
     let mut edits = Vec::with_capacity(n + if replace { c.buildings.len() } else { 0 });
     let mut next = ids;
@@ -726,7 +772,8 @@ pub fn import_edit(c: &Community, target: Target, drafts: Vec<Draft>, ids: First
                 edits.push(Edit::AddFeature(Feature::Building(b)));
             }
             Draft::Compound(k) => {
-                edits.push(Edit::AddFeature(Feature::Compound(Compound { id: CompoundId(next.compound), ..k.clone() })));
+                edits
+                    .push(Edit::AddFeature(Feature::Compound(Compound { id: CompoundId(next.compound), ..k.clone() })));
                 next.compound += 1;
             }
             Draft::Road(r) => {
@@ -749,8 +796,7 @@ pub fn import_edit(c: &Community, target: Target, drafts: Vec<Draft>, ids: First
     }
     let mut back = Vec::new();
     for o in reattach {
-        let building_id =
-            new_buildings.iter().find(|b| b.footprint.contains(&o.position)).map(|b| b.id);
+        let building_id = new_buildings.iter().find(|b| b.footprint.contains(&o.position)).map(|b| b.id);
         back.push(Edit::AddFeature(Feature::Organisation(Organisation { building_id, ..o })));
     }
     edits.extend(back);
@@ -764,7 +810,15 @@ pub fn import_edit(c: &Community, target: Target, drafts: Vec<Draft>, ids: First
         }]));
     }
     let verb = if replace { "替换" } else { "导入" };
-    Ok(Edit::Batch { label: format!("{verb}{} {n} 个 ({} {n} {})", target.zh(), if replace { "replace" } else { "import" }, target.as_str()), edits })
+    Ok(Edit::Batch {
+        label: format!(
+            "{verb}{} {n} 个 ({} {n} {})",
+            target.zh(),
+            if replace { "replace" } else { "import" },
+            target.as_str()
+        ),
+        edits,
+    })
 }
 
 #[cfg(test)]
@@ -804,10 +858,8 @@ mod tests {
 
     #[test]
     fn repeated_points_and_open_rings_are_repairable() {
-        let (p, problems) = check(
-            wkt!(POLYGON((0. 0.,1. 0.,1. 0.,1. 1.,0. 1.,0. 0.))),
-            &[Quirk::UnclosedRing { part: 0, ring: 0 }],
-        );
+        let (p, problems) =
+            check(wkt!(POLYGON((0. 0.,1. 0.,1. 0.,1. 1.,0. 1.,0. 0.))), &[Quirk::UnclosedRing { part: 0, ring: 0 }]);
         assert_eq!(p.unwrap().exterior().0.len(), 5);
         assert_eq!(problems.len(), 2);
         assert!(problems.iter().all(|(_, fix)| fix.is_some()));

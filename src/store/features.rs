@@ -32,8 +32,10 @@ pub(super) fn insert_building(tx: &Transaction<'_>, b: &Building) -> Result<()> 
         id: b.id.get(),
         reason: "empty footprint".into(),
     })?;
-    tx.prepare_cached("INSERT INTO building_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?1, ?2, ?3, ?4, ?5)")?
-        .execute(params![b.id, bbox.min().x, bbox.max().x, bbox.min().y, bbox.max().y])?;
+    tx.prepare_cached(
+        "INSERT INTO building_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![b.id, bbox.min().x, bbox.max().x, bbox.min().y, bbox.max().y])?;
     Ok(())
 }
 

@@ -3,9 +3,17 @@
 
 pub mod community;
 pub mod crs;
+mod csv_reader;
+mod geojson_reader;
+mod gpkg_reader;
 pub mod grids;
+mod json_geometry;
 pub mod mapping;
 pub mod prepare;
+mod raw_geometry;
+mod shapefile_reader;
+mod shapefile_zip;
 pub mod source;
 pub mod table;
 pub mod text;
+mod wkt;

@@ -3,12 +3,14 @@
 //! had to change to make a feature readable (a ring left open) as quirks, so that the validation step
 //! can report it and the user can choose to repair or skip.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
 use super::crs::Crs;
 use super::text::EncodingChoice;
+use super::{csv_reader, geojson_reader, gpkg_reader, shapefile_reader};
 use crate::jobs::Progress;
 
 /// Files larger than this are refused before they are read (a community's buildings are a few MB).
@@ -30,7 +32,8 @@ pub struct SourceLayer {
     pub null_geometries: usize,
     /// The text encoding used for attribute text (DBF, CSV), when the format has one.
     pub encoding: Option<&'static str>,
-    /// Features that could not be read at all (1-based index, reason); the others are read.
+    /// Features that could not be read at all: (1-based index as in [`SourceFeature::index`], why).
+    /// One bad feature does not stop the others from being read.
     pub problems: Vec<(usize, String)>,
 }
 
@@ -93,21 +96,78 @@ pub enum Format {
 }
 
 impl Format {
-    /// From the extension, then the first bytes (a `.json` or `.txt` may be GeoJSON or CSV).
+    /// From the extension, then the first bytes (a `.json` or `.txt` may be GeoJSON or CSV; a file
+    /// without a known extension is recognised by its signature).
     pub fn detect(path: &Path) -> Option<Self> {
-        let _ = path;
-        todo!("reader helper")
+        let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        match extension.as_deref() {
+            Some("geojson") => Some(Self::GeoJson),
+            Some("shp") => Some(Self::Shapefile),
+            Some("zip") => Some(Self::ShapefileZip),
+            Some("gpkg") => Some(Self::GeoPackage),
+            Some("csv") => Some(Self::Csv),
+            Some("json") => Some(sniff(path).unwrap_or(Self::GeoJson)),
+            Some("txt") => Some(match sniff(path) {
+                Some(Self::GeoJson) => Self::GeoJson,
+                _ => Self::Csv,
+            }),
+            _ => sniff(path),
+        }
+    }
+}
+
+/// The format a file's first bytes announce, if any.
+fn sniff(path: &Path) -> Option<Format> {
+    let mut head = Vec::with_capacity(64);
+    let file = std::fs::File::open(path).ok()?;
+    std::io::Read::take(file, 64).read_to_end(&mut head).ok()?;
+    if head.starts_with(b"SQLite format 3\0") {
+        return Some(Format::GeoPackage);
+    }
+    if head.starts_with(b"PK\x03\x04") {
+        return Some(Format::ShapefileZip);
+    }
+    if head.starts_with(&[0x00, 0x00, 0x27, 0x0a]) {
+        return Some(Format::Shapefile);
+    }
+    let text = head.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&head);
+    match text.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{' | b'[') => Some(Format::GeoJson),
+        _ => None,
     }
 }
 
 /// Reads one layer of a vector file.
 pub fn read_layer(path: &Path, options: &ReadOptions) -> Result<SourceLayer, SourceError> {
-    let _ = (path, options);
-    todo!("reader helper")
+    check_size(path)?;
+    let format = Format::detect(path).ok_or_else(|| SourceError::UnknownFormat(path.to_path_buf()))?;
+    let stem = || path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    match format {
+        Format::GeoJson => geojson_reader::read(path, stem(), options),
+        Format::Shapefile => shapefile_reader::read(path, options),
+        Format::ShapefileZip => shapefile_reader::read_zip(path, options),
+        Format::GeoPackage => gpkg_reader::read(path, options),
+        Format::Csv => csv_reader::read(path, stem(), options),
+    }
 }
 
-/// The layers of a file a user may choose from (GeoPackage tables; one for other formats).
+/// The layers of a file a user may choose from (GeoPackage tables, the Shapefiles in a zip; the file
+/// itself for other formats).
 pub fn list_layers(path: &Path) -> Result<Vec<String>, SourceError> {
-    let _ = path;
-    todo!("reader helper")
+    check_size(path)?;
+    match Format::detect(path) {
+        Some(Format::GeoPackage) => gpkg_reader::list(path),
+        Some(Format::ShapefileZip) => shapefile_reader::list_zip(path),
+        Some(_) => Ok(vec![path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()]),
+        None => Err(SourceError::UnknownFormat(path.to_path_buf())),
+    }
+}
+
+/// Refuses a file over [`MAX_SOURCE_BYTES`] before anything reads it.
+pub(super) fn check_size(path: &Path) -> Result<u64, SourceError> {
+    let len = std::fs::metadata(path).map_err(|source| SourceError::Io { path: path.to_path_buf(), source })?.len();
+    if len > MAX_SOURCE_BYTES {
+        return Err(SourceError::TooLarge(path.to_path_buf(), MAX_SOURCE_BYTES / (1024 * 1024)));
+    }
+    Ok(len)
 }

@@ -23,7 +23,8 @@ fn start(dir: &Path) -> Harness<'static, WanggeApp> {
 /// Runs frames until `done` holds (background work finishes between frames); fails after 30 s.
 fn run_until(h: &mut Harness<'_, WanggeApp>, what: &str, done: impl Fn(&Harness<'_, WanggeApp>) -> bool) {
     for _ in 0..3000 {
-        h.run();
+        // A spinner repaints for as long as the work runs: step, do not wait for the UI to settle.
+        h.run_steps(4);
         if done(h) {
             return;
         }

@@ -496,7 +496,7 @@ fn shorten(s: &str, n: usize) -> String {
 }
 
 fn preview_table(ui: &mut Ui, layer: &SourceLayer) {
-    egui::ScrollArea::both().id_salt("import_preview").max_height(220.0).auto_shrink([false, true]).show(ui, |ui| {
+    egui::ScrollArea::both().id_salt("import_preview").max_height(300.0).auto_shrink([false, true]).show(ui, |ui| {
         egui::Grid::new("import_preview_grid").striped(true).spacing([14.0, 4.0]).show(ui, |ui| {
             ui.label(RichText::new("#").strong());
             for c in &layer.columns {
@@ -531,16 +531,25 @@ fn problem_table(ui: &mut Ui, p: &Prepared, lang: Lang) {
                     }),
                 );
                 for (index, label, reason, repair) in rows {
-                    ui.label(index.to_string());
-                    ui.label(label);
-                    ui.add(egui::Label::new(reason).wrap());
+                    // A grid cell takes its width from its content: every cell is laid out the
+                    // same way (top-aligned, set width) so long reasons wrap and rows line up.
+                    wrapped(ui, 40.0, RichText::new(index.to_string()));
+                    wrapped(ui, 110.0, RichText::new(label));
+                    wrapped(ui, 420.0, RichText::new(reason));
                     match repair {
-                        Some(fix) => ui.add(egui::Label::new(fix).wrap()),
-                        None => ui.label(RichText::new(lang.tr(T::ImportCountBroken)).color(RED)),
-                    };
+                        Some(fix) => wrapped(ui, 300.0, RichText::new(fix)),
+                        None => wrapped(ui, 300.0, RichText::new(lang.tr(T::ImportCountBroken)).color(RED)),
+                    }
                     ui.end_row();
                 }
             });
         },
     );
+}
+
+fn wrapped(ui: &mut Ui, width: f32, text: RichText) {
+    ui.allocate_ui_with_layout(egui::vec2(width, 0.0), egui::Layout::top_down(egui::Align::Min), |ui| {
+        ui.set_width(width);
+        ui.add(egui::Label::new(text).wrap());
+    });
 }

@@ -162,7 +162,7 @@ impl State<'_> {
 
     /// Reports progress; `false` when the user cancelled.
     fn keep_going(&mut self) -> bool {
-        if self.index % PROGRESS_EVERY != 0 {
+        if !self.index.is_multiple_of(PROGRESS_EVERY) {
             return true;
         }
         let Some((progress, consumed, total)) = &self.progress else { return true };

@@ -46,7 +46,6 @@ pub fn read(path: &Path, options: &ReadOptions) -> Result<SourceLayer, SourceErr
     let blob_columns = blob_columns(&db, table).map_err(sql_error)?;
     let columns: Vec<(usize, String)> = statement
         .column_names()
-        .into_iter()
         .enumerate()
         .filter(|(_, c)| !c.eq_ignore_ascii_case(&geometry_column) && !blob_columns.contains(&c.to_string()))
         .map(|(i, c)| (i, c.to_string()))
@@ -62,10 +61,10 @@ pub fn read(path: &Path, options: &ReadOptions) -> Result<SourceLayer, SourceErr
         ..SourceLayer::default()
     };
     let mut rows = statement.query([]).map_err(sql_error)?;
-    let mut index = 0;
+    let mut index: usize = 0;
     while let Some(row) = rows.next().map_err(sql_error)? {
         index += 1;
-        if index % PROGRESS_EVERY == 0
+        if index.is_multiple_of(PROGRESS_EVERY)
             && let Some(progress) = options.progress
         {
             if progress.is_cancelled() {

@@ -65,7 +65,7 @@ fn convert(
         }
         "LineString" => Geometry::LineString(line(items)?),
         "MultiLineString" => Geometry::MultiLineString(MultiLineString(
-            items.iter().map(|l| array(l).and_then(|l| line(l))).collect::<Result<_, _>>()?,
+            items.iter().map(|l| array(l).and_then(line)).collect::<Result<_, _>>()?,
         )),
         "Polygon" => Geometry::Polygon(parts.polygon(rings(items)?)?),
         _ => {
@@ -100,7 +100,7 @@ fn collection(geometries: Option<&Value>, parts: &mut Parts, depth: usize) -> Re
             out.push(g);
         }
     }
-    Ok((!out.is_empty()).then(|| Geometry::GeometryCollection(GeometryCollection(out))))
+    Ok((!out.is_empty()).then_some(Geometry::GeometryCollection(GeometryCollection(out))))
 }
 
 fn array(value: &Value) -> Result<&[Value], String> {

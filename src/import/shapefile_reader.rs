@@ -95,10 +95,10 @@ pub fn decode(
     let mut rows: Vec<Vec<FieldValue>> = Vec::new();
     let mut records = table.as_mut().map(|t| t.iter_records());
     let count = shapes.shape_count().unwrap_or(0).max(1);
-    let mut index = 0;
+    let mut index: usize = 0;
     for shape in shapes.iter_shapes() {
         index += 1;
-        if index % PROGRESS_EVERY == 0
+        if index.is_multiple_of(PROGRESS_EVERY)
             && let Some(progress) = options.progress
         {
             if progress.is_cancelled() {

@@ -3,7 +3,7 @@
 //! reader of the OGC simple features: POINT, LINESTRING, POLYGON, their MULTI forms and
 //! GEOMETRYCOLLECTION, with optional Z/M (dropped), EMPTY and an EWKT `SRID=…;` prefix (ignored).
 
-use geo::{Coord, Geometry, GeometryCollection, LineString, MultiLineString, MultiPoint, MultiPolygon, Point};
+use geo::{Coord, Geometry, GeometryCollection, MultiLineString, MultiPoint, MultiPolygon, Point};
 
 use super::raw_geometry::{self, Parts};
 
@@ -146,7 +146,7 @@ impl Reader<'_, '_> {
             })?)),
             "MULTILINESTRING" => {
                 let lines = self.list(|r| r.positions().and_then(raw_geometry::line))?;
-                Geometry::MultiLineString(MultiLineString::<f64>(lines.into_iter().map(LineString::from).collect()))
+                Geometry::MultiLineString(MultiLineString::<f64>(lines))
             }
             "MULTIPOLYGON" => {
                 let polygons = self.list(|r| {

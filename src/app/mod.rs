@@ -8,7 +8,9 @@ pub mod crash;
 mod editors;
 pub mod export_dialog;
 pub mod fonts;
+pub mod import_wizard;
 pub mod map_view;
+pub mod new_community;
 mod panels;
 pub mod recent;
 pub mod staff_editor;
@@ -42,6 +44,8 @@ pub struct Settings {
     pub recent: recent::RecentFiles,
     /// The checks' sliver tolerance (m²): smaller gaps, overlaps and outside parts are not listed.
     pub sliver_m2: f64,
+    /// The field mapping last used for each kind of source file (`source_signature`).
+    pub import_maps: std::collections::BTreeMap<String, crate::import::mapping::FieldMap>,
 }
 
 impl Default for Settings {
@@ -54,6 +58,7 @@ impl Default for Settings {
             operator: String::new(),
             recent: Default::default(),
             sliver_m2: crate::geom::checks::CheckSettings::default().sliver_m2,
+            import_maps: Default::default(),
         }
     }
 }
@@ -127,6 +132,17 @@ pub enum Command {
     ToggleTracing,
     /// What a drawn grid does where it covers other grids.
     SetOverlap(crate::geom::grid_ops::OverlapMode),
+    /// 文件 ▸ 导入图层….
+    OpenImportWizard,
+    /// 文件 ▸ 新建社区….
+    OpenNewCommunity,
+    PickImportFile,
+    SetImportFile(PathBuf),
+    PickNewCommunityFile(new_community::NewSlot),
+    SetNewCommunityFile(new_community::NewSlot, PathBuf),
+    /// An import's edit (one undo step, written like any edit) and the report shown once it is in;
+    /// the map then fits the community.
+    ApplyImport(crate::edit::Edit, String),
 }
 
 enum Picked {
@@ -137,6 +153,8 @@ enum Picked {
     Pdf(PathBuf, crate::export::ExportOptions),
     Png(PathBuf),
     StaffPhoto(crate::model::StaffId, Result<Vec<u8>, String>),
+    ImportFile(PathBuf),
+    NewCommunityFile(new_community::NewSlot, PathBuf),
 }
 
 pub struct WanggeApp {
@@ -172,6 +190,8 @@ pub struct WanggeApp {
     pub staff_editor: staff_editor::StaffEditor,
     pub change_log: change_log::ChangeLogPanel,
     pub checks: checks_panel::ChecksPanel,
+    pub import_wizard: import_wizard::ImportWizard,
+    pub new_community: new_community::NewCommunityWizard,
     /// The operator when none is set: `WANGGE_OPERATOR` or the login name.
     default_operator: String,
     /// A document being opened on a worker; the current one stays on screen until it is ready.
@@ -236,6 +256,8 @@ impl WanggeApp {
             tools: Default::default(),
             tool_cache: None,
             checks: Default::default(),
+            import_wizard: Default::default(),
+            new_community: Default::default(),
             px_per_m: 1.0,
         };
         // A stored value from a hand-edited settings file is used only when it is a sensible area.
@@ -468,14 +490,20 @@ impl WanggeApp {
             Command::PickOpen => {
                 let (documents, all) = (self.tr(T::DocumentFilter), self.tr(T::AllFiles));
                 self.pick(ctx, move |d| {
-                    d.add_filter(documents, &["gpkg", "sqlite", "db"]).add_filter(all, &["*"]).pick_file().map(Picked::Open)
+                    d.add_filter(documents, &["gpkg", "sqlite", "db"])
+                        .add_filter(all, &["*"])
+                        .pick_file()
+                        .map(Picked::Open)
                 })
             }
             Command::PickSaveAs => {
                 let name = document_file_name(&self.doc.community.info.name);
                 let documents = self.tr(T::DocumentFilter);
                 self.pick(ctx, move |d| {
-                    d.add_filter(documents, &["gpkg", "sqlite", "db"]).set_file_name(name).save_file().map(Picked::SaveAs)
+                    d.add_filter(documents, &["gpkg", "sqlite", "db"])
+                        .set_file_name(name)
+                        .save_file()
+                        .map(Picked::SaveAs)
                 })
             }
             Command::PickBasemap => {
@@ -608,6 +636,47 @@ impl WanggeApp {
             Command::SetTracing(on) => self.tools.tracing = on,
             Command::ToggleTracing => self.tools.tracing = !self.tools.tracing,
             Command::SetOverlap(mode) => self.tools.overlap = mode,
+            Command::OpenImportWizard => self.import_wizard.start(),
+            Command::OpenNewCommunity => self.new_community.start(),
+            Command::PickImportFile => {
+                let (vector, all) = (self.tr(T::VectorFilter), self.tr(T::AllFiles));
+                self.pick(ctx, move |d| {
+                    d.add_filter(vector, &import_wizard::choices::VECTOR_EXTENSIONS)
+                        .add_filter(all, &["*"])
+                        .pick_file()
+                        .map(Picked::ImportFile)
+                })
+            }
+            Command::SetImportFile(p) => self.import_wizard.set_path(&p),
+            Command::PickNewCommunityFile(slot) => {
+                if slot == new_community::NewSlot::Out {
+                    let name = document_file_name(&self.new_community.name);
+                    let documents = self.tr(T::DocumentFilter);
+                    self.pick(ctx, move |d| {
+                        d.add_filter(documents, &["sqlite"])
+                            .set_file_name(name)
+                            .save_file()
+                            .map(|p| Picked::NewCommunityFile(slot, p))
+                    })
+                } else {
+                    let (vector, all) = (self.tr(T::VectorFilter), self.tr(T::AllFiles));
+                    self.pick(ctx, move |d| {
+                        d.add_filter(vector, &import_wizard::choices::VECTOR_EXTENSIONS)
+                            .add_filter(all, &["*"])
+                            .pick_file()
+                            .map(|p| Picked::NewCommunityFile(slot, p))
+                    })
+                }
+            }
+            Command::SetNewCommunityFile(slot, p) => self.new_community.set_path(slot, &p),
+            Command::ApplyImport(edit, report) => {
+                let before = self.doc.revision();
+                self.run_edit(|d| d.apply(edit).map(drop));
+                if self.doc.revision() != before {
+                    self.message = Some(report);
+                    self.fit_requested = true;
+                }
+            }
         }
     }
 
@@ -659,6 +728,8 @@ impl WanggeApp {
             Picked::Pdf(p, opts) => Command::WritePdf(p, opts),
             Picked::Png(p) => Command::SavePng(p),
             Picked::StaffPhoto(id, photo) => Command::SetStaffPhoto(id, photo.map(Some)),
+            Picked::ImportFile(p) => Command::SetImportFile(p),
+            Picked::NewCommunityFile(slot, p) => Command::SetNewCommunityFile(slot, p),
         })
     }
 }
@@ -777,6 +848,8 @@ impl WanggeApp {
         let exporting = self.exporting.as_ref().map(|(_, job)| job.progress());
         commands.extend(self.export.ui(&ctx, &self.doc, &mut self.snapshots, exporting, self.settings.lang));
         commands.extend(self.staff_editor.ui(&ctx, &self.doc, self.settings.lang));
+        commands.extend(self.import_wizard.ui(&ctx, &self.doc, &mut self.settings.import_maps, self.settings.lang));
+        commands.extend(self.new_community.ui(&ctx, self.settings.lang));
         if let Some(m) = self.async_message.lock().ok().and_then(|mut m| m.take()) {
             self.message = Some(m);
         }

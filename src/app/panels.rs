@@ -25,6 +25,12 @@ pub(super) fn menu_bar(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                 if ui.button(tr(T::CreateDemo)).clicked() {
                     out.push(Command::PickNewDemo);
                 }
+                if ui.button(tr(T::NewCommunityMenu)).clicked() {
+                    out.push(Command::OpenNewCommunity);
+                }
+                if ui.button(tr(T::ImportLayerMenu)).clicked() {
+                    out.push(Command::OpenImportWizard);
+                }
                 ui.separator();
                 if ui.button(tr(T::PrintExport)).clicked() {
                     out.push(Command::OpenExport);
@@ -387,6 +393,12 @@ pub(super) fn startup_window(ctx: &egui::Context, app: &WanggeApp, problem: &str
                 }
                 if ui.button(tr(T::CreateDemo)).clicked() {
                     out.push(Command::PickNewDemo);
+                }
+                if ui.button(tr(T::NewCommunityMenu)).clicked() {
+                    out.push(Command::OpenNewCommunity);
+                }
+                if ui.button(tr(T::ImportLayerMenu)).clicked() {
+                    out.push(Command::OpenImportWizard);
                 }
                 if ui.button(tr(T::Quit)).clicked() {
                     out.push(Command::Quit);

@@ -320,7 +320,7 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
             on_invalid,
             force,
         } => {
-            let files = import::NewFiles {
+            let files = crate::import::community::NewFiles {
                 boundary,
                 buildings: buildings.as_deref(),
                 compounds: compounds.as_deref(),

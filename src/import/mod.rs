@@ -2,6 +2,7 @@
 //! the change itself is one `Edit`, written by `Document::apply` like any other.
 
 pub mod attributes;
+pub mod community;
 pub mod crs;
 mod csv_reader;
 mod geojson_reader;

@@ -48,10 +48,8 @@ pub(super) fn insert_road(tx: &Transaction<'_>, r: &Road) -> Result<()> {
 }
 
 pub(super) fn insert_organisation(tx: &Transaction<'_>, o: &Organisation) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO organisations (id, name, kind, position, building_id) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![o.id, o.name, o.kind.as_str(), geometry::blob(&o.position), o.building_id])?;
+    tx.prepare_cached("INSERT INTO organisations (id, name, kind, position, building_id) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![o.id, o.name, o.kind.as_str(), geometry::blob(&o.position), o.building_id])?;
     Ok(())
 }
 

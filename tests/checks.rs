@@ -213,3 +213,25 @@ proptest! {
         assert_same(&checker, &fresh);
     }
 }
+
+/// Found by `incremental_equals_fresh`: moving a vertex of grid index 4, then removing its
+/// neighbour, index 5, left part of the vacated area out of the incremental gaps.
+#[test]
+fn incremental_removal_after_a_move_matches_fresh() {
+    let (boundary, grids, buildings) = local_inputs(wangge::demo::kangle());
+    let mut checker = Checker::new(boundary.clone(), grids.clone(), buildings.clone(), CheckSettings::default());
+    let mut current = grids;
+    let (moved, outline) = &mut current[4];
+    let mut ring = outline.exterior().0.clone();
+    // The proptest's vertex 26 modulo the 8 distinct vertices of the ring.
+    let last = ring.len() - 1;
+    let v = 26 % last;
+    assert_ne!(v, 0, "the first vertex would also need the closing one moved");
+    ring[v].y += 21.656103988499787;
+    *outline = Polygon::new(LineString::new(ring), vec![]);
+    checker.update(None, &[(*moved, Some(outline.clone()))]);
+    let (removed, _) = current.remove(5);
+    checker.update(None, &[(removed, None)]);
+    let fresh = Checker::new(boundary, current, buildings, CheckSettings::default());
+    assert_same(&checker, &fresh);
+}

@@ -1,10 +1,12 @@
 //! Gaps: the part of the community in no grid, one piece per connected region.
 //!
-//! Kept locally: after an edit only the gap pieces near the touched box `T` (old and new bounding
-//! boxes of the changed grids) can change. Every new piece either lies in `T` or is joined to an old
-//! piece whose box meets `T`, so recomputing inside the window `T ∪ (boxes of the old pieces meeting
-//! T)` and keeping the results whose box meets `T` yields the same pieces as a global recomputation,
-//! at the cost of a few nearby grids instead of all of them.
+//! Kept locally: after an edit only the gap near the touched box `T` (old and new bounding boxes of
+//! the changed grids) can change. The window `W` starts as `T` and takes in the box of every old piece
+//! meeting it until no more do, so every old piece meeting `W` lies inside it. Outside `T` the gap is
+//! unchanged, so no new piece crosses the edge of `W`: the pieces recomputed inside `W` replace exactly
+//! the old pieces meeting `W`. Keeping only recomputed pieces whose box meets `T` is not enough: a
+//! piece can shrink away from `T` (its old box reached `T` through a part now covered, or through a
+//! snapping sliver), and it would then be lost.
 
 use geo::{Area, BooleanOps, BoundingRect, Centroid, Coord, MultiPolygon, Polygon, Rect};
 
@@ -60,9 +62,24 @@ pub(super) fn update<'a>(
     grids: impl Iterator<Item = (&'a Polygon<f64>, &'a Rect<f64>)>,
     touched: Rect<f64>,
 ) -> Result<(), String> {
-    let window = old.iter().filter(|p| rects_meet(&p.rect, &touched)).fold(touched, |w, p| union_rect(w, p.rect));
+    let window = closed_window(old, touched);
     let fresh = pieces(boundary, grids.filter(|(_, r)| rects_meet(r, &window)).map(|(p, _)| p), Some(window))?;
-    old.retain(|p| !rects_meet(&p.rect, &touched));
-    old.extend(fresh.into_iter().filter(|p| rects_meet(&p.rect, &touched)));
+    old.retain(|p| !rects_meet(&p.rect, &window));
+    old.extend(fresh);
     Ok(())
+}
+
+/// `touched` grown by the boxes of the pieces meeting it, repeatedly, until every piece meeting the
+/// window lies inside it. Each round that grows takes in at least one more piece, so there are at
+/// most as many rounds as pieces (the bound also stops the loop should a box compare unequal to itself).
+fn closed_window(pieces: &[GapPiece], touched: Rect<f64>) -> Rect<f64> {
+    let mut window = touched;
+    for _ in 0..=pieces.len() {
+        let grown = pieces.iter().filter(|p| rects_meet(&p.rect, &window)).fold(window, |w, p| union_rect(w, p.rect));
+        if grown == window {
+            break;
+        }
+        window = grown;
+    }
+    window
 }

@@ -119,7 +119,7 @@ fn the_last_document_reopens_and_save_as_proposes_the_community_name() {
     let doc = wangge::app::open_last_or_default(Some(&db), Lang::ZhCn).unwrap();
     assert_eq!(doc.path.as_deref().map(|p| p.file_name().unwrap().to_owned()), Some("上次.sqlite".into()));
     assert_eq!(wangge::app::document_file_name("康乐社区"), "康乐社区.gpkg");
-    assert_eq!(wangge::app::document_file_name(" 康乐/社区:一?"), "康乐_社区_一_.sqlite");
-    assert_eq!(wangge::app::document_file_name("  "), "community.sqlite");
-    assert_eq!(wangge::app::document_file_name(".."), "community.sqlite");
+    assert_eq!(wangge::app::document_file_name(" 康乐/社区:一?"), "康乐_社区_一_.gpkg");
+    assert_eq!(wangge::app::document_file_name("  "), "community.gpkg");
+    assert_eq!(wangge::app::document_file_name(".."), "community.gpkg");
 }

@@ -570,3 +570,37 @@ fn big_geojson_streams() {
     eprintln!("{} MB, {} features read in {:?}", size / (1024 * 1024), layer.features.len(), start.elapsed());
     assert_eq!(layer.features.len(), n);
 }
+
+/// The whole way: a GBK Shapefile in CGCS2000 3° GK CM 117°E through `wangge new` lands in WGS-84,
+/// with its Chinese names, floors and courtyard.
+#[test]
+fn a_gbk_gauss_kruger_shapefile_becomes_a_new_community_in_wgs84() {
+    let dir = tempfile::tempdir().unwrap();
+    let shp = write_shapefile(dir.path(), "楼栋", Some(GK_117), None);
+    let gk = Crs::GaussKruger { zone_width: 3, central_meridian: 117.0, false_easting: 500_000.0 };
+    let corner = gk.to_wgs84().unwrap().coord(geo::Coord { x: 710_000.0, y: 2_711_000.0 }).unwrap();
+    assert!((119.0..119.2).contains(&corner.x) && (24.4..24.6).contains(&corner.y), "{corner:?}");
+    let (x, y, d) = (corner.x, corner.y, 0.01);
+    let boundary = json!({"type": "Polygon", "coordinates": [[[x - d, y - d], [x + d, y - d], [x + d, y + d], [x - d, y + d], [x - d, y - d]]]});
+    let boundary_file = dir.path().join("边界.geojson");
+    std::fs::write(&boundary_file, boundary.to_string()).unwrap();
+    let db = dir.path().join("新社区.gpkg");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_wangge"))
+        .args(["new", "--out", db.to_str().unwrap(), "--name", "鹭江社区", "--boundary"])
+        .arg(&boundary_file)
+        .arg("--buildings")
+        .arg(&shp)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc = wangge::Document::open(&db, wangge::store::OpenMode::View, Default::default()).unwrap();
+    assert_eq!(doc.community.buildings.len(), 2);
+    let b = doc.community.buildings.iter().find(|b| b.name == "厦门市思明区鹭江道8号楼").expect("GBK name decoded");
+    assert_eq!(b.floors, 18);
+    assert_eq!(b.footprint.interiors().len(), 1, "the courtyard");
+    assert!(
+        b.footprint.exterior().coords().any(|c| (c.x - corner.x).abs() < 1e-12 && (c.y - corner.y).abs() < 1e-12),
+        "the south-west corner is where the projection puts it"
+    );
+    assert!(doc.community.buildings.iter().any(|b| b.name == "曾厝垵社区活动中心"));
+}

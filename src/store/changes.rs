@@ -43,16 +43,33 @@ fn json_text(v: &Value) -> Option<String> {
     (!v.is_null()).then(|| v.to_string())
 }
 
+/// Edits with more parts than this (imports) get a larger page cache while they are written.
+const BIG_EDIT_PARTS: usize = 1_000;
+/// Negative: KiB. 256 MB for a big edit, SQLite's default 2 MB otherwise.
+const BIG_EDIT_CACHE_KIB: i64 = -262_144;
+const DEFAULT_CACHE_KIB: i64 = -2_000;
+
 impl Store {
     /// Writes an edit that the document has checked: the changed rows and their log entries, in one
     /// transaction. Returns the ids of the new log entries.
     pub fn write_edit(&mut self, edit: &Edit, operator: &str, reverts: Option<i64>) -> Result<Vec<i64>> {
         self.check_writable()?;
         let path = self.path.clone();
-        let tx = self.conn.transaction()?;
-        let ids = write_in(&tx, edit, operator, reverts).map_err(|e| super::plain(e, &path))?;
-        tx.commit().map_err(|e| super::open::classify(e, &path))?;
-        Ok(ids)
+        // An import writes tens of megabytes in one transaction: with SQLite's default 2 MB page
+        // cache the same B-tree and R*Tree pages are spilled to the WAL again and again.
+        let big = edit.parts().len() > BIG_EDIT_PARTS;
+        if big {
+            let _ = self.conn.pragma_update(None, "cache_size", BIG_EDIT_CACHE_KIB);
+        }
+        let result = self.conn.transaction().map_err(StoreError::from).and_then(|tx| {
+            let ids = write_in(&tx, edit, operator, reverts).map_err(|e| super::plain(e, &path))?;
+            tx.commit().map_err(|e| super::open::classify(e, &path))?;
+            Ok(ids)
+        });
+        if big {
+            let _ = self.conn.pragma_update(None, "cache_size", DEFAULT_CACHE_KIB);
+        }
+        result
     }
 
     /// Newest first.

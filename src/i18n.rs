@@ -107,6 +107,7 @@ texts! {
     Topology => "网格拓扑", "Grid topology";
     TopologyClean => "无缝隙、无重叠", "no gaps, no overlaps";
     TopologyGap => "存在缝隙", "gaps";
+    TopologyNoGrids => "尚未划分网格：请绘制或导入网格", "no grids yet: draw or import them";
     TopologyOverlap => "存在重叠", "overlaps";
     Phone => "电话", "Phone";
     Hotline => "监督电话", "Supervision hotline";
@@ -384,7 +385,7 @@ texts! {
     ImportNext => "下一步", "Next";
     ImportBack => "上一步", "Back";
     ImportNoPath => "请先选择文件 (choose a file first)", "Choose a file first";
-    ImportPreview => "前 20 个要素", "The first 20 features";
+    ImportPreview => "预览（前 20 个要素）", "Preview (first 20 features)";
     ImportFeatureCount => "共 {n} 个要素", "{n} features";
     ImportColumns => "字段对应：每个字段取自文件中的哪一列", "Field mapping: which column of the file fills each field";
     NotImported => "（不导入）", "(not imported)";

@@ -168,6 +168,9 @@ pub(super) fn status_bar(ui: &mut Ui, app: &WanggeApp, pointer: Option<(f64, f64
                 let tolerance = topo.boundary_area * 1e-6;
                 let (text, colour) = if let Some(e) = &topo.error {
                     (e.clone(), Color32::from_rgb(190, 40, 30))
+                } else if app.doc.community.grids.is_empty() {
+                    // A new community: the whole of it is "a gap" until the first grid is drawn.
+                    (tr(T::TopologyNoGrids).to_string(), Color32::from_rgb(150, 110, 20))
                 } else if topo.is_clean(1e-6) {
                     (tr(T::TopologyClean).to_string(), Color32::from_rgb(30, 130, 60))
                 } else {

@@ -8,29 +8,15 @@ use serde_json::json;
 
 use crate::i18n::Lang;
 use crate::import::attributes::{JoinKey, attributes_edit};
-use crate::import::headers::RowProblem;
+use crate::import::headers::rows_refusal;
 use crate::import::staff::staff_edit;
 use crate::import::table::{Table, read_table};
 use crate::import::text::EncodingChoice;
 use crate::store::OpenMode;
 
-pub(super) fn read(file: &Path, encoding: &str) -> Result<Table> {
+fn read(file: &Path, encoding: &str) -> Result<Table> {
     let choice = EncodingChoice::parse(encoding).map_err(anyhow::Error::msg)?;
     read_table(file, choice, None).with_context(|| format!("{} 无法读取 (cannot be read)", file.display()))
-}
-
-/// The refusal of a file with bad rows: every row and why, so the office can fix them all at once.
-pub(super) fn refusal(file: &Path, problems: &[RowProblem]) -> anyhow::Error {
-    let mut text = format!(
-        "{}：{} 行有误，未导入任何数据 ({} rows have problems; nothing was imported):",
-        file.display(),
-        problems.len(),
-        problems.len()
-    );
-    for p in problems {
-        text.push_str(&format!("\n  {p}"));
-    }
-    anyhow::anyhow!(text)
 }
 
 pub(super) fn import_staff(db: Option<&Path>, file: &Path, encoding: &str) -> Result<String> {
@@ -40,10 +26,11 @@ pub(super) fn import_staff(db: Option<&Path>, file: &Path, encoding: &str) -> Re
     // and a refused file must leave the document byte-identical.
     {
         let doc = super::open_existing(db, OpenMode::View, Lang::ZhCn)?;
-        staff_edit(&table, &doc.community, doc.next_staff_id()).map_err(|p| refusal(file, &p))?;
+        staff_edit(&table, &doc.community, doc.next_staff_id()).map_err(|p| rows_refusal(file, &p))?;
     }
     let mut doc = super::open_existing(db, OpenMode::Edit, Lang::ZhCn)?;
-    let (edit, imported) = staff_edit(&table, &doc.community, doc.next_staff_id()).map_err(|p| refusal(file, &p))?;
+    let (edit, imported) =
+        staff_edit(&table, &doc.community, doc.next_staff_id()).map_err(|p| rows_refusal(file, &p))?;
     if imported > 0 {
         doc.apply(edit)?;
     }
@@ -61,10 +48,10 @@ pub(super) fn import_attributes(db: Option<&Path>, file: &Path, key: Option<&str
     let table = read(file, encoding)?;
     {
         let doc = super::open_existing(db, OpenMode::View, Lang::ZhCn)?;
-        attributes_edit(&table, &doc.community, key).map_err(|p| refusal(file, &p))?;
+        attributes_edit(&table, &doc.community, key).map_err(|p| rows_refusal(file, &p))?;
     }
     let mut doc = super::open_existing(db, OpenMode::Edit, Lang::ZhCn)?;
-    let join = attributes_edit(&table, &doc.community, key).map_err(|p| refusal(file, &p))?;
+    let join = attributes_edit(&table, &doc.community, key).map_err(|p| rows_refusal(file, &p))?;
     if let Some(edit) = join.edit {
         doc.apply(edit)?;
     }

@@ -12,7 +12,6 @@ use super::mapping::{FieldMap, Target};
 use super::prepare::{Draft, FirstIds, ImportReport, OnInvalid, Problem, import_edit, prepare};
 use super::source::{ReadOptions, SourceLayer, read_layer};
 use super::text::EncodingChoice;
-use crate::edit::Edit;
 use crate::jobs::Progress;
 use crate::model::Community;
 
@@ -55,23 +54,6 @@ pub fn checked_drafts(
 ) -> Result<(Vec<Draft>, ImportReport)> {
     let prepared = prepare(layer, target, map, crs, c).map_err(|why| anyhow::anyhow!("{}：{why}", file.display()))?;
     prepared.select(on_invalid).map_err(|report| refusal(file, &report, on_invalid).into())
-}
-
-/// Checks `layer` for `target` against `c`; the drafts' edit, or the refusal with its report.
-#[allow(clippy::too_many_arguments)]
-pub fn checked_edit(
-    c: &Community,
-    layer: &SourceLayer,
-    target: Target,
-    map: &FieldMap,
-    crs: Option<&Crs>,
-    on_invalid: OnInvalid,
-    ids: FirstIds,
-    replace: bool,
-    file: &Path,
-) -> Result<(Edit, ImportReport)> {
-    let (drafts, report) = checked_drafts(c, layer, target, map, crs, on_invalid, file)?;
-    Ok((import_edit(c, target, drafts, ids, replace)?, report))
 }
 
 /// The message and JSON report of an import that imported nothing.
@@ -162,22 +144,18 @@ pub fn new_community(
         let layer = read(file, None, EncodingChoice::Auto, progress)?;
         let map = FieldMap::guess(target, &layer.columns);
         let ids = FirstIds::after(&c, |_| 0);
-        let (edit, report) = checked_edit(&c, &layer, target, &map, crs, on_invalid, ids, false, file)?;
-        edit.apply_to(&mut c).with_context(|| format!("{} 无法导入 (cannot be imported)", file.display()))?;
+        let (drafts, report) = checked_drafts(&c, &layer, target, &map, crs, on_invalid, file)?;
+        import_edit(&c, target, drafts, ids, false)?
+            .apply_to(&mut c)
+            .with_context(|| format!("{} 无法导入 (cannot be imported)", file.display()))?;
         reports.push((target, report));
     }
     if let Some(file) = files.staff {
         // Staff last: nobody has a grid yet, but compounds exist.
         let table = super::table::read_table(file, EncodingChoice::Auto, None)
             .with_context(|| format!("{} 无法读取 (cannot be read)", file.display()))?;
-        let (edit, _) = super::staff::staff_edit(&table, &c, crate::model::StaffId(1)).map_err(|problems| {
-            let rows: Vec<String> = problems.iter().map(|p| format!("\n  {p}")).collect();
-            anyhow::anyhow!(
-                "{}：人员名单有误，未建社区 (the staff list has problems; nothing was created):{}",
-                file.display(),
-                rows.concat()
-            )
-        })?;
+        let (edit, _) = super::staff::staff_edit(&table, &c, crate::model::StaffId(1))
+            .map_err(|problems| super::headers::rows_refusal(file, &problems))?;
         edit.apply_to(&mut c).with_context(|| format!("{} 无法导入 (cannot be imported)", file.display()))?;
     }
     Ok((c, reports))

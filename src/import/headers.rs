@@ -51,6 +51,21 @@ pub fn row_number(index: usize) -> usize {
     index + 2
 }
 
+/// The refusal of a spreadsheet with bad rows: every row and why, so the office can fix them all at
+/// once. Nothing is imported.
+pub fn rows_refusal(file: &std::path::Path, problems: &[RowProblem]) -> anyhow::Error {
+    let mut text = format!(
+        "{}：{} 行有误，未导入任何数据 ({} rows have problems; nothing was imported):",
+        file.display(),
+        problems.len(),
+        problems.len()
+    );
+    for p in problems {
+        text.push_str(&format!("\n  {p}"));
+    }
+    anyhow::anyhow!(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

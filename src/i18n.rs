@@ -288,6 +288,7 @@ texts! {
     LogKindBuilding => "楼栋", "Building";
     LogKindRoad => "道路", "Road";
     LogKindOrganisation => "单位", "Organisation";
+    LogKindTrack => "巡查轨迹", "Patrol track";
     LogFieldNumber => "楼号", "Number";
     LogFieldName => "名称", "Name";
     LogFieldColour => "颜色", "Colour";

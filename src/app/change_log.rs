@@ -287,6 +287,7 @@ fn entity_text(e: Entity) -> T {
         Entity::Compound => T::Compound,
         Entity::Road => T::LogKindRoad,
         Entity::Organisation => T::LogKindOrganisation,
+        Entity::Track => T::LogKindTrack,
     }
 }
 
@@ -316,6 +317,9 @@ fn row(doc: &Document, e: &LogEntry, lang: Lang) -> Row {
         }
         Some(Entity::Organisation) => {
             c.organisations.iter().find(|o| o.id.get() == e.entity_id).map(|o| o.name.clone()).or_else(logged)
+        }
+        Some(Entity::Track) => {
+            c.tracks.iter().find(|t| t.id.get() == e.entity_id).map(|t| t.name.clone()).or_else(logged)
         }
         // "张三 2026-11-23": whose shift on which day, also for a removed one (from the entry).
         Some(Entity::Shift) => {

@@ -9,7 +9,7 @@ use super::field::{Entity, polygon_of};
 use super::{EditError, RowId};
 use crate::model::{
     Building, BuildingId, Community, Compound, CompoundId, CompoundKind, GroupId, Organisation, OrganisationId,
-    OrganisationKind, Road, RoadId,
+    OrganisationKind, PatrolPoint, Road, RoadId, StaffId, Track, TrackId,
 };
 
 /// A feature of one of the map layers a user imports.
@@ -19,6 +19,8 @@ pub enum Feature {
     Compound(Compound),
     Road(Road),
     Organisation(Organisation),
+    /// A patrol track with all its points.
+    Track(Track),
 }
 
 impl Feature {
@@ -28,6 +30,7 @@ impl Feature {
             Self::Compound(_) => Entity::Compound,
             Self::Road(_) => Entity::Road,
             Self::Organisation(_) => Entity::Organisation,
+            Self::Track(_) => Entity::Track,
         }
     }
 
@@ -37,6 +40,7 @@ impl Feature {
             Self::Compound(k) => k.id.get(),
             Self::Road(r) => r.id.get(),
             Self::Organisation(o) => o.id.get(),
+            Self::Track(t) => t.id.get(),
         }
     }
 
@@ -46,6 +50,7 @@ impl Feature {
             Self::Compound(k) => &k.name,
             Self::Road(r) => &r.name,
             Self::Organisation(o) => &o.name,
+            Self::Track(t) => &t.name,
         }
     }
 
@@ -69,6 +74,13 @@ impl Feature {
             Self::Organisation(o) => json!({
                 "id": o.id, "name": o.name, "kind": o.kind.as_str(), "lon": o.position.x(), "lat": o.position.y(),
                 "building_id": o.building_id,
+            }),
+            // Points as [unix milliseconds, lon, lat]: a day-long track stays a few hundred kilobytes.
+            Self::Track(t) => json!({
+                "id": t.id, "staff_id": t.staff_id, "worker": t.worker, "name": t.name, "source": t.source,
+                "points": t.points.iter()
+                    .map(|p| json!([p.time.as_millisecond(), p.position.x(), p.position.y()]))
+                    .collect::<Vec<_>>(),
             }),
         }
     }
@@ -120,6 +132,22 @@ impl Feature {
                 position: Point::new(v.get("lon")?.as_f64()?, v.get("lat")?.as_f64()?),
                 building_id: opt_id("building_id")?.map(BuildingId),
             }),
+            Entity::Track => Self::Track(Track {
+                id: TrackId(id),
+                staff_id: opt_id("staff_id")?.map(StaffId),
+                worker: text("worker")?,
+                name: text("name")?,
+                source: text("source")?,
+                points: v
+                    .get("points")?
+                    .as_array()?
+                    .iter()
+                    .map(|p| {
+                        let time = jiff::Timestamp::from_millisecond(p.get(0)?.as_i64()?).ok()?;
+                        Some(PatrolPoint { time, position: Point::new(p.get(1)?.as_f64()?, p.get(2)?.as_f64()?) })
+                    })
+                    .collect::<Option<_>>()?,
+            }),
             _ => return None,
         })
     }
@@ -169,6 +197,11 @@ pub(super) fn add(c: &mut Community, f: &Feature) -> Result<(), EditError> {
             check_ref(&c.buildings, o.building_id.map(BuildingId::get), |b| b.id.get(), "building")?;
             insert_sorted(&mut c.organisations, o, |o| o.id.get())
         }
+        Feature::Track(t) => {
+            check_ref(&c.staff, t.staff_id.map(StaffId::get), |s| s.id.get(), "staff")?;
+            check_track(t)?;
+            insert_sorted(&mut c.tracks, t, |t| t.id.get())
+        }
     };
     if ok { Ok(()) } else { Err(taken(f.entity(), f.id())) }
 }
@@ -215,7 +248,27 @@ pub(super) fn remove(c: &mut Community, f: &Feature) -> Result<(), EditError> {
         }
         Feature::Road(r) => remove_exact(&mut c.roads, r, |r| r.id.get(), Entity::Road),
         Feature::Organisation(o) => remove_exact(&mut c.organisations, o, |o| o.id.get(), Entity::Organisation),
+        Feature::Track(t) => remove_exact(&mut c.tracks, t, |t| t.id.get(), Entity::Track),
     }
+}
+
+/// A track has points, in time order, at real positions (the coverage audit and the heatmap rely on it).
+fn check_track(t: &Track) -> Result<(), EditError> {
+    let bad = |why: &str| EditError::BadValue { field: "points", value: t.name.clone(), why: why.into() };
+    if t.points.is_empty() {
+        return Err(bad("轨迹没有点 (the track has no points)"));
+    }
+    if t.points.windows(2).any(|w| w[1].time < w[0].time) {
+        return Err(bad("轨迹点未按时间排序 (points are not in time order)"));
+    }
+    let real = |p: &PatrolPoint| {
+        let (x, y) = (p.position.x(), p.position.y());
+        x.is_finite() && y.is_finite() && (-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y)
+    };
+    if !t.points.iter().all(real) {
+        return Err(bad("坐标超出经纬度范围 (a position is not a longitude/latitude)"));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -230,6 +283,23 @@ mod tests {
             Feature::Compound(c.compounds[1].clone()),
             Feature::Road(c.roads[0].clone()),
             Feature::Organisation(c.organisations[5].clone()),
+            Feature::Track(Track {
+                id: TrackId(4),
+                staff_id: Some(c.staff[1].id),
+                worker: c.staff[1].name.clone(),
+                name: "上午巡查".into(),
+                source: "walk.gpx".into(),
+                points: vec![
+                    PatrolPoint {
+                        time: "2026-11-30T01:00:00.25Z".parse().unwrap(),
+                        position: Point::new(118.1, 24.49),
+                    },
+                    PatrolPoint {
+                        time: "2026-11-30T01:00:10Z".parse().unwrap(),
+                        position: Point::new(118.1001, 24.4901),
+                    },
+                ],
+            }),
         ];
         for f in features {
             assert_eq!(Feature::from_json(f.entity(), &f.to_json()), Some(f.clone()), "{:?}", f.entity());

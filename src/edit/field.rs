@@ -22,10 +22,12 @@ pub enum Entity {
     Compound,
     Road,
     Organisation,
+    /// A patrol track with its points (imported and removed whole).
+    Track,
 }
 
 impl Entity {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Building,
         Self::Grid,
         Self::Staff,
@@ -34,6 +36,7 @@ impl Entity {
         Self::Compound,
         Self::Road,
         Self::Organisation,
+        Self::Track,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -46,6 +49,7 @@ impl Entity {
             Self::Compound => "compound",
             Self::Road => "road",
             Self::Organisation => "organisation",
+            Self::Track => "track",
         }
     }
 
@@ -63,6 +67,7 @@ impl Entity {
             Self::Compound => "compounds",
             Self::Road => "roads",
             Self::Organisation => "organisations",
+            Self::Track => "patrol_tracks",
         }
     }
 }
@@ -198,7 +203,7 @@ pub fn get(c: &Community, field: Field, id: RowId) -> Result<Value, EditError> {
     let missing = || not_found(field.entity, id);
     Ok(match field.entity {
         // Whole-feature layers have no editable fields (yet): no `Field` names them.
-        Entity::Compound | Entity::Road | Entity::Organisation => return Err(missing()),
+        Entity::Compound | Entity::Road | Entity::Organisation | Entity::Track => return Err(missing()),
         Entity::Building => {
             let b = c.buildings.iter().find(|b| b.id.0 == id).ok_or_else(missing)?;
             match field.name {
@@ -404,7 +409,7 @@ pub(super) fn put(c: &mut Community, field: Field, id: RowId, value: &Value) -> 
     let text = || value.as_str().unwrap_or_default().to_string();
     let count = || value.as_u64().and_then(|n| u32::try_from(n).ok()).unwrap_or_default();
     match field.entity {
-        Entity::Compound | Entity::Road | Entity::Organisation => return Err(missing()),
+        Entity::Compound | Entity::Road | Entity::Organisation | Entity::Track => return Err(missing()),
         Entity::Building => {
             let b = c.buildings.iter_mut().find(|b| b.id.0 == id).ok_or_else(missing)?;
             match field.name {
@@ -516,6 +521,7 @@ mod tests {
             Entity::Compound => c.compounds[0].id.get(),
             Entity::Road => c.roads[0].id.get(),
             Entity::Organisation => c.organisations[0].id.get(),
+            Entity::Track => c.tracks[0].id.get(),
         };
         for f in FIELDS.iter().copied().filter(|f| f.kind != Kind::Photo) {
             let id = ids(f.entity, &c);

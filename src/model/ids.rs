@@ -49,4 +49,6 @@ ids! {
     StaffId;
     OrganisationId;
     ShiftId;
+    /// 巡查轨迹
+    TrackId;
 }

@@ -5,8 +5,10 @@ use geo::{LineString, Point, Polygon};
 use serde::{Deserialize, Serialize};
 
 mod ids;
+mod patrol;
 mod staff;
-pub use ids::{AreaId, BuildingId, CompoundId, GridId, GroupId, OrganisationId, RoadId, ShiftId, StaffId};
+pub use ids::{AreaId, BuildingId, CompoundId, GridId, GroupId, OrganisationId, RoadId, ShiftId, StaffId, TrackId};
+pub use patrol::{PatrolPoint, Track};
 pub use staff::{Shift, ShiftKind, Staff, StaffRole, is_iso_date, minutes_of_day};
 
 /// A whole community document as loaded from one SQLite file.
@@ -23,6 +25,8 @@ pub struct Community {
     pub organisations: Vec<Organisation>,
     /// Duty shifts for the roster.
     pub shifts: Vec<Shift>,
+    /// Patrol tracks (巡查轨迹), sorted by id; each holds its GPS points in time order.
+    pub tracks: Vec<Track>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -129,7 +133,8 @@ pub struct Building {
     pub households: u32,
     pub residents: u32,
     pub footprint: Polygon<f64>,
-    /// Date of the last patrol visit (ISO 8601), if any.
+    /// Date of the last patrol visit (ISO 8601) as an imported attribute says; patrol tracks, where
+    /// there are any, are what the map and the coverage audit go by.
     pub last_patrol: Option<String>,
 }
 
@@ -246,6 +251,15 @@ impl Community {
 
     pub fn staff_member(&self, id: StaffId) -> Option<&Staff> {
         self.staff.iter().find(|s| s.id == id)
+    }
+
+    pub fn track(&self, id: TrackId) -> Option<&Track> {
+        self.tracks.iter().find(|t| t.id == id)
+    }
+
+    /// Every patrol point of every track (a heatmap's or the coverage audit's input).
+    pub fn patrol_points(&self) -> impl Iterator<Item = (&Track, &PatrolPoint)> {
+        self.tracks.iter().flat_map(|t| t.points.iter().map(move |p| (t, p)))
     }
 
     pub fn organisations_in(&self, building_id: BuildingId) -> impl Iterator<Item = &Organisation> {

@@ -6,7 +6,7 @@ use rusqlite::{Transaction, params};
 
 use super::{Result, StoreError, geometry};
 use crate::edit::Feature;
-use crate::model::{Building, Compound, Organisation, Road};
+use crate::model::{Building, Compound, Organisation, Road, Track};
 
 pub(super) fn insert_building(tx: &Transaction<'_>, b: &Building) -> Result<()> {
     tx.prepare_cached(
@@ -53,16 +53,41 @@ pub(super) fn insert_organisation(tx: &Transaction<'_>, o: &Organisation) -> Res
     Ok(())
 }
 
+/// A track and its points. The point table repeats the staff id so that QGIS can filter by worker.
+pub(super) fn insert_track(tx: &Transaction<'_>, t: &Track) -> Result<()> {
+    let (start, end) = t.span().map(|(a, b)| (Some(patrol_time(a)), Some(patrol_time(b)))).unwrap_or_default();
+    tx.prepare_cached(
+        "INSERT INTO patrol_tracks (id, staff_id, worker, name, source, start_time, end_time, points)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![t.id, t.staff_id, t.worker, t.name, t.source, start, end, t.points.len() as i64])?;
+    let mut point =
+        tx.prepare_cached("INSERT INTO patrol_points (track_id, staff_id, time, position) VALUES (?1, ?2, ?3, ?4)")?;
+    for p in &t.points {
+        point.execute(params![t.id, t.staff_id, patrol_time(p.time), geometry::blob(&p.position)])?;
+    }
+    Ok(())
+}
+
+/// GeoPackage's DATETIME text: ISO 8601 in UTC with milliseconds, as QGIS and GDAL read it.
+pub(super) fn patrol_time(t: jiff::Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
 pub(super) fn insert(tx: &Transaction<'_>, f: &Feature) -> Result<()> {
     match f {
         Feature::Building(b) => insert_building(tx, b),
         Feature::Compound(k) => insert_compound(tx, k),
         Feature::Road(r) => insert_road(tx, r),
         Feature::Organisation(o) => insert_organisation(tx, o),
+        Feature::Track(t) => insert_track(tx, t),
     }
 }
 
 pub(super) fn delete(tx: &Transaction<'_>, f: &Feature) -> Result<()> {
+    if let Feature::Track(t) = f {
+        tx.prepare_cached("DELETE FROM patrol_points WHERE track_id = ?1")?.execute([t.id])?;
+    }
     let table = f.entity().table();
     let n = tx.prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?.execute([f.id()])?;
     if n == 0 {

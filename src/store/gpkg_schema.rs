@@ -210,11 +210,63 @@ pub(super) fn to_geopackage(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
+/// Schema 6 → 7: patrol tracks. Their points are a feature layer of their own (time, worker, track),
+/// so QGIS can open, filter and animate them; the tracks are an attribute table.
+pub(super) fn add_patrols(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute_batch(
+        "CREATE TABLE patrol_tracks (
+            id INTEGER PRIMARY KEY,
+            staff_id INTEGER,
+            worker TEXT NOT NULL DEFAULT '',
+            name TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL DEFAULT '',
+            start_time DATETIME,
+            end_time DATETIME,
+            points INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE patrol_points (
+            id INTEGER PRIMARY KEY,
+            track_id INTEGER NOT NULL REFERENCES patrol_tracks(id) ON DELETE CASCADE,
+            staff_id INTEGER,
+            time DATETIME NOT NULL,
+            position POINT NOT NULL
+        );
+        CREATE INDEX patrol_points_track ON patrol_points(track_id, time);
+        CREATE INDEX patrol_points_time ON patrol_points(time);",
+    )?;
+    register_feature(tx, &PATROL_POINTS)?;
+    tx.execute(
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES (?1, 'attributes', ?2, ?3)",
+        [
+            "patrol_tracks",
+            "巡查轨迹 (patrol tracks)",
+            "每次导入的巡查轨迹及其网格员 (imported patrol tracks and who walked them)",
+        ],
+    )?;
+    Ok(())
+}
+
+const PATROL_POINTS: Feature = Feature {
+    old: "",
+    table: "patrol_points",
+    column: "position",
+    geometry_type: "POINT",
+    columns: "",
+    copy_into: "",
+    copy_from: "",
+    indexes: "",
+    identifier: "巡查轨迹点 (patrol points)",
+    description: "网格员巡查时记录的 GPS 点 (GPS points recorded on patrols)",
+};
+
 /// Sets the extent of every feature table in `gpkg_contents` from its rows (after writing a whole
 /// community; single edits leave it, as GDAL does not rely on it).
 pub(super) fn update_bounds(tx: &Transaction<'_>) -> Result<()> {
-    for f in FEATURES {
-        let (t, c) = (f.table, f.column);
+    let layers: Vec<(String, String)> = {
+        let mut stmt = tx.prepare("SELECT table_name, column_name FROM gpkg_geometry_columns")?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
+    };
+    for (t, c) in &layers {
         tx.execute(
             &format!(
                 "UPDATE gpkg_contents SET (min_x, min_y, max_x, max_y, last_change) =

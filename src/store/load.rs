@@ -8,8 +8,8 @@ use super::geometry;
 use super::{Result, StoreError};
 use crate::model::{
     Area, AreaId, Building, BuildingId, Community, CommunityInfo, Compound, CompoundId, CompoundKind, Grid, GridId,
-    Group, GroupId, Organisation, OrganisationId, OrganisationKind, Road, RoadId, Shift, ShiftId, ShiftKind, Staff,
-    StaffId, StaffRole,
+    Group, GroupId, Organisation, OrganisationId, OrganisationKind, PatrolPoint, Road, RoadId, Shift, ShiftId,
+    ShiftKind, Staff, StaffId, StaffRole, Track, TrackId,
 };
 
 /// A row that was left out of the community, and why.
@@ -218,7 +218,10 @@ pub(super) fn load(conn: &Connection) -> Result<Loaded> {
         },
     )?;
 
-    let community = Community { info, areas, groups, compounds, roads, buildings, grids, staff, organisations, shifts };
+    let tracks = load_tracks(conn, p)?;
+
+    let community =
+        Community { info, areas, groups, compounds, roads, buildings, grids, staff, organisations, shifts, tracks };
     Ok(Loaded { community, problems })
 }
 
@@ -263,4 +266,60 @@ fn load_info(conn: &Connection, problems: &mut Vec<RowProblem>) -> Result<Commun
         hotline,
         time_zone,
     })
+}
+
+/// Tracks with their points; a point that cannot be read is a problem of its own and the rest of
+/// its track stays.
+fn load_tracks(conn: &Connection, p: &mut Vec<RowProblem>) -> Result<Vec<Track>> {
+    let mut tracks = rows(
+        conn,
+        "patrol_tracks",
+        "SELECT id, staff_id, worker, name, source FROM patrol_tracks ORDER BY id",
+        p,
+        |r, id| {
+            Ok(Track {
+                id: TrackId(id),
+                staff_id: get(r, 1)?,
+                worker: get(r, 2)?,
+                name: get(r, 3)?,
+                source: get(r, 4)?,
+                points: Vec::new(),
+            })
+        },
+    )?;
+    let points = rows(
+        conn,
+        "patrol_points",
+        "SELECT id, track_id, time, position FROM patrol_points ORDER BY track_id, time, id",
+        p,
+        |r, _| {
+            let text: String = get(r, 2)?;
+            let time = text
+                .trim()
+                .parse::<jiff::Timestamp>()
+                .map_err(|e| format!("时间无法读取 {text:?} (unreadable time): {e}"))?;
+            let position = geometry::point_from_blob(&get::<Vec<u8>>(r, 3)?)?;
+            Ok((get::<i64>(r, 1)?, PatrolPoint { time, position }))
+        },
+    )?;
+    let mut at = 0;
+    for (track_id, point) in points {
+        // Both lists are sorted by track id: walk them together.
+        while at < tracks.len() && tracks[at].id.get() < track_id {
+            at += 1;
+        }
+        match tracks.get_mut(at) {
+            Some(t) if t.id.get() == track_id => t.points.push(point),
+            _ => p.push(RowProblem {
+                table: "patrol_points",
+                id: track_id,
+                reason: format!("属于不存在的轨迹 {track_id} (belongs to no track)"),
+            }),
+        }
+    }
+    for t in &mut tracks {
+        // Text times from another program may not sort as instants do.
+        t.points.sort_by_key(|p| p.time);
+    }
+    Ok(tracks)
 }

@@ -418,6 +418,8 @@ pub fn prepare_photo(bytes: &[u8]) -> std::result::Result<Vec<u8>, String> {
 
 fn clear_all(tx: &Transaction<'_>) -> Result<()> {
     for table in [
+        "patrol_points",
+        "patrol_tracks",
         "shifts",
         "staff_compounds",
         "staff",
@@ -481,6 +483,9 @@ fn write_all(tx: &Transaction<'_>, c: &Community) -> Result<()> {
     }
     for o in &c.organisations {
         features::insert_organisation(tx, o)?;
+    }
+    for t in &c.tracks {
+        features::insert_track(tx, t)?;
     }
     gpkg_schema::update_bounds(tx)
 }

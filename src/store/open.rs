@@ -198,7 +198,7 @@ fn expected_tables(version: i64) -> Vec<&'static str> {
         tables.extend(["community", "building_rtree"]);
     }
     // Each later version added one table.
-    let added = [(2, "shifts"), (3, schema::META_TABLE), (4, "change_log")];
+    let added = [(2, "shifts"), (3, schema::META_TABLE), (4, "change_log"), (7, "patrol_tracks"), (7, "patrol_points")];
     tables.extend(added.iter().filter(|(v, _)| version >= *v).map(|(_, t)| *t));
     tables
 }

@@ -135,6 +135,8 @@ const MIGRATIONS: &[Step] = &[
     ),
     // 5 → 6: the document becomes a GeoPackage 1.3 (geometry as GeoPackage blobs, spatial indexes).
     Step::Rust(super::gpkg_schema::to_geopackage),
+    // 6 → 7: patrol tracks and their points.
+    Step::Rust(super::gpkg_schema::add_patrols),
 ];
 
 /// The table that marks a file as a Wangge document (GeoPackage will own `application_id`).

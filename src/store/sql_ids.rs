@@ -2,7 +2,9 @@
 
 use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
-use crate::model::{AreaId, BuildingId, CompoundId, GridId, GroupId, OrganisationId, RoadId, ShiftId, StaffId};
+use crate::model::{
+    AreaId, BuildingId, CompoundId, GridId, GroupId, OrganisationId, RoadId, ShiftId, StaffId, TrackId,
+};
 
 macro_rules! sql_ids {
     ($($name:ident),*) => {$(
@@ -20,4 +22,4 @@ macro_rules! sql_ids {
     )*};
 }
 
-sql_ids!(AreaId, GroupId, CompoundId, RoadId, BuildingId, GridId, StaffId, OrganisationId, ShiftId);
+sql_ids!(AreaId, GroupId, CompoundId, RoadId, BuildingId, GridId, StaffId, OrganisationId, ShiftId, TrackId);

@@ -382,7 +382,7 @@ fn scale_shape(s: &crate::layers::Shape, k: f32) -> crate::layers::Shape {
         }
         Shape::Dot { size, .. } => *size *= k,
         Shape::Text { size, .. } => *size *= k,
-        Shape::Fill { .. } => {}
+        Shape::Fill { .. } | Shape::Image { .. } => {}
     }
     s
 }

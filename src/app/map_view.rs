@@ -197,6 +197,13 @@ pub fn paint(ui: &Ui, rect: Rect, t: &ScreenFromMap, shapes: &[Shape]) {
                 }
                 painter.add(egui::Shape::line(pts, egui::Stroke::new(w, c)));
             }
+            Shape::Image { rect: r, image } => {
+                flush(&mut mesh);
+                let Some(texture) = map_texture(ui.ctx(), image) else { continue };
+                let screen = Rect::from_two_pos(t.screen([r.min[0], r.max[1]]), t.screen([r.max[0], r.min[1]]));
+                let uv = Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0));
+                painter.image(texture.id(), screen, uv, Color32::WHITE);
+            }
             Shape::Text { pos, text, size, color: c, halo, .. } => {
                 flush(&mut mesh);
                 let p = t.screen(*pos);
@@ -215,6 +222,21 @@ pub fn paint(ui: &Ui, rect: Rect, t: &ScreenFromMap, shapes: &[Shape]) {
         }
     }
     flush(&mut mesh);
+}
+
+/// The texture of a map image, uploaded once per image: one slot, so a heatmap re-rendered while a
+/// slider is dragged replaces its texture instead of piling them up.
+fn map_texture(ctx: &egui::Context, image: &crate::layers::MapImage) -> Option<egui::TextureHandle> {
+    let id = egui::Id::unique("wangge_map_image");
+    if let Some((key, handle)) = ctx.data(|d| d.get_temp::<(u64, egui::TextureHandle)>(id))
+        && key == image.key
+    {
+        return Some(handle);
+    }
+    let pixels = egui::ColorImage::from_rgba_unmultiplied([image.width, image.height], &image.rgba);
+    let handle = ctx.load_texture("heatmap", pixels, egui::TextureOptions::LINEAR);
+    ctx.data_mut(|d| d.insert_temp(id, (image.key, handle.clone())));
+    Some(handle)
 }
 
 fn legend_ui(ui: &Ui, rect: Rect, legend: &Legend) {

@@ -6,11 +6,11 @@ use std::hash::{Hash, Hasher};
 
 use printpdf::{
     Color, FontId, ImageCompression, ImageOptimizationOptions, LineDashPattern, LinePoint, Mm, Op, PaintMode,
-    ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, RawImage, Rgb,
+    ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, RawImage, RawImageData, RawImageFormat, Rgb,
     TextItem, TextRenderingMode, WindingOrder, XObjectId, XObjectTransform,
 };
 
-use crate::layers::{Rgba, Shape, TextRole};
+use crate::layers::{MapImage, Rgba, Shape, TextRole};
 
 use super::layout::{Align, Item, Layout, MapFrame, PT_PER_MM, PosMm, RectMm, StrokeMm, TextMeasure};
 
@@ -173,7 +173,7 @@ impl PageWriter<'_> {
                 Item::Polygon { rings, fill, stroke } => self.polygon(rings, *fill, stroke.as_ref()),
                 Item::Line { points, stroke } => self.line(points, stroke),
                 Item::Image { rect, data } => self.image(doc, rect, data),
-                Item::Map(m) => self.map(m),
+                Item::Map(m) => self.map(doc, m),
                 Item::Sheet { source, offset, clip } => {
                     self.ops.push(Op::SaveGraphicsState);
                     let clip_ring = self.ring(&clip.corners());
@@ -233,7 +233,41 @@ impl PageWriter<'_> {
         });
     }
 
-    fn map(&mut self, m: &MapFrame) {
+    /// A map raster (the heatmap) over its rectangle; the alpha channel becomes the PDF's soft mask.
+    fn map_image(&mut self, doc: &mut PdfDocument, m: &MapFrame, rect: &crate::layers::MapRect, image: &MapImage) {
+        let entry = self.images.entry(image.key).or_insert_with(|| {
+            let raw = RawImage {
+                pixels: RawImageData::U8(image.rgba.clone()),
+                width: image.width,
+                height: image.height,
+                data_format: RawImageFormat::RGBA8,
+                tag: Vec::new(),
+            };
+            Some((doc.add_image(&raw), image.width as f32, image.height as f32))
+        });
+        let Some((id, iw, ih)) = entry.clone() else { return };
+        let top_left = m.page_from_map([rect.min[0], rect.max[1]]);
+        let bottom_right = m.page_from_map([rect.max[0], rect.min[1]]);
+        let (dw, dh) = (bottom_right[0] - top_left[0], bottom_right[1] - top_left[1]);
+        if dw <= 0.0 || dh <= 0.0 {
+            return;
+        }
+        let bottom_left = self.pt([top_left[0], bottom_right[1]]);
+        self.ops.push(Op::UseXobject {
+            id,
+            transform: XObjectTransform {
+                translate_x: Some(bottom_left.x),
+                translate_y: Some(bottom_left.y),
+                rotate: None,
+                scale_x: Some(dw * PT_PER_MM / iw),
+                scale_y: Some(dh * PT_PER_MM / ih),
+                dpi: Some(72.0),
+                no_auto_scale: false,
+            },
+        });
+    }
+
+    fn map(&mut self, doc: &mut PdfDocument, m: &MapFrame) {
         self.ops.push(Op::SaveGraphicsState);
         let clip = self.ring(&m.frame.corners());
         self.ops.push(Op::DrawPolygon {
@@ -275,6 +309,7 @@ impl PageWriter<'_> {
                     let h = size / PT_PER_MM / 2.0;
                     self.polygon(&[RectMm::new(c[0] - h, c[1] - h, 2.0 * h, 2.0 * h).corners()], Some(*color), None);
                 }
+                Shape::Image { rect, image } => self.map_image(doc, m, rect, image),
                 Shape::Text { pos, text, size, color, halo, role } => {
                     let c = m.page_from_map(*pos);
                     let lines: Vec<&str> = text.lines().collect();

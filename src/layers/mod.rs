@@ -123,6 +123,31 @@ pub enum Shape {
     Dot { pos: MapPos, size: f32, color: Rgba },
     /// Centred text, possibly several lines. `size` is the font size in device units.
     Text { pos: MapPos, text: Arc<str>, size: f32, color: Rgba, halo: Option<Rgba>, role: TextRole },
+    /// A raster stretched over `rect` (north up): the patrol heatmap.
+    Image { rect: MapRect, image: Arc<MapImage> },
+}
+
+/// Straight-alpha RGBA pixels, rows from the top. `key` is unique per image content, so the screen
+/// uploads a texture once and the PDF embeds it once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapImage {
+    pub width: usize,
+    pub height: usize,
+    pub rgba: Vec<u8>,
+    pub key: u64,
+}
+
+impl MapImage {
+    /// `rgba` must hold `width × height × 4` bytes; `None` otherwise.
+    pub fn new(width: usize, height: usize, rgba: Vec<u8>) -> Option<Self> {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        (width > 0 && height > 0 && rgba.len() == width.checked_mul(height)?.checked_mul(4)?).then(|| Self {
+            width,
+            height,
+            rgba,
+            key: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        })
+    }
 }
 
 pub fn with_alpha([r, g, b]: [u8; 3], a: u8) -> Rgba {

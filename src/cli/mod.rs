@@ -19,6 +19,7 @@ mod grids;
 mod import;
 mod layers;
 mod tables;
+mod tracks;
 
 pub use import::Refusal;
 
@@ -133,7 +134,8 @@ pub enum Command {
     /// Bring a layer in from a file, as one logged, undoable edit: `import buildings FILE` (GeoJSON,
     /// Shapefile or its .zip, GeoPackage, CSV), `import boundary|compounds|roads|organisations FILE`,
     /// `import grids FILE.geojson` (replaces the grid layer), `import staff FILE.csv|.xlsx`,
-    /// `import attributes FILE.csv|.xlsx --key number|name`. Prints one JSON object.
+    /// `import attributes FILE.csv|.xlsx --key number|name`, `import tracks FILE.gpx|.csv|.xlsx|.geojson
+    /// --worker NAME_OR_ID [--crs wgs84|gcj02]` (patrol tracks). Prints one JSON object.
     Import {
         /// buildings | boundary | compounds | roads | organisations | grids | staff | attributes
         layer: String,
@@ -159,6 +161,9 @@ pub enum Command {
         /// Attributes: join rows onto buildings by number or name.
         #[arg(long)]
         key: Option<String>,
+        /// Tracks: the grid worker who walked them (staff id or exact name).
+        #[arg(long)]
+        worker: Option<String>,
     },
     /// Make a new community document from files: `new --out DB --name NAME --boundary FILE`.
     New {
@@ -281,6 +286,9 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
                 tables::import_attributes(db, file, key.as_deref(), encoding)
             }
         }
+        Command::Import { layer, file, crs, encoding, worker, .. } if layer == "tracks" => {
+            tracks::import_tracks(db, file, worker.as_deref(), crs.as_deref(), encoding)
+        }
         Command::Import { layer, file, .. } if layer == "grids" => {
             // The file is read and checked before the document is opened for writing.
             let bytes = files::read_bounded(file, crate::import::grids::MAX_GRID_FILE_BYTES)?;
@@ -289,10 +297,10 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
             let mut doc = open_existing(db, OpenMode::Edit, Lang::ZhCn)?;
             grids::import_grids(&mut doc, &imported)
         }
-        Command::Import { layer, file, on_invalid, source_layer, crs, encoding, map, replace, key: _ } => {
+        Command::Import { layer, file, on_invalid, source_layer, crs, encoding, map, replace, .. } => {
             let Some(target) = crate::import::mapping::Target::parse(layer) else {
                 bail!(
-                    "未知的图层 (unknown layer) {layer:?}: buildings, boundary, compounds, roads, organisations, grids, staff, attributes"
+                    "未知的图层 (unknown layer) {layer:?}: buildings, boundary, compounds, roads, organisations, grids, staff, attributes, tracks"
                 );
             };
             let args = import::LayerArgs {

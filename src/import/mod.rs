@@ -19,4 +19,5 @@ pub mod source;
 pub mod staff;
 pub mod table;
 pub mod text;
+pub mod tracks;
 mod wkt;

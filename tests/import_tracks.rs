@@ -105,7 +105,8 @@ fn xlsx_and_geojson_tracks() {
     let db = demo_db(dir.path());
     let xlsx = dir.path().join("巡查.xlsx");
     let mut book = rust_xlsxwriter::Workbook::new();
-    let sheet = book.add_worksheet();
+    book.add_worksheet().set_name("说明").unwrap().write(0, 0, "导出说明").unwrap();
+    let sheet = book.add_worksheet().set_name("轨迹").unwrap();
     sheet.write(0, 0, "张三 11月30日轨迹").unwrap();
     for (c, h) in ["日期", "时间", "经度", "纬度"].iter().enumerate() {
         sheet.write(1, c as u16, *h).unwrap();
@@ -117,7 +118,9 @@ fn xlsx_and_geojson_tracks() {
         sheet.write(r + 2, 3, 24.45).unwrap();
     }
     book.save(&xlsx).unwrap();
-    let report = ok_json(&import(&db, &xlsx, &["--worker", &worker().name]));
+    let first_sheet = import(&db, &xlsx, &["--worker", &worker().name]);
+    assert!(String::from_utf8_lossy(&first_sheet.stderr).contains("no header found"), "the first sheet has no points");
+    let report = ok_json(&import(&db, &xlsx, &["--worker", &worker().name, "--layer", "轨迹"]));
     assert_eq!((report["points"].as_i64(), report["start"].as_str()), (Some(3), Some("2026-11-30T09:00:00+08:00")));
 
     let geojson = dir.path().join("strava.geojson");

@@ -16,6 +16,7 @@ pub mod recent;
 pub mod staff_editor;
 mod tool_view;
 pub mod tools;
+pub mod track_import;
 
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, channel};
@@ -136,6 +137,10 @@ pub enum Command {
     OpenImportWizard,
     /// 文件 ▸ 新建社区….
     OpenNewCommunity,
+    /// 文件 ▸ 导入巡查轨迹….
+    OpenTrackImport,
+    PickTrackFile,
+    SetTrackFile(PathBuf),
     PickImportFile,
     SetImportFile(PathBuf),
     PickNewCommunityFile(new_community::NewSlot),
@@ -154,6 +159,7 @@ enum Picked {
     Png(PathBuf),
     StaffPhoto(crate::model::StaffId, Result<Vec<u8>, String>),
     ImportFile(PathBuf),
+    TrackFile(PathBuf),
     NewCommunityFile(new_community::NewSlot, PathBuf),
 }
 
@@ -191,6 +197,7 @@ pub struct WanggeApp {
     pub change_log: change_log::ChangeLogPanel,
     pub checks: checks_panel::ChecksPanel,
     pub import_wizard: import_wizard::ImportWizard,
+    pub track_import: track_import::TrackImportDialog,
     pub new_community: new_community::NewCommunityWizard,
     /// The operator when none is set: `WANGGE_OPERATOR` or the login name.
     default_operator: String,
@@ -257,6 +264,7 @@ impl WanggeApp {
             tool_cache: None,
             checks: Default::default(),
             import_wizard: Default::default(),
+            track_import: Default::default(),
             new_community: Default::default(),
             px_per_m: 1.0,
         };
@@ -648,6 +656,17 @@ impl WanggeApp {
                 })
             }
             Command::SetImportFile(p) => self.import_wizard.set_path(&p),
+            Command::OpenTrackImport => self.track_import.start(),
+            Command::PickTrackFile => {
+                let (title, all) = (self.tr(T::TrackImportTitle), self.tr(T::AllFiles));
+                self.pick(ctx, move |d| {
+                    d.add_filter(title, &track_import::TRACK_EXTENSIONS)
+                        .add_filter(all, &["*"])
+                        .pick_file()
+                        .map(Picked::TrackFile)
+                })
+            }
+            Command::SetTrackFile(p) => self.track_import.set_path(&p),
             Command::PickNewCommunityFile(slot) => {
                 if slot == new_community::NewSlot::Out {
                     let name = document_file_name(&self.new_community.name);
@@ -729,6 +748,7 @@ impl WanggeApp {
             Picked::Png(p) => Command::SavePng(p),
             Picked::StaffPhoto(id, photo) => Command::SetStaffPhoto(id, photo.map(Some)),
             Picked::ImportFile(p) => Command::SetImportFile(p),
+            Picked::TrackFile(p) => Command::SetTrackFile(p),
             Picked::NewCommunityFile(slot, p) => Command::SetNewCommunityFile(slot, p),
         })
     }
@@ -850,6 +870,7 @@ impl WanggeApp {
         commands.extend(self.staff_editor.ui(&ctx, &self.doc, self.settings.lang));
         commands.extend(self.import_wizard.ui(&ctx, &self.doc, &mut self.settings.import_maps, self.settings.lang));
         commands.extend(self.new_community.ui(&ctx, self.settings.lang));
+        commands.extend(self.track_import.ui(&ctx, &self.doc, self.settings.lang));
         if let Some(m) = self.async_message.lock().ok().and_then(|mut m| m.take()) {
             self.message = Some(m);
         }

@@ -31,6 +31,9 @@ pub(super) fn menu_bar(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                 if ui.button(tr(T::ImportLayerMenu)).clicked() {
                     out.push(Command::OpenImportWizard);
                 }
+                if ui.button(tr(T::TrackImportMenu)).clicked() {
+                    out.push(Command::OpenTrackImport);
+                }
                 ui.separator();
                 if ui.button(tr(T::PrintExport)).clicked() {
                     out.push(Command::OpenExport);

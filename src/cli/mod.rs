@@ -286,8 +286,8 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
                 tables::import_attributes(db, file, key.as_deref(), encoding)
             }
         }
-        Command::Import { layer, file, crs, encoding, worker, .. } if layer == "tracks" => {
-            tracks::import_tracks(db, file, worker.as_deref(), crs.as_deref(), encoding)
+        Command::Import { layer, file, crs, encoding, worker, source_layer, .. } if layer == "tracks" => {
+            tracks::import_tracks(db, file, worker.as_deref(), source_layer.as_deref(), crs.as_deref(), encoding)
         }
         Command::Import { layer, file, .. } if layer == "grids" => {
             // The file is read and checked before the document is opened for writing.

@@ -16,6 +16,7 @@ pub(super) fn import_tracks(
     db: Option<&Path>,
     file: &Path,
     worker: Option<&str>,
+    sheet: Option<&str>,
     crs: Option<&str>,
     encoding: &str,
 ) -> Result<String> {
@@ -27,7 +28,12 @@ pub(super) fn import_tracks(
     let view = super::open_existing(db, OpenMode::View, Lang::ZhCn)?;
     let zone = view.community.info.time_zone.clone();
     let staff = resolve_worker(&view.community, worker).map_err(anyhow::Error::msg)?.clone();
-    let options = TrackOptions { crs, encoding, ..TrackOptions::new(crate::time::time_zone(&zone)) };
+    let options = TrackOptions {
+        crs,
+        encoding,
+        sheet: sheet.map(str::to_owned),
+        ..TrackOptions::new(crate::time::time_zone(&zone))
+    };
     let read = match read_tracks(file, &options) {
         Ok(read) => read,
         // Scripts get the report (why each point was rejected) as for a refused layer import.

@@ -4,7 +4,10 @@
 //! mid-way (a phone that died) keeps the points before the cut.
 
 use std::collections::BTreeMap;
-use std::io::BufRead;
+use std::io::{BufRead, Read, Seek};
+use std::path::Path;
+
+use encoding_rs::{Encoding, GB18030, GBK, UTF_8};
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
@@ -48,6 +51,41 @@ struct State {
     empty_segments: usize,
     skipped: BTreeMap<String, usize>,
     text: String,
+}
+
+/// Reads a GPX file: streamed when it is UTF-8 (nearly all are); a file that declares another
+/// encoding (GBK from some Chinese loggers) is decoded whole first.
+pub(super) fn read_path(path: &Path, file_stem: &str, options: &TrackOptions) -> Result<TrackRead, String> {
+    let io = |e: std::io::Error| format!("无法读取文件 (cannot read the file): {e}");
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let mut head = Vec::with_capacity(512);
+    file.by_ref().take(512).read_to_end(&mut head).map_err(io)?;
+    match declared_encoding(&head) {
+        Some(encoding) if encoding != UTF_8 => {
+            let bytes = std::fs::read(path).map_err(io)?;
+            let encoding = if encoding == GBK { GB18030 } else { encoding };
+            let (text, _, _) = encoding.decode(&bytes);
+            read(text.as_bytes(), file_stem, options)
+        }
+        _ => {
+            file.rewind().map_err(io)?;
+            read(std::io::BufReader::new(file), file_stem, options)
+        }
+    }
+}
+
+/// The `encoding="…"` of an XML declaration at the start of `head`.
+fn declared_encoding(head: &[u8]) -> Option<&'static Encoding> {
+    let head = String::from_utf8_lossy(head);
+    let decl = head.trim_start_matches('\u{feff}').trim_start();
+    let decl = &decl[..decl.find("?>")?];
+    if !decl.starts_with("<?xml") {
+        return None;
+    }
+    let rest = decl[decl.find("encoding")? + "encoding".len()..].trim_start().strip_prefix('=')?.trim_start();
+    let quote = rest.chars().next().filter(|q| *q == '"' || *q == '\'')?;
+    let rest = &rest[1..];
+    Encoding::for_label(rest[..rest.find(quote)?].trim().as_bytes())
 }
 
 pub(super) fn read<R: BufRead>(input: R, file_stem: &str, options: &TrackOptions) -> Result<TrackRead, String> {
@@ -358,6 +396,27 @@ mod tests {
         let r = parse(cut).unwrap();
         assert_eq!(r.points(), 2);
         assert!(r.notes.join("\n").contains("ends mid-way"), "{:?}", r.notes);
+    }
+
+    #[test]
+    fn gbk_declared_gpx_names_are_decoded() {
+        let text = r#"<?xml version="1.0" encoding="GBK"?><gpx version="1.1"><trk><name>晚间巡查</name><trkseg><trkpt lat="31.2" lon="121.5"><time>2026-11-30T12:00:00Z</time></trkpt></trkseg></trk></gpx>"#;
+        let (bytes, _, _) = encoding_rs::GBK.encode(text);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("walk.gpx");
+        std::fs::write(&path, &bytes).unwrap();
+        let r = read_path(&path, "walk", &options()).unwrap();
+        assert_eq!((r.tracks[0].name.as_str(), r.points()), ("晚间巡查", 1));
+    }
+
+    #[test]
+    fn declared_encodings() {
+        assert_eq!(declared_encoding(br#"<?xml version="1.0" encoding='gb2312'?><gpx>"#), Some(GBK));
+        assert_eq!(declared_encoding(br#"<?xml version="1.0" encoding="UTF-8"?>"#), Some(UTF_8));
+        assert_eq!(declared_encoding(br#"<?xml version="1.0"?><gpx>"#), None);
+        assert_eq!(declared_encoding(b"<gpx encoding=\"GBK\">"), None);
+        assert_eq!(declared_encoding(b"<?xml encoding=\"GBK"), None);
+        assert_eq!(declared_encoding(b""), None);
     }
 
     #[test]

@@ -273,7 +273,7 @@ pub fn read_tracks(path: &Path, options: &TrackOptions) -> Result<TrackRead, Tra
     let name = file_stem(path);
     let open = || std::fs::File::open(path).map(std::io::BufReader::new).map_err(unreadable);
     let read = match ext.as_str() {
-        "gpx" | "xml" => gpx::read(open()?, &name, options),
+        "gpx" | "xml" => gpx::read_path(path, &name, options),
         "csv" | "txt" | "tsv" => table::read_csv(std::fs::read(path).map_err(unreadable)?, &name, options),
         "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => table::read_sheet(path, &name, options),
         "geojson" | "json" => geojson::read(open()?, &name, options),

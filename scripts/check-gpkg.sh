@@ -37,13 +37,16 @@ for layer in compounds buildings grids organisations; do
 done
 # Roads are not in `info`: compare the layer with its table.
 expect roads "$(count roads)" "$(sql_count 'SELECT count(*) FROM roads')"
-for layer in boundary compounds roads buildings grids organisations; do
+expect patrol_points "$(count patrol_points)" "$(sql_count 'SELECT count(*) FROM patrol_points')"
+for layer in boundary compounds roads buildings grids organisations patrol_points; do
     column="$(sql_count "SELECT count(*) FROM gpkg_geometry_columns WHERE table_name = '$layer'")"
     expect "$layer registered" "$column" 1
 done
 expect "R*Tree of buildings" "$(sql_count 'SELECT count(*) FROM rtree_buildings_footprint')" "$(field buildings)"
 expect "R*Tree of organisations" "$(sql_count 'SELECT count(*) FROM rtree_organisations_position')" \
     "$(field organisations)"
+expect "R*Tree of patrol points" "$(sql_count 'SELECT count(*) FROM rtree_patrol_points_position')" \
+    "$(sql_count 'SELECT count(*) FROM patrol_points')"
 
 # GDAL's own validator, when the GDAL Python samples are installed (never downloaded).
 validator=/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py

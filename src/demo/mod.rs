@@ -8,8 +8,10 @@
 
 mod district;
 mod names;
+pub mod patrols;
 
 pub use district::district;
+pub use patrols::{DemoMisses, misses, patrols};
 
 use geo::{Coord, LineString, MapCoords, Point, Polygon};
 
@@ -462,8 +464,20 @@ fn phone(rng: &mut Rng) -> String {
     format!("{}{:04}{:04}", PREFIXES[rng.index(PREFIXES.len())], 5920 + rng.index(10), rng.index(10_000))
 }
 
-/// Builds the demo community.
+/// Builds the demo community, with a month of patrol tracks ending today (`WANGGE_NOW` pins it).
 pub fn kangle() -> Community {
+    let tz = CommunityInfo::default().time_zone;
+    kangle_on(crate::time::today(&tz))
+}
+
+/// The demo community with its patrol tracks ending on `today`; the same date gives the same community.
+pub fn kangle_on(today: jiff::civil::Date) -> Community {
+    let mut community = kangle_without_tracks();
+    community.tracks = patrols(&community, today);
+    community
+}
+
+fn kangle_without_tracks() -> Community {
     let mut rng = Rng(20_261_125);
     let geo = Georef::new();
     let nodes = lattice(&mut rng);
@@ -575,7 +589,11 @@ pub fn kangle() -> Community {
             }
             None => (plan.name_suffix.clone(), plan.name_suffix.clone(), None),
         };
-        let last_patrol = (rng.unit() > 0.08).then(|| format!("2026-11-{:02}", 1 + rng.index(25)));
+        // The date of the last visit comes from the tracks; the draws that once made one stay, so
+        // that names and positions further on are as published.
+        if rng.unit() > 0.08 {
+            rng.index(25);
+        }
         community.buildings.push(Building {
             id: BuildingId(i as i64 + 1),
             compound_id: *compound_id,
@@ -588,7 +606,7 @@ pub fn kangle() -> Community {
             households,
             residents,
             footprint: geo.polygon(&plan.ring),
-            last_patrol,
+            last_patrol: None,
         });
     }
 

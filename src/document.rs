@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::edit::{Edit, EditError, Entity, Feature, History, StaffRecord, grid_from_json, shift_from_json};
-use crate::geom::{GridAssignment, GridStats, LocalProjection, PartitionReport};
+use crate::geom::{Coverage, CoverageSettings, GridAssignment, GridStats, LocalProjection, PartitionReport};
 use crate::i18n::Lang;
 use crate::layers::Scene;
 use crate::model::{BuildingId, Community, GridId, ShiftId, StaffId};
@@ -17,6 +17,8 @@ pub struct Document {
     pub grid_stats: Vec<GridStats>,
     pub topology: PartitionReport,
     pub scene: Scene,
+    /// The patrol coverage audit over the default window, `None` without tracks (see `coverage`).
+    coverage: Option<Coverage>,
     /// Language the scene's labels were made in.
     pub lang: Lang,
     /// Whether changes can be saved to the file.
@@ -50,6 +52,7 @@ impl Document {
         let (assignment, grid_stats) = membership(&community);
         let scene = Scene::new(&community, &grid_stats, lang);
         let topology = partition(&community, &scene.projection);
+        let coverage = coverage(&community, &assignment, &scene.projection);
         Self {
             path,
             community,
@@ -57,6 +60,7 @@ impl Document {
             grid_stats,
             topology,
             scene,
+            coverage,
             lang,
             access: Access::ReadWrite,
             problems: Vec::new(),
@@ -83,6 +87,7 @@ impl Document {
             grid_stats: self.grid_stats.clone(),
             topology: self.topology.clone(),
             scene: self.scene.clone(),
+            coverage: self.coverage.clone(),
             lang: self.lang,
             access: Access::ReadOnly(store::ReadOnlyWhy::Requested),
             problems: Vec::new(),
@@ -373,6 +378,18 @@ impl Document {
         self.grid_stats.iter().find(|s| s.grid == grid)
     }
 
+    /// The patrol coverage audit of the default window (the 30 days before the current half day;
+    /// last visits up to the moment it was made), or `None` when the community has no tracks, in
+    /// which case the stored `Building::last_patrol` dates are all there is.
+    pub fn coverage(&self) -> Option<&Coverage> {
+        self.coverage.as_ref()
+    }
+
+    /// Remakes the coverage audit at the current time (the GUI calls it when a half day passes).
+    pub fn refresh_coverage(&mut self) {
+        self.coverage = coverage(&self.community, &self.assignment, &self.scene.projection);
+    }
+
     /// Brings derived data up to date with what an edit changed, without rebuilding the rest: the
     /// grid of an edited building gets the difference of its counts, labels follow names and numbers.
     fn refresh_after(&mut self, edit: &Edit) {
@@ -386,6 +403,21 @@ impl Document {
         if touches_geometry(edit) {
             self.refresh_geometry(edit);
             return;
+        }
+        let tracks = |f: &Feature| matches!(f, Feature::Track(_));
+        let audited = |p: &Edit| match p {
+            Edit::AddFeature(f) | Edit::RemoveFeature(f) => tracks(f),
+            // Half days follow the zone; blind spots are ordered by grid code and building name.
+            Edit::Set(changes) => changes.iter().any(|c| {
+                matches!(
+                    (c.field.entity, c.field.name),
+                    (Entity::Grid | Entity::Track, _) | (Entity::Building, "name") | (Entity::Community, "time_zone")
+                )
+            }),
+            _ => false,
+        };
+        if edit.parts().iter().any(|p| audited(p)) {
+            self.refresh_coverage();
         }
         let mut relabel = false;
         let changes = edit.parts().into_iter().filter_map(|p| if let Edit::Set(ch) = p { Some(ch) } else { None });
@@ -441,6 +473,7 @@ impl Document {
         (self.assignment, self.grid_stats) = membership(&self.community);
         self.topology = partition(&self.community, &self.scene.projection);
         self.scene.replace_grids(&self.community, &self.grid_stats, self.lang);
+        self.refresh_coverage();
     }
 
     /// Rebuilds derived data, e.g. after the language changed (labels) or the community did.
@@ -465,6 +498,17 @@ fn membership(c: &Community) -> (GridAssignment, Vec<GridStats>) {
     let assignment = GridAssignment::compute(&grids, c.buildings.iter().map(|b| (b.id, &b.footprint)));
     let stats = GridStats::per_grid(&c.grids, &c.buildings, &assignment);
     (assignment, stats)
+}
+
+/// The audit of the default window at the current time; `None` without tracks (or, never in
+/// practice, when the clock is outside the calendar).
+fn coverage(c: &Community, assignment: &GridAssignment, projection: &LocalProjection) -> Option<Coverage> {
+    if c.tracks.iter().all(|t| t.points.is_empty()) {
+        return None;
+    }
+    let tz = crate::time::time_zone(&c.info.time_zone);
+    let settings = CoverageSettings::default_at(crate::time::now_timestamp(), &tz).ok()?;
+    crate::geom::coverage::audit(c, assignment, projection, &tz, &settings).ok()
 }
 
 /// Gaps, overlaps and spill-over of the grid layer, in metres so that tolerances mean something.

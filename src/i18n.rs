@@ -98,6 +98,10 @@ texts! {
     DaysAgo7 => "7天内", "within 7 days";
     DaysAgo14 => "14天内", "within 14 days";
     BlindSpot => "超过14天/无记录 (盲区)", "older or never (blind spot)";
+    VisitedHalfDay => "半天内", "within half a day";
+    VisitedDay => "1天内", "within a day";
+    VisitBlindSpot => "超过7天/未走访 (盲区)", "older than 7 days or never (blind spot)";
+    LastVisitTracks => "最近走访 (轨迹)", "Last visit (tracks)";
     Totals => "社区概况", "Community";
     OpenFailed => "无法打开文件", "Could not open the file";
     SaveFailed => "无法保存文件", "Could not save the file";

@@ -19,7 +19,7 @@ fn count(shapes: &[Shape], f: impl Fn(&Shape) -> bool) -> usize {
 fn overview_draws_every_building_and_every_grid_label() {
     let doc = demo();
     let (fills, legend) =
-        overlay::building_fills(&doc.community, &doc.assignment, Default::default(), None, Lang::ZhCn);
+        overlay::building_fills(&doc.community, &doc.assignment, Default::default(), None, None, Lang::ZhCn);
     assert_eq!(legend.entries.len(), 7);
     let view = doc.scene.bounds.expand(50.0);
     let shapes = doc.scene.frame(&params(view, 0.9), &fills);
@@ -95,8 +95,14 @@ fn clicking_inside_a_building_finds_it() {
 #[test]
 fn residents_overlay_has_a_legend_and_greys_public_buildings() {
     let doc = demo();
-    let (fills, legend) =
-        overlay::building_fills(&doc.community, &doc.assignment, overlay::BuildingOverlay::Residents, None, Lang::En);
+    let (fills, legend) = overlay::building_fills(
+        &doc.community,
+        &doc.assignment,
+        overlay::BuildingOverlay::Residents,
+        None,
+        None,
+        Lang::En,
+    );
     assert_eq!(legend.title, "Residents");
     assert!(legend.entries.len() >= 4);
     let public = doc.community.buildings.iter().position(|b| b.residents == 0).unwrap();
@@ -124,8 +130,14 @@ fn patrol_colours_follow_days_since_the_last_patrol() {
     }
     let doc = Document::new(community, None, Lang::ZhCn);
     let today = wangge::time::parse_date("2026-12-02");
-    let (fills, legend) =
-        overlay::building_fills(&doc.community, &doc.assignment, overlay::BuildingOverlay::LastPatrol, today, Lang::En);
+    let (fills, legend) = overlay::building_fills(
+        &doc.community,
+        &doc.assignment,
+        overlay::BuildingOverlay::LastPatrol,
+        today,
+        None,
+        Lang::En,
+    );
     let class: Vec<[u8; 4]> = legend.entries.iter().map(|e| e.color).collect();
     assert_eq!(class.len(), 5);
     let expected = [0, 0, 1, 2, 3, 4, 4, 4];
@@ -133,7 +145,13 @@ fn patrol_colours_follow_days_since_the_last_patrol() {
         assert_eq!(fills[i], class[*k], "building {i} ({:?})", patrols[i]);
     }
     // Without a date, the latest patrol on file (2026-12-02) is "today": the same colours.
-    let (same, _) =
-        overlay::building_fills(&doc.community, &doc.assignment, overlay::BuildingOverlay::LastPatrol, None, Lang::En);
+    let (same, _) = overlay::building_fills(
+        &doc.community,
+        &doc.assignment,
+        overlay::BuildingOverlay::LastPatrol,
+        None,
+        None,
+        Lang::En,
+    );
     assert_eq!(same[..8], fills[..8]);
 }

@@ -292,6 +292,7 @@ impl WanggeApp {
             &self.doc.assignment,
             self.settings.overlay,
             Some(crate::time::today(&self.doc.community.info.time_zone)),
+            self.doc.coverage(),
             self.settings.lang,
         );
         self.fills = fills;

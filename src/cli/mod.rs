@@ -14,6 +14,7 @@ use crate::i18n::Lang;
 use crate::store::OpenMode;
 use crate::{Document, demo, store};
 
+mod coverage;
 mod edits;
 mod grids;
 mod import;
@@ -214,6 +215,24 @@ pub enum Command {
         /// Only show the old → new mapping.
         #[arg(long)]
         dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Patrol coverage audit (巡查覆盖/盲区): per grid, the half days in which every building was visited,
+    /// and the buildings unvisited for too long. Default window: the 30 days before the current half day.
+    Coverage {
+        /// Start of the window (RFC 3339, e.g. 2026-11-01T00:00:00+08:00); give --to with it.
+        #[arg(long)]
+        from: Option<String>,
+        /// End of the window (excluded).
+        #[arg(long)]
+        to: Option<String>,
+        /// A patrol point this close to a footprint (m) visits the building.
+        #[arg(long, default_value_t = crate::geom::coverage::DEFAULT_DISTANCE_M)]
+        distance_m: f64,
+        /// Consecutive unvisited half days that make a blind spot.
+        #[arg(long, default_value_t = crate::geom::coverage::DEFAULT_BLIND_HALF_DAYS)]
+        blind_half_days: usize,
         #[arg(long)]
         json: bool,
     },
@@ -418,6 +437,17 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
             let store = store::Store::open(db, OpenMode::View)?;
             store.save_as(out)?;
             Ok(format!("已另存为 (saved as): {}\n", out.display()))
+        }
+        Command::Coverage { from, to, distance_m, blind_half_days, json } => {
+            let doc = open_existing(db, OpenMode::View, Lang::ZhCn)?;
+            let args = coverage::Args {
+                from: from.as_deref(),
+                to: to.as_deref(),
+                distance_m: *distance_m,
+                blind_half_days: *blind_half_days,
+                json: *json,
+            };
+            coverage::run(&doc, &args)
         }
         Command::Info { json } => {
             let doc = open_existing(db, OpenMode::View, Lang::ZhCn)?;

@@ -130,7 +130,7 @@ fn grid_extent(doc: &Document, grid: GridId) -> MapRect {
 }
 
 fn by_grid_fills(doc: &Document, lang: Lang) -> Vec<Rgba> {
-    overlay::building_fills(&doc.community, &doc.assignment, overlay::BuildingOverlay::ByGrid, None, lang).0
+    overlay::building_fills(&doc.community, &doc.assignment, overlay::BuildingOverlay::ByGrid, None, None, lang).0
 }
 
 /// The map in a ruled frame, with a north arrow top-right and, when `scale_bar_lang` is given, a

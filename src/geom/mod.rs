@@ -3,6 +3,7 @@
 pub mod assign;
 pub mod balance;
 pub mod checks;
+pub mod coverage;
 pub mod crs;
 pub mod grid_ops;
 pub mod guard;
@@ -13,5 +14,6 @@ pub mod validity;
 pub use assign::GridAssignment;
 pub use balance::{BalanceStatus, GridBalance, GridStats, balance};
 pub use checks::{CheckReport, CheckSettings, Checker};
+pub use coverage::{Coverage, CoverageSettings};
 pub use crs::LocalProjection;
 pub use topology::PartitionReport;

@@ -4,7 +4,7 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::geom::GridAssignment;
+use crate::geom::{Coverage, GridAssignment};
 use crate::i18n::{Lang, T};
 use crate::model::Community;
 use crate::time;
@@ -50,12 +50,14 @@ const RAMP: [[u8; 3]; 5] = [[255, 255, 178], [254, 204, 92], [253, 141, 60], [24
 const PUBLIC_GREY: Rgba = [200, 200, 200, 255];
 const UNASSIGNED: Rgba = [120, 120, 120, 255];
 
-/// Fill colour of every building (in building order) and the legend.
+/// Fill colour of every building (in building order) and the legend. "Last patrol" goes by the
+/// tracks' `coverage` audit when there is one (`Document::coverage`), else by the stored dates.
 pub fn building_fills(
     community: &Community,
     assignment: &GridAssignment,
     overlay: BuildingOverlay,
     today: Option<Date>,
+    coverage: Option<&Coverage>,
     lang: Lang,
 ) -> (Vec<Rgba>, Legend) {
     let title = lang.tr(overlay.label()).to_string();
@@ -98,6 +100,7 @@ pub fn building_fills(
             entries.push(LegendEntry { color: PUBLIC_GREY, label: lang.tr(T::PublicBuilding).into() });
             (fills, Legend { title, entries })
         }
+        BuildingOverlay::LastPatrol if let Some(coverage) = coverage => visit_fills(community, coverage, title, lang),
         BuildingOverlay::LastPatrol => {
             let colours: [(i64, [u8; 3], T); 5] = [
                 (1, [26, 152, 80], T::DaysAgo0),
@@ -127,6 +130,36 @@ pub fn building_fills(
             (fills, Legend { title, entries })
         }
     }
+}
+
+/// Classes of time since the last visit by a track: upper bound in seconds, colour, legend text. The
+/// last class (older or never) is the blind spot.
+const VISIT_CLASSES: [(i64, [u8; 3], T); 5] = [
+    (12 * 3600, [26, 152, 80], T::VisitedHalfDay),
+    (24 * 3600, [145, 207, 96], T::VisitedDay),
+    (3 * 24 * 3600, [254, 224, 139], T::DaysAgo3),
+    (7 * 24 * 3600, [252, 141, 89], T::DaysAgo7),
+    (i64::MAX, [215, 48, 39], T::VisitBlindSpot),
+];
+
+/// "Last patrol" from the tracks: colour by time since the last visit.
+fn visit_fills(community: &Community, coverage: &Coverage, title: String, lang: Lang) -> (Vec<Rgba>, Legend) {
+    let fills =
+        community.buildings.iter().map(|b| with_alpha(VISIT_CLASSES[visit_class(coverage, b.id)].1, 255)).collect();
+    let entries = VISIT_CLASSES
+        .iter()
+        .map(|(_, c, t)| LegendEntry { color: with_alpha(*c, 255), label: lang.tr(*t).into() })
+        .collect();
+    (fills, Legend { title, entries })
+}
+
+/// Which of [`VISIT_CLASSES`] building `id` falls in, by its last visit before the audit's `as_of`.
+pub fn visit_class(coverage: &Coverage, id: crate::model::BuildingId) -> usize {
+    let age = coverage
+        .building(id)
+        .and_then(|b| b.last_visit)
+        .map_or(i64::MAX, |t| coverage.settings.as_of.as_second() - t.as_second());
+    VISIT_CLASSES.iter().position(|(limit, _, _)| age <= *limit).unwrap_or(VISIT_CLASSES.len() - 1)
 }
 
 /// Upper bounds of `classes` quantile classes over the non-zero values, rounded to tidy numbers and

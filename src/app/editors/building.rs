@@ -137,11 +137,22 @@ fn derived_ui(ui: &mut Ui, doc: &Document, b: &Building, lang: Lang) {
     let c = &doc.community;
     let grid = doc.assignment.grid_of(b.id).and_then(|g| c.grid(g));
     let area = b.group_id.and_then(|id| c.group(id)).and_then(|g| c.area(g.area_id));
-    let patrol = b.last_patrol.clone().unwrap_or_else(|| tr(T::NeverPatrolled).to_string());
+    // With tracks, the visit they record; the stored date is only an imported attribute.
+    let (patrol_label, patrol) = match doc.coverage() {
+        Some(coverage) => {
+            let visit = coverage.building(b.id).and_then(|v| v.last_visit);
+            let shown = visit.map(|t| {
+                t.to_zoned_datetime(crate::time::time_zone(&c.info.time_zone)).strftime("%Y-%m-%d %H:%M").to_string()
+            });
+            (T::LastVisitTracks, shown)
+        }
+        None => (T::LastPatrol, b.last_patrol.clone()),
+    };
+    let patrol = patrol.unwrap_or_else(|| tr(T::NeverPatrolled).to_string());
     let rows = [
         (T::Grid, grid.map_or(tr(T::NotInGrid).to_string(), |g| format!("{} ({})", g.name, g.code))),
         (T::Area, area.map_or_else(|| "—".to_string(), |a| a.name.clone())),
-        (T::LastPatrol, patrol),
+        (patrol_label, patrol),
     ];
     for (t, v) in rows {
         ui.label(tr(t));

@@ -6,8 +6,11 @@ pub mod checks;
 pub mod crs;
 pub mod grid_ops;
 pub mod guard;
+pub mod kde;
+pub mod patrol_filter;
 pub mod renumber;
 pub mod topology;
+pub mod utm;
 pub mod validity;
 
 pub use assign::GridAssignment;

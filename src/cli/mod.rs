@@ -17,6 +17,7 @@ use crate::{Document, demo, store};
 mod coverage;
 mod edits;
 mod grids;
+mod heatmap;
 mod import;
 mod layers;
 mod tables;
@@ -236,6 +237,31 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The patrol heatmap (巡查热力图): quartic kernel density of the patrol points, in UTM 50N
+    /// (EPSG:32650), as .asc, .tif or .png. Prints {"points","rows","cols","max","out"}.
+    Heatmap {
+        /// Kernel radius in metres.
+        #[arg(long, default_value_t = 50.0)]
+        radius_m: f64,
+        /// Pixel size in metres.
+        #[arg(long, default_value_t = 2.0)]
+        pixel_m: f64,
+        /// Points at or after this instant (RFC 3339, e.g. 2026-11-30T08:00:00+08:00).
+        #[arg(long)]
+        from: Option<String>,
+        /// Points before this instant (RFC 3339).
+        #[arg(long)]
+        to: Option<String>,
+        /// Only this worker's tracks (staff name or id).
+        #[arg(long)]
+        worker: Option<String>,
+        /// Only points inside this grid (code or name).
+        #[arg(long)]
+        grid: Option<String>,
+        /// FILE.asc, FILE.tif or FILE.png.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Print the totals of a community document.
     Info {
         /// Print one JSON object instead of text.
@@ -448,6 +474,18 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
                 json: *json,
             };
             coverage::run(&doc, &args)
+        }
+        Command::Heatmap { radius_m, pixel_m, from, to, worker, grid, out } => {
+            let args = heatmap::HeatmapArgs {
+                radius_m: *radius_m,
+                pixel_m: *pixel_m,
+                from: from.as_deref(),
+                to: to.as_deref(),
+                worker: worker.as_deref(),
+                grid: grid.as_deref(),
+                out,
+            };
+            heatmap::heatmap(db, &args)
         }
         Command::Info { json } => {
             let doc = open_existing(db, OpenMode::View, Lang::ZhCn)?;

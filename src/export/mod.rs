@@ -5,6 +5,7 @@ pub mod layout;
 pub mod paper;
 pub mod pdf;
 pub mod products;
+pub mod raster;
 pub mod scale;
 pub mod table_files;
 pub mod tables;

@@ -7,8 +7,11 @@ pub mod coverage;
 pub mod crs;
 pub mod grid_ops;
 pub mod guard;
+pub mod kde;
+pub mod patrol_filter;
 pub mod renumber;
 pub mod topology;
+pub mod utm;
 pub mod validity;
 
 pub use assign::GridAssignment;

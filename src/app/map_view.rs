@@ -72,6 +72,17 @@ pub struct MapInput<'a> {
     pub tool_active: bool,
     pub tool_overlay: &'a [super::tools::OverlayShape],
     pub tool_layer: Option<&'a crate::geom::grid_ops::GridLayer>,
+    /// The patrol heatmap, drawn over the buildings and under the tools' marks.
+    pub heat: &'a [Shape],
+    pub heat_legend: Option<HeatLegend>,
+}
+
+/// The heatmap's colour bar: low → high, with the peak density.
+pub struct HeatLegend {
+    pub title: &'static str,
+    pub low: &'static str,
+    pub high: &'static str,
+    pub max: f64,
 }
 
 /// Zoom level at which `bounds` fills `rect` (with a margin), for Web Mercator at `lat`.
@@ -115,8 +126,12 @@ pub fn map_ui(ui: &mut Ui, memory: &mut MapMemory, tiles: Option<&mut dyn Tiles>
         };
         let shapes = scene.frame(&params, input.fills);
         paint(ui, rect, &t, &shapes);
+        paint(ui, rect, &t, input.heat);
         super::tool_view::paint_overlay(ui, rect, &t, input.tool_overlay, input.tool_layer);
         legend_ui(ui, rect, input.legend);
+        if let Some(h) = &input.heat_legend {
+            heat_legend_ui(ui, rect, h);
+        }
         let mut out = interact(response, &t, scene);
         out.tool_inputs = super::tool_view::pointer_inputs(ui, response, &t);
         out.px_per_m = t.px_per_m;
@@ -237,6 +252,29 @@ fn map_texture(ctx: &egui::Context, image: &crate::layers::MapImage) -> Option<e
     let handle = ctx.load_texture("heatmap", pixels, egui::TextureOptions::LINEAR);
     ctx.data_mut(|d| d.insert_temp(id, (image.key, handle.clone())));
     Some(handle)
+}
+
+/// The heatmap's ramp bottom-right, so it never hides the building legend bottom-left.
+fn heat_legend_ui(ui: &Ui, rect: Rect, h: &HeatLegend) {
+    let painter = ui.painter_at(rect);
+    let (w, bar_h) = (200.0, 12.0);
+    let frame = Rect::from_min_size(pos2(rect.right() - w - 20.0, rect.bottom() - 70.0), vec2(w + 10.0, 60.0));
+    painter.rect_filled(frame, 6.0, Color32::from_rgba_unmultiplied(255, 255, 255, 230));
+    painter.rect_stroke(frame, 6.0, egui::Stroke::new(1.0, Color32::from_gray(170)), egui::StrokeKind::Inside);
+    let dark = Color32::from_gray(30);
+    painter.text(frame.left_top() + vec2(10.0, 6.0), Align2::LEFT_TOP, h.title, FontId::proportional(13.0), dark);
+    let bar = Rect::from_min_size(frame.left_top() + vec2(10.0, 26.0), vec2(w - 10.0, bar_h));
+    let steps = 40;
+    for i in 0..steps {
+        let t = (i as f32 + 0.5) / steps as f32;
+        let x0 = bar.left() + bar.width() * i as f32 / steps as f32;
+        let cell = Rect::from_min_max(pos2(x0, bar.top()), pos2(x0 + bar.width() / steps as f32 + 0.5, bar.bottom()));
+        painter.rect_filled(cell, 0.0, color(crate::layers::heat::heat_colour(t)));
+    }
+    let y = bar.bottom() + 3.0;
+    painter.text(pos2(bar.left(), y), Align2::LEFT_TOP, h.low, FontId::proportional(11.0), dark);
+    let high = format!("{} {:.1}", h.high, h.max);
+    painter.text(pos2(bar.right(), y), Align2::RIGHT_TOP, high, FontId::proportional(11.0), dark);
 }
 
 fn legend_ui(ui: &Ui, rect: Rect, legend: &Legend) {

@@ -11,6 +11,7 @@ pub mod fonts;
 pub mod import_wizard;
 pub mod map_view;
 pub mod new_community;
+pub mod patrol_panel;
 mod panels;
 pub mod recent;
 pub mod staff_editor;
@@ -127,6 +128,10 @@ pub enum Command {
     ToggleSnapping,
     /// Opens or closes the live checks panel.
     ToggleChecks,
+    /// Opens or closes the patrol panel (heatmap, compliance, blind spots).
+    TogglePatrols,
+    /// Centres the map on a building, close enough to see it.
+    ZoomToBuilding(BuildingId),
     /// Centres the map on a point (lon/lat) close enough to see a small problem.
     ZoomTo(geo::Coord<f64>),
     SetTracing(bool),
@@ -196,6 +201,7 @@ pub struct WanggeApp {
     pub staff_editor: staff_editor::StaffEditor,
     pub change_log: change_log::ChangeLogPanel,
     pub checks: checks_panel::ChecksPanel,
+    pub patrols: patrol_panel::PatrolPanel,
     pub import_wizard: import_wizard::ImportWizard,
     pub track_import: track_import::TrackImportDialog,
     pub new_community: new_community::NewCommunityWizard,
@@ -263,6 +269,7 @@ impl WanggeApp {
             tools: Default::default(),
             tool_cache: None,
             checks: Default::default(),
+            patrols: Default::default(),
             import_wizard: Default::default(),
             track_import: Default::default(),
             new_community: Default::default(),
@@ -638,6 +645,13 @@ impl WanggeApp {
             Command::SetSnapping(on) => self.tools.snapping = on,
             Command::ToggleSnapping => self.tools.snapping = !self.tools.snapping,
             Command::ToggleChecks => self.checks.open = !self.checks.open,
+            Command::TogglePatrols => self.patrols.open = !self.patrols.open,
+            Command::ZoomToBuilding(b) => {
+                if let Some(c) = patrol_panel::zoom_target(&self.doc, b) {
+                    self.map_memory.center_at(walkers::lon_lat(c.x, c.y));
+                    let _ = self.map_memory.set_zoom(self.map_memory.zoom().max(18.0));
+                }
+            }
             Command::ZoomTo(c) => {
                 self.map_memory.center_at(walkers::lon_lat(c.x, c.y));
                 let _ = self.map_memory.set_zoom(self.map_memory.zoom().max(18.0));
@@ -802,6 +816,10 @@ impl WanggeApp {
             commands.extend(self.checks.ui(ui, &self.doc, self.settings.lang));
             self.settings.sliver_m2 = self.checks.sliver_m2;
         }
+        if self.patrols.open {
+            self.patrols.refresh(&self.doc, &ctx);
+            commands.extend(self.patrols.ui(ui, &self.doc, self.settings.lang));
+        }
         commands.extend(jobs_bar(ui, self));
         commands.extend(panels::grid_panel(ui, self));
         if let Some(b) = self.selected_building {
@@ -815,6 +833,13 @@ impl WanggeApp {
         let mut tool_overlay = self.checks.overlay();
         tool_overlay.extend(self.tools.overlay(&tool_context(&self.doc, &self.tools, self.px_per_m, lang, cache)));
         let tool_active = self.tools.kind() != tools::ToolKind::Select;
+        let heat_shapes = self.patrols.shapes();
+        let heat_legend = self.patrols.heat().map(|h| map_view::HeatLegend {
+            title: lang.tr(T::PatrolHeatLegend),
+            low: lang.tr(T::PatrolHeatLow),
+            high: lang.tr(T::PatrolHeatHigh),
+            max: h.max,
+        });
         egui::CentralPanel::default().frame(egui::Frame::NONE).show(ui, |ui| {
             let input = map_view::MapInput {
                 scene: &self.doc.scene,
@@ -827,6 +852,8 @@ impl WanggeApp {
                 tool_active,
                 tool_overlay: &tool_overlay,
                 tool_layer: Some(&cache.layer),
+                heat: &heat_shapes,
+                heat_legend,
             };
             let tiles = self.basemap.active(self.settings.online_tiles, ui.ctx());
             self.map_rect = ui.available_rect_before_wrap();

@@ -90,6 +90,10 @@ pub(super) fn menu_bar(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                 if ui.checkbox(&mut log_open, tr(T::LogTitle)).changed() {
                     out.push(Command::ToggleChangeLog);
                 }
+                let mut patrols_open = app.patrols.open;
+                if ui.checkbox(&mut patrols_open, tr(T::PatrolMenu)).changed() {
+                    out.push(Command::TogglePatrols);
+                }
                 let mut online = app.settings.online_tiles;
                 let available = cfg!(feature = "online-tiles");
                 let toggle = ui

@@ -10,7 +10,6 @@ use tiff::tags::Tag;
 
 use crate::files::{self, FileError};
 use crate::geom::kde::Raster;
-use crate::layers::heat::heat_colour;
 
 /// The projected CRS a raster's coordinates are in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -120,9 +119,7 @@ pub fn tif_bytes(r: &Raster, crs: RasterCrs) -> Result<Vec<u8>, RasterFileError>
 pub fn png_bytes(r: &Raster, scale_max: Option<f64>) -> Result<Vec<u8>, RasterFileError> {
     let too_large = || RasterFileError::TooLarge("PNG");
     let (w, h) = (u32::try_from(r.cols).map_err(|_| too_large())?, u32::try_from(r.rows).map_err(|_| too_large())?);
-    let max = scale_max.filter(|m| m.is_finite() && *m > 0.0).unwrap_or_else(|| r.max());
-    let inv = if max > 0.0 { 1.0 / max } else { 0.0 };
-    let pixels: Vec<u8> = r.values.iter().flat_map(|&v| heat_colour((v * inv) as f32)).collect();
+    let pixels = crate::layers::heat::heat_rgba(r, scale_max);
     let image = image::RgbaImage::from_raw(w, h, pixels).ok_or_else(too_large)?;
     let mut out = Cursor::new(Vec::new());
     image.write_to(&mut out, image::ImageFormat::Png).map_err(|e| RasterFileError::Png(e.to_string()))?;

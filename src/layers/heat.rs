@@ -2,7 +2,10 @@
 //! colour means the same density everywhere. Zero is transparent (no patrol there: the map shows
 //! through); density rises blue → cyan → green → yellow → red, getting more opaque as it rises.
 
-use super::{Legend, LegendEntry, Rgba};
+use std::sync::Arc;
+
+use super::{Legend, LegendEntry, MapImage, MapRect, Rgba, Shape};
+use crate::geom::kde::Raster;
 
 /// Colour stops at t = 0, ¼, ½, ¾, 1.
 const STOPS: [[u8; 3]; 5] = [[43, 131, 186], [0, 204, 204], [120, 210, 60], [253, 208, 35], [215, 25, 28]];
@@ -23,6 +26,22 @@ pub fn heat_colour(t: f32) -> Rgba {
     let (a, b) = (STOPS[i], STOPS[i + 1]);
     let alpha = (ALPHA[0] + (ALPHA[1] - ALPHA[0]) * t).round() as u8;
     [mix(a[0], b[0]), mix(a[1], b[1]), mix(a[2], b[2]), alpha]
+}
+
+/// The raster's pixels in the heat ramp (straight RGBA, rows from the top), scaled to its maximum or
+/// to `scale_max`; zero stays transparent. The PNG export and the map image are made of these.
+pub fn heat_rgba(r: &Raster, scale_max: Option<f64>) -> Vec<u8> {
+    let max = scale_max.filter(|m| m.is_finite() && *m > 0.0).unwrap_or_else(|| r.max());
+    let inv = if max > 0.0 { 1.0 / max } else { 0.0 };
+    r.values.iter().flat_map(|&v| heat_colour((v * inv) as f32)).collect()
+}
+
+/// A raster computed in map space (the scene's local metres) as a shape over the map, for the
+/// screen and for print alike; `None` for an empty raster.
+pub fn heat_shape(r: &Raster) -> Option<Shape> {
+    let image = MapImage::new(r.cols, r.rows, heat_rgba(r, None))?;
+    let rect = MapRect { min: [r.xmin as f32, r.ymin() as f32], max: [r.xmax() as f32, r.ymax as f32] };
+    Some(Shape::Image { rect, image: Arc::new(image) })
 }
 
 /// `classes` legend entries from 0 to `max`, each labelled with its value range and coloured at

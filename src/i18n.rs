@@ -130,6 +130,10 @@ texts! {
     ProductBoards => "监督台", "Supervision boards";
     ProductRoster => "值班表", "Duty roster";
     ProductStaffing => "人员编配图", "Staffing chart";
+    ProductCoverage => "巡查覆盖图", "Patrol coverage map";
+    PrintCoverageMap => "巡查覆盖图", " patrol coverage map";
+    PrintBlindRule => "盲区：连续 {n} 个半天未走访", "blind spot: {n} half days in a row without a visit";
+    PrintMoreBlindSpots => "另有 {n} 处盲区未列出", "{n} more blind spots not listed";
     // Print products.
     PrintPromise => "服务承诺：有求必应、有问必答、有难必帮。欢迎居民监督。", "Our promise: every request answered, every question replied, every difficulty helped. Residents are welcome to supervise our work.";
     PrintRosterNote => "白班 08:30–17:30；晚班 18:00–21:00；周末值班 09:00–17:00。错时上下班：网格员轮流承担晚间入户走访，晚间工作累计满8小时可调休1天。底色标示晚间班次。", "Day 08:30–17:30; evening 18:00–21:00; weekend duty 09:00–17:00. Staggered hours: workers take turns at evening visits; every 8 accumulated evening hours earn one day off. Shaded cells are evening shifts.";

@@ -83,6 +83,7 @@ fn product_name(lang: Lang, p: Product) -> &'static str {
         Product::Boards => T::ProductBoards,
         Product::Roster => T::ProductRoster,
         Product::Staffing => T::ProductStaffing,
+        Product::Coverage => T::ProductCoverage,
     })
 }
 
@@ -107,6 +108,8 @@ impl ExportDialog {
             lang,
             date: crate::time::today(time_zone).to_string(),
             per_building: self.per_building,
+            // The coverage map audits the 30 days before the current half day.
+            window: None,
         }
     }
 

@@ -185,14 +185,8 @@ impl PatrolPanel {
             worker: want.worker.map(|s| s.get().to_string()),
             grid: want.grid.and_then(|g| doc.community.grid(g)).map(|g| g.code.clone()),
         };
-        let points: Vec<[f64; 2]> = match filter.points(&doc.community) {
-            Ok(points) => points
-                .into_iter()
-                .map(|p| {
-                    let m = doc.scene.projection.local_from_lonlat(p.position.0);
-                    [m.x, m.y]
-                })
-                .collect(),
+        let points = match heat::map_points(&doc.community, &doc.scene.projection, &filter) {
+            Ok(points) => points,
             Err(e) => {
                 self.heat_note = Some(e.to_string());
                 self.heat = None;

@@ -90,6 +90,12 @@ pub enum Command {
         /// Boards: `grid` (one per grid, default) or `building` (one per inhabited building).
         #[arg(long, default_value = "grid", value_parser = ["grid", "building"])]
         per: String,
+        /// Coverage map: start of the audited window (RFC 3339, e.g. 2026-11-01T00:00:00+08:00).
+        #[arg(long)]
+        from: Option<String>,
+        /// Coverage map: end of the window (excluded; RFC 3339).
+        #[arg(long)]
+        to: Option<String>,
     },
     /// Attach a photo (JPEG or PNG) to a staff member, for supervision boards and staff badges.
     StaffPhoto {
@@ -392,14 +398,16 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
             let mut doc = open_existing(db, mode, Lang::ZhCn)?;
             grids::renumber(&mut doc, *dry_run, *json)
         }
-        Command::Export { product, name: _, paper, landscape, tiles, overlap_mm, scale, out, lang, date, per } => {
+        Command::Export {
+            product, name: _, paper, landscape, tiles, overlap_mm, scale, out, lang, date, per, from, to,
+        } => {
             let product = Product::parse(product).with_context(|| {
                 format!(
-                    "未知的导出类型 (unknown product) {product:?}: wall-map, atlas, boards, roster, staffing, grids, layer"
+                    "未知的导出类型 (unknown product) {product:?}: wall-map, atlas, boards, roster, staffing, coverage, grids, layer"
                 )
             })?;
             let default_paper = match product {
-                Product::WallMap => "A1",
+                Product::WallMap | Product::Coverage => "A1",
                 Product::Atlas => "A4",
                 _ => "A3",
             };
@@ -412,6 +420,21 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
                 },
                 None => None,
             };
+            let window = match (from, to) {
+                (None, None) => None,
+                (Some(from), Some(to)) => {
+                    let parse = crate::geom::patrol_filter::parse_time;
+                    let (from, to) = (parse(from).map_err(anyhow::Error::msg)?, parse(to).map_err(anyhow::Error::msg)?);
+                    if from >= to {
+                        bail!("起始时间须早于结束时间 (--from must be before --to)");
+                    }
+                    Some((from, to))
+                }
+                _ => bail!("--from 与 --to 须同时给出 (give both --from and --to)"),
+            };
+            if window.is_some() && product != Product::Coverage {
+                bail!("--from/--to 只用于巡查覆盖图 (only the coverage map takes --from/--to)");
+            }
             let lang = lang.unwrap_or_default();
             let doc = open_existing(db, OpenMode::View, lang)?;
             // Checked before the work, so a refused target costs nothing and is never touched.
@@ -425,6 +448,7 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
                 // Today where the community is, not where the computer's clock is set.
                 date: date.unwrap_or_else(|| crate::time::today(&doc.community.info.time_zone)).to_string(),
                 per_building: per == "building",
+                window,
                 ..ExportOptions::new(product, paper)
             };
             let bytes = export::export_pdf(&doc, &opts)?;

@@ -1,6 +1,7 @@
 //! Printed products (wall map, atlas, supervision boards, duty roster, staffing chart, tiled
 //! posters) as page layouts in millimetres, written to PDF. No egui here.
 
+pub mod coverage_map;
 pub mod layout;
 pub mod paper;
 pub mod pdf;
@@ -25,10 +26,12 @@ pub enum Product {
     Boards,
     Roster,
     Staffing,
+    /// The patrol heatmap, time since the last visit and blind spots, with compliance per grid.
+    Coverage,
 }
 
 impl Product {
-    pub const ALL: [Self; 5] = [Self::WallMap, Self::Atlas, Self::Boards, Self::Roster, Self::Staffing];
+    pub const ALL: [Self; 6] = [Self::WallMap, Self::Atlas, Self::Boards, Self::Roster, Self::Staffing, Self::Coverage];
 
     /// The CLI name.
     pub fn as_str(self) -> &'static str {
@@ -38,6 +41,7 @@ impl Product {
             Self::Boards => "boards",
             Self::Roster => "roster",
             Self::Staffing => "staffing",
+            Self::Coverage => "coverage",
         }
     }
 
@@ -61,6 +65,8 @@ pub struct ExportOptions {
     pub date: String,
     /// Boards: one per inhabited building instead of one per grid.
     pub per_building: bool,
+    /// Coverage map: the audited window [from, to); the default window when `None`.
+    pub window: Option<(jiff::Timestamp, jiff::Timestamp)>,
 }
 
 impl ExportOptions {
@@ -76,6 +82,7 @@ impl ExportOptions {
             lang: Lang::ZhCn,
             date: crate::time::today(crate::time::DEFAULT_TIME_ZONE).to_string(),
             per_building: false,
+            window: None,
         }
     }
 }
@@ -92,6 +99,9 @@ pub enum ExportError {
         "分幅过多 (too many sheets): {0} 张，上限 {MAX_SHEETS} 张；请选更大的分幅纸张或更小的图纸 (choose larger sheets or a smaller page)"
     )]
     TooManySheets(usize),
+    /// The patrol audit or heatmap of a coverage map could not be made (a bad window…).
+    #[error("{0}")]
+    Coverage(String),
     #[error(transparent)]
     Pdf(#[from] pdf::PdfError),
     #[error("已取消 (cancelled)")]
@@ -142,6 +152,7 @@ pub fn layouts_monitored(
         Product::Boards => products::boards(doc, opts, page, measure, monitor),
         Product::Roster => single(products::roster(doc, opts, page, measure)),
         Product::Staffing => single(products::staffing(doc, opts, page, measure)),
+        Product::Coverage => single(coverage_map::coverage_map(doc, opts, page, measure)?),
     };
     // A cancelled product stops early with fewer pages: never hand those out as the result.
     if monitor.is_cancelled() {

@@ -18,7 +18,7 @@ use super::scale::{choose_scale, format_scale, group_thousands, scale_bar};
 use super::{ExportOptions, Product};
 
 /// Size unit: 1 on A4, growing with the page so a wall map reads from a step away.
-fn unit(page: PageSize) -> f32 {
+pub(super) fn unit(page: PageSize) -> f32 {
     (page.width_mm.min(page.height_mm) / 210.0).sqrt()
 }
 
@@ -31,6 +31,7 @@ pub fn title(doc: &Document, opts: &ExportOptions) -> String {
         Product::Boards => format!("{name}{}", lang.tr(T::PrintSupervisionBoards)),
         Product::Roster => format!("{name}{}", lang.tr(T::PrintDutyRoster)),
         Product::Staffing => format!("{name}{}", lang.tr(T::PrintStaffingChart)),
+        Product::Coverage => format!("{name}{}", lang.tr(T::PrintCoverageMap)),
     }
 }
 
@@ -53,7 +54,7 @@ fn people(lang: Lang, n: u64) -> String {
 }
 
 /// Title band at the top; returns the y where content may start.
-fn header(l: &mut Layout, m: f32, u: f32, title: &str, subtitle: &str) -> f32 {
+pub(super) fn header(l: &mut Layout, m: f32, u: f32, title: &str, subtitle: &str) -> f32 {
     let w = l.page.width_mm;
     let title_pt = 22.0 * u * u;
     l.text_styled([w / 2.0, m], title, title_pt, Align::Center, DARK, true);
@@ -65,7 +66,7 @@ fn header(l: &mut Layout, m: f32, u: f32, title: &str, subtitle: &str) -> f32 {
     rule_y + 3.0 * u
 }
 
-fn footer(l: &mut Layout, m: f32, u: f32, doc: &Document, opts: &ExportOptions) {
+pub(super) fn footer(l: &mut Layout, m: f32, u: f32, doc: &Document, opts: &ExportOptions) {
     let (w, h) = (l.page.width_mm, l.page.height_mm);
     let pt = 7.5 * u;
     let y = h - m + 1.0;
@@ -83,15 +84,17 @@ fn footer(l: &mut Layout, m: f32, u: f32, doc: &Document, opts: &ExportOptions) 
 }
 
 /// A map frame showing `extent` (map metres) at a round scale, with the given grid in focus.
-struct MapSpec<'a> {
-    frame: RectMm,
-    extent: MapRect,
-    scale: Option<u32>,
-    focus_grid: Option<GridId>,
-    selected_building: Option<BuildingId>,
-    text_scale: f32,
-    grid_labels: Option<&'a [Arc<str>]>,
-    fills: &'a [Rgba],
+pub(super) struct MapSpec<'a> {
+    pub frame: RectMm,
+    pub extent: MapRect,
+    pub scale: Option<u32>,
+    pub focus_grid: Option<GridId>,
+    pub selected_building: Option<BuildingId>,
+    pub text_scale: f32,
+    pub grid_labels: Option<&'a [Arc<str>]>,
+    pub fills: &'a [Rgba],
+    /// Drawn over the buildings and under the labels (the patrol heatmap, blind-spot outlines).
+    pub overlays: &'a [crate::layers::Shape],
 }
 
 fn map_frame(doc: &Document, spec: &MapSpec<'_>) -> MapFrame {
@@ -112,7 +115,11 @@ fn map_frame(doc: &Document, spec: &MapSpec<'_>) -> MapFrame {
         focus_grid: spec.focus_grid,
         text_scale: spec.text_scale,
     };
-    let shapes = doc.scene.frame_with_grid_labels(&params, spec.fills, spec.grid_labels);
+    let mut shapes = doc.scene.frame_with_grid_labels(&params, spec.fills, spec.grid_labels);
+    if !spec.overlays.is_empty() {
+        let labels_from = shapes.iter().position(|s| matches!(s, crate::layers::Shape::Text { .. })).unwrap_or(shapes.len());
+        shapes.splice(labels_from..labels_from, spec.overlays.iter().cloned());
+    }
     MapFrame { frame: spec.frame, center, scale, shapes }
 }
 
@@ -135,7 +142,7 @@ fn by_grid_fills(doc: &Document, lang: Lang) -> Vec<Rgba> {
 
 /// The map in a ruled frame, with a north arrow top-right and, when `scale_bar_lang` is given, a
 /// scale bar on a white plate bottom-left. `k` sizes the furniture.
-fn framed_map(l: &mut Layout, doc: &Document, spec: &MapSpec<'_>, k: f32, scale_bar_lang: Option<Lang>) {
+pub(super) fn framed_map(l: &mut Layout, doc: &Document, spec: &MapSpec<'_>, k: f32, scale_bar_lang: Option<Lang>) {
     let frame = spec.frame;
     let map = map_frame(doc, spec);
     let scale = map.scale;
@@ -191,7 +198,7 @@ fn scale_bar_item(l: &mut Layout, origin: PosMm, scale: u32, target_mm: f32, u: 
     h + pt / PT_PER_MM * 2.6
 }
 
-fn grid_print_labels(doc: &Document, lang: Lang, with_leader: bool) -> Vec<Arc<str>> {
+pub(super) fn grid_print_labels(doc: &Document, lang: Lang, with_leader: bool) -> Vec<Arc<str>> {
     doc.community
         .grids
         .iter()
@@ -238,6 +245,7 @@ pub fn wall_map(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &
         text_scale: 0.55 * u.powf(1.5),
         grid_labels: Some(&labels),
         fills: &fills,
+        overlays: &[],
     };
     framed_map(&mut l, doc, &spec, u, Some(lang));
 
@@ -387,6 +395,7 @@ pub fn atlas(
                 text_scale: 0.65 * u,
                 grid_labels: Some(&labels),
                 fills: &fills,
+                overlays: &[],
             };
             framed_map(&mut l, doc, &spec, u * 0.75, Some(lang));
 
@@ -587,6 +596,7 @@ pub fn boards(
                 text_scale: 0.55 * u,
                 grid_labels: Some(&labels),
                 fills: &fills,
+                overlays: &[],
             };
             framed_map(&mut l, doc, &spec, u * 0.6, None);
 

@@ -44,6 +44,23 @@ pub fn heat_shape(r: &Raster) -> Option<Shape> {
     Some(Shape::Image { rect, image: Arc::new(image) })
 }
 
+/// The patrol points a filter selects, in map space (the scene's local metres): what the screen
+/// and the printed coverage map estimate the density of.
+pub fn map_points(
+    c: &crate::model::Community,
+    projection: &crate::geom::LocalProjection,
+    filter: &crate::geom::patrol_filter::PatrolFilter,
+) -> Result<Vec<[f64; 2]>, crate::geom::patrol_filter::FilterError> {
+    Ok(filter
+        .points(c)?
+        .into_iter()
+        .map(|p| {
+            let m = projection.local_from_lonlat(p.position.0);
+            [m.x, m.y]
+        })
+        .collect())
+}
+
 /// `classes` legend entries from 0 to `max`, each labelled with its value range and coloured at
 /// its upper end (`heat_colour` of the class's top), e.g. “0–12.5”.
 pub fn heat_legend(title: &str, max: f64, classes: usize) -> Legend {

@@ -243,8 +243,40 @@ impl Grid {
         out
     }
 
-    /// Adds the kernels of the points `ids` to the rows of one band, starting at raster row `first`.
+    /// Adds the kernels of the points `ids` to the rows of one band, starting at raster row `first`;
+    /// compiled for AVX2/FMA when the processor has them (the row loop auto-vectorises either way).
     fn stamp_band(&self, band: &mut [f64], first: usize, points: &[[f64; 2]], weights: Option<&[f64]>, ids: &[u32]) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+            // SAFETY: the features this function is compiled for were just detected.
+            unsafe { self.stamp_band_avx2(band, first, points, weights, ids) };
+            return;
+        }
+        self.stamp_band_plain(band, first, points, weights, ids);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    fn stamp_band_avx2(
+        &self,
+        band: &mut [f64],
+        first: usize,
+        points: &[[f64; 2]],
+        weights: Option<&[f64]>,
+        ids: &[u32],
+    ) {
+        self.stamp_band_plain(band, first, points, weights, ids);
+    }
+
+    #[inline(always)]
+    fn stamp_band_plain(
+        &self,
+        band: &mut [f64],
+        first: usize,
+        points: &[[f64; 2]],
+        weights: Option<&[f64]>,
+        ids: &[u32],
+    ) {
         let band_rows = band.len() / self.cols;
         for &i in ids {
             let i = i as usize;
@@ -279,20 +311,9 @@ impl Grid {
     }
 }
 
-/// `cells[k] += w · max(a − (xs[k] − px)², 0)²`: the hot loop, compiled for AVX2/FMA when the
-/// processor has them (auto-vectorised either way).
-fn add_row(cells: &mut [f64], xs: &[f64], px: f64, a: f64, w: f64) {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
-        // SAFETY: the features this function is compiled for were just detected.
-        unsafe { add_row_avx2(cells, xs, px, a, w) };
-        return;
-    }
-    add_row_plain(cells, xs, px, a, w);
-}
-
+/// `cells[k] += w · max(a − (xs[k] − px)², 0)²`, inlined into the band loop of its caller.
 #[inline(always)]
-fn add_row_plain(cells: &mut [f64], xs: &[f64], px: f64, a: f64, w: f64) {
+fn add_row(cells: &mut [f64], xs: &[f64], px: f64, a: f64, w: f64) {
     for (c, &x) in cells.iter_mut().zip(xs) {
         let dx = x - px;
         let u = a - dx * dx;
@@ -300,12 +321,6 @@ fn add_row_plain(cells: &mut [f64], xs: &[f64], px: f64, a: f64, w: f64) {
         let u = if u > 0.0 { u } else { 0.0 };
         *c += w * u * u;
     }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-fn add_row_avx2(cells: &mut [f64], xs: &[f64], px: f64, a: f64, w: f64) {
-    add_row_plain(cells, xs, px, a, w);
 }
 
 #[cfg(test)]

@@ -167,7 +167,8 @@ pub fn kde_in(points: &[[f64; 2]], weights: Option<&[f64]>, p: &KdeParams, exten
     }
     let rows_f = ((ymax - ymin) / p.pixel_m).ceil() + 1.0;
     let cols_f = ((xmax - xmin) / p.pixel_m).ceil() + 1.0;
-    if !(rows_f * cols_f <= MAX_CELLS as f64) {
+    let cells = rows_f * cols_f;
+    if cells.is_nan() || cells > MAX_CELLS as f64 {
         return Err(KdeError::TooLarge { rows: rows_f, cols: cols_f });
     }
     let (rows, cols) = (rows_f as usize, cols_f as usize);
@@ -242,8 +243,40 @@ impl Grid {
         out
     }
 
-    /// Adds the kernels of the points `ids` to the rows of one band, starting at raster row `first`.
+    /// Adds the kernels of the points `ids` to the rows of one band, starting at raster row `first`;
+    /// compiled for AVX2/FMA when the processor has them (the row loop auto-vectorises either way).
     fn stamp_band(&self, band: &mut [f64], first: usize, points: &[[f64; 2]], weights: Option<&[f64]>, ids: &[u32]) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+            // SAFETY: the features this function is compiled for were just detected.
+            unsafe { self.stamp_band_avx2(band, first, points, weights, ids) };
+            return;
+        }
+        self.stamp_band_plain(band, first, points, weights, ids);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    fn stamp_band_avx2(
+        &self,
+        band: &mut [f64],
+        first: usize,
+        points: &[[f64; 2]],
+        weights: Option<&[f64]>,
+        ids: &[u32],
+    ) {
+        self.stamp_band_plain(band, first, points, weights, ids);
+    }
+
+    #[inline(always)]
+    fn stamp_band_plain(
+        &self,
+        band: &mut [f64],
+        first: usize,
+        points: &[[f64; 2]],
+        weights: Option<&[f64]>,
+        ids: &[u32],
+    ) {
         let band_rows = band.len() / self.cols;
         for &i in ids {
             let i = i as usize;
@@ -252,24 +285,25 @@ impl Grid {
             };
             let Some((r0, r1)) = self.row_span(py) else { continue };
             let (r0, r1) = (r0.max(first), r1.min(first + band_rows - 1));
+            // The columns of the circle's bounding square, once per point: a span per row would
+            // cost a square root and two divisions per row, more than the ¼ extra cells it saves.
+            let c0 = ((px - self.radius - self.xmin) / self.pixel - 0.5).floor() - 1.0;
+            let c1 = ((px + self.radius - self.xmin) / self.pixel - 0.5).ceil() + 1.0;
+            let last = self.cols as f64 - 1.0;
+            if c1 < 0.0 || c0 > last {
+                continue;
+            }
+            let (c0, c1) = (c0.max(0.0) as usize, c1.min(last) as usize);
+            let Some(xs) = self.xs.get(c0..=c1) else { continue };
             let pxs = (px - self.xmin) / self.radius;
             for row in r0..=r1 {
                 let dy = (self.ymax - (row as f64 + 0.5) * self.pixel - py) / self.radius;
                 let a = 1.0 - dy * dy;
-                if a < 0.0 {
+                if a <= 0.0 {
                     continue;
                 }
-                // Columns within the circle on this row, one column of slack each side.
-                let half = a.sqrt() * self.radius;
-                let c0 = ((px - half - self.xmin) / self.pixel - 0.5).floor() - 1.0;
-                let c1 = ((px + half - self.xmin) / self.pixel - 0.5).ceil() + 1.0;
-                let last = self.cols as f64 - 1.0;
-                if c1 < 0.0 || c0 > last {
-                    continue;
-                }
-                let (c0, c1) = (c0.max(0.0) as usize, c1.min(last) as usize);
                 let start = (row - first) * self.cols;
-                if let (Some(cells), Some(xs)) = (band.get_mut(start + c0..=start + c1), self.xs.get(c0..=c1)) {
+                if let Some(cells) = band.get_mut(start + c0..=start + c1) {
                     add_row(cells, xs, pxs, a, w);
                 }
             }
@@ -277,20 +311,9 @@ impl Grid {
     }
 }
 
-/// `cells[k] += w · max(a − (xs[k] − px)², 0)²`: the hot loop, compiled for AVX2/FMA when the
-/// processor has them (auto-vectorised either way).
-fn add_row(cells: &mut [f64], xs: &[f64], px: f64, a: f64, w: f64) {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
-        // SAFETY: the features this function is compiled for were just detected.
-        unsafe { add_row_avx2(cells, xs, px, a, w) };
-        return;
-    }
-    add_row_plain(cells, xs, px, a, w);
-}
-
+/// `cells[k] += w · max(a − (xs[k] − px)², 0)²`, inlined into the band loop of its caller.
 #[inline(always)]
-fn add_row_plain(cells: &mut [f64], xs: &[f64], px: f64, a: f64, w: f64) {
+fn add_row(cells: &mut [f64], xs: &[f64], px: f64, a: f64, w: f64) {
     for (c, &x) in cells.iter_mut().zip(xs) {
         let dx = x - px;
         let u = a - dx * dx;
@@ -298,12 +321,6 @@ fn add_row_plain(cells: &mut [f64], xs: &[f64], px: f64, a: f64, w: f64) {
         let u = if u > 0.0 { u } else { 0.0 };
         *c += w * u * u;
     }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-fn add_row_avx2(cells: &mut [f64], xs: &[f64], px: f64, a: f64, w: f64) {
-    add_row_plain(cells, xs, px, a, w);
 }
 
 #[cfg(test)]

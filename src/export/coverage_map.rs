@@ -56,7 +56,8 @@ pub fn coverage_map(
 
     // The heatmap of the same window, and red outlines round the blind spots.
     let filter = PatrolFilter { from: Some(from), to: Some(to), ..Default::default() };
-    let points = heat::map_points(c, &doc.scene.projection, &filter).map_err(|e| ExportError::Coverage(e.to_string()))?;
+    let points =
+        heat::map_points(c, &doc.scene.projection, &filter).map_err(|e| ExportError::Coverage(e.to_string()))?;
     let params = KdeParams { radius_m: PRINT_RADIUS_M, pixel_m: PRINT_PIXEL_M };
     let raster = (!points.is_empty()).then(|| kde(&points, None, &params)).transpose();
     let raster = raster.map_err(|e| ExportError::Coverage(e.to_string()))?;
@@ -144,7 +145,8 @@ pub fn coverage_map(
         (lang.tr(T::PatrolHalfDaysMet), side_w * 0.3),
         (lang.tr(T::PatrolBuildingsVisited), side_w * 0.3),
     ];
-    let table = Table { origin: [sx, y], columns: &cols, rows: &rows, size_pt: 8.0 * u, row_h_mm: 8.0 * u / PT_PER_MM * 1.75 };
+    let table =
+        Table { origin: [sx, y], columns: &cols, rows: &rows, size_pt: 8.0 * u, row_h_mm: 8.0 * u / PT_PER_MM * 1.75 };
     y += table.height() + row;
     table.draw(&mut l, measure);
 
@@ -165,7 +167,8 @@ pub fn coverage_map(
         (lang.tr(T::Grid), side_w * 0.22),
         (lang.tr(T::LastPatrol), side_w * 0.36),
     ];
-    let table = Table { origin: [sx, y], columns: &cols, rows: &rows, size_pt: 8.0 * u, row_h_mm: 8.0 * u / PT_PER_MM * 1.75 };
+    let table =
+        Table { origin: [sx, y], columns: &cols, rows: &rows, size_pt: 8.0 * u, row_h_mm: 8.0 * u / PT_PER_MM * 1.75 };
     y += table.height() + row * 0.5;
     table.draw(&mut l, measure);
     if listed < audit.blind_spots.len() {
@@ -200,7 +203,8 @@ mod tests {
             .find_map(|i| if let super::super::layout::Item::Map(m) = i { Some(m) } else { None })
             .unwrap();
         let images = map.shapes.iter().filter(|s| matches!(s, Shape::Image { .. })).count();
-        let red = map.shapes.iter().filter(|s| matches!(s, Shape::Rings { stroke, .. } if stroke.color == BLIND_RED)).count();
+        let red =
+            map.shapes.iter().filter(|s| matches!(s, Shape::Rings { stroke, .. } if stroke.color == BLIND_RED)).count();
         assert_eq!(images, 1);
         assert!(!audit.blind_spots.is_empty());
         assert_eq!(red, audit.blind_spots.len());

@@ -6,8 +6,8 @@ use std::hash::{Hash, Hasher};
 
 use printpdf::{
     Color, FontId, ImageCompression, ImageOptimizationOptions, LineDashPattern, LinePoint, Mm, Op, PaintMode,
-    ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, RawImage, RawImageData, RawImageFormat, Rgb,
-    TextItem, TextRenderingMode, WindingOrder, XObjectId, XObjectTransform,
+    ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, RawImage,
+    RawImageData, RawImageFormat, Rgb, TextItem, TextRenderingMode, WindingOrder, XObjectId, XObjectTransform,
 };
 
 use crate::layers::{MapImage, Rgba, Shape, TextRole};

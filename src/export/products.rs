@@ -117,7 +117,8 @@ fn map_frame(doc: &Document, spec: &MapSpec<'_>) -> MapFrame {
     };
     let mut shapes = doc.scene.frame_with_grid_labels(&params, spec.fills, spec.grid_labels);
     if !spec.overlays.is_empty() {
-        let labels_from = shapes.iter().position(|s| matches!(s, crate::layers::Shape::Text { .. })).unwrap_or(shapes.len());
+        let labels_from =
+            shapes.iter().position(|s| matches!(s, crate::layers::Shape::Text { .. })).unwrap_or(shapes.len());
         shapes.splice(labels_from..labels_from, spec.overlays.iter().cloned());
     }
     MapFrame { frame: spec.frame, center, scale, shapes }

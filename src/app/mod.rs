@@ -833,7 +833,7 @@ impl WanggeApp {
         let mut tool_overlay = self.checks.overlay();
         tool_overlay.extend(self.tools.overlay(&tool_context(&self.doc, &self.tools, self.px_per_m, lang, cache)));
         let tool_active = self.tools.kind() != tools::ToolKind::Select;
-        let heat_shapes = self.patrols.shapes();
+        let heat_shapes = self.patrols.shapes(&self.doc);
         let heat_legend = self.patrols.heat().map(|h| map_view::HeatLegend {
             title: lang.tr(T::PatrolHeatLegend),
             low: lang.tr(T::PatrolHeatLow),
@@ -912,8 +912,15 @@ impl WanggeApp {
         if self.show_problems {
             commands.extend(panels::problems_window(&ctx, self));
         }
+        // Commands change what the next frame shows (a panel opens): draw it without waiting for input.
+        if !commands.is_empty() {
+            ctx.request_repaint();
+        }
         for c in commands {
             self.apply(&ctx, c);
+        }
+        if self.patrols.is_computing() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
     }
 }

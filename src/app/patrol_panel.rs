@@ -113,7 +113,7 @@ impl Default for PatrolPanel {
 impl PatrolPanel {
     /// The window [from, to) in instants; `None` ends for an unreadable custom date.
     fn window_bounds(&self, doc: &Document) -> (Option<Timestamp>, Option<Timestamp>) {
-        let now = crate::time::now_timestamp();
+        let now = now_minute();
         let back = |h: i64| now.checked_sub(SignedDuration::from_hours(h)).ok();
         match self.window {
             Window::HalfDay => (back(12), Some(now)),
@@ -219,7 +219,7 @@ impl PatrolPanel {
     fn refresh_audit(&mut self, doc: &Document) {
         let c = &doc.community;
         let tz = crate::time::time_zone(&c.info.time_zone);
-        let now = crate::time::now_timestamp();
+        let now = now_minute();
         let Ok(default) = CoverageSettings::default_at(now, &tz) else { return };
         let half_days: i64 = match self.window {
             Window::HalfDay => 1,
@@ -251,12 +251,16 @@ impl PatrolPanel {
         self.audit = Some((doc.revision(), settings, audit));
     }
 
-    /// The heatmap as a map shape, while it is shown.
-    pub fn shapes(&self) -> Vec<Shape> {
-        match (&self.heat, self.open && self.show_heat) {
-            (Some(h), true) => vec![h.shape.clone()],
-            _ => Vec::new(),
+    /// The heatmap (while it is shown) and the blind spots' red outlines, while the panel is open.
+    pub fn shapes(&self, doc: &Document) -> Vec<Shape> {
+        if !self.open {
+            return Vec::new();
         }
+        let mut out: Vec<Shape> = self.heat.iter().filter(|_| self.show_heat).map(|h| h.shape.clone()).collect();
+        if let Some((_, _, Ok(audit))) = &self.audit {
+            out.extend(heat::blind_spot_shapes(&doc.scene, audit));
+        }
+        out
     }
 
     /// The heatmap's legend (colour ramp and its maximum), while it is shown.
@@ -383,6 +387,12 @@ impl PatrolPanel {
         });
         out
     }
+}
+
+/// Now, to the minute: the window moves on once a minute, not every frame (each move recomputes).
+fn now_minute() -> Timestamp {
+    let now = crate::time::now_timestamp();
+    Timestamp::from_second(now.as_second() - now.as_second().rem_euclid(60)).unwrap_or(now)
 }
 
 fn percent(part: usize, whole: usize) -> String {

@@ -7,7 +7,7 @@ use crate::geom::coverage::{self, Coverage, CoverageSettings};
 use crate::geom::kde::{KdeParams, kde};
 use crate::geom::patrol_filter::PatrolFilter;
 use crate::i18n::T;
-use crate::layers::{Shape, Stroke, heat, overlay};
+use crate::layers::{Shape, heat, overlay};
 
 use super::layout::{ACCENT, Align, DARK, GREY, Layout, PT_PER_MM, RectMm, StrokeMm, Table, TextMeasure, fit_text};
 use super::paper::PageSize;
@@ -17,7 +17,7 @@ use super::{ExportError, ExportOptions};
 /// The heatmap's kernel on paper: the radius the panel starts with, and pixels fine enough for A1.
 pub const PRINT_RADIUS_M: f64 = 50.0;
 const PRINT_PIXEL_M: f64 = 2.0;
-const BLIND_RED: [u8; 4] = [200, 20, 20, 255];
+const BLIND_RED: [u8; 4] = heat::BLIND_SPOT_RED;
 /// Blind spots listed by name; the rest are counted.
 const MAX_LISTED: usize = 24;
 
@@ -62,11 +62,7 @@ pub fn coverage_map(
     let raster = (!points.is_empty()).then(|| kde(&points, None, &params)).transpose();
     let raster = raster.map_err(|e| ExportError::Coverage(e.to_string()))?;
     let mut overlays: Vec<Shape> = raster.as_ref().and_then(heat::heat_shape).into_iter().collect();
-    for spot in &audit.blind_spots {
-        if let Some(item) = doc.scene.building(spot.building) {
-            overlays.push(Shape::Rings { rings: item.rings.clone(), stroke: Stroke::device(2.2, BLIND_RED) });
-        }
-    }
+    overlays.extend(heat::blind_spot_shapes(&doc.scene, &audit));
 
     let mut l = Layout::new(page);
     let u = unit(page);
@@ -192,10 +188,10 @@ mod tests {
         let to: jiff::Timestamp = "2026-12-02T00:00:00+08:00".parse().unwrap();
         let opts = ExportOptions {
             window: Some((from, to)),
-            ..ExportOptions::new(super::super::Product::Coverage, PageSize::A1)
+            ..ExportOptions::new(super::super::Product::Coverage, "A1".parse::<PageSize>().unwrap())
         };
         let font = super::super::pdf::PdfFont::bundled().unwrap();
-        let l = coverage_map(&doc, &opts, PageSize::A1, &font).unwrap();
+        let l = coverage_map(&doc, &opts, "A1".parse::<PageSize>().unwrap(), &font).unwrap();
         let audit = audit(&doc, &opts).unwrap();
         let map = l
             .items

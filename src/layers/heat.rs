@@ -9,8 +9,9 @@ use crate::geom::kde::Raster;
 
 /// Colour stops at t = 0, ¼, ½, ¾, 1.
 const STOPS: [[u8; 3]; 5] = [[43, 131, 186], [0, 204, 204], [120, 210, 60], [253, 208, 35], [215, 25, 28]];
-/// Opacity at the low and the high end: faint coverage stays readable over the base map.
-const ALPHA: [f32; 2] = [110.0, 225.0];
+/// Opacity at the high end; it falls with √t towards zero, so the kernel's faint tails fade into
+/// the map instead of washing the whole community blue.
+const MAX_ALPHA: f32 = 225.0;
 
 /// The colour of a density `t` as a fraction of the raster's maximum (clamped to 0‥1); 0, negative
 /// and NaN are fully transparent.
@@ -24,7 +25,7 @@ pub fn heat_colour(t: f32) -> Rgba {
     let f = pos - i as f32;
     let mix = |a: u8, b: u8| (f32::from(a) + (f32::from(b) - f32::from(a)) * f).round() as u8;
     let (a, b) = (STOPS[i], STOPS[i + 1]);
-    let alpha = (ALPHA[0] + (ALPHA[1] - ALPHA[0]) * t).round() as u8;
+    let alpha = (MAX_ALPHA * t.sqrt()).round().max(1.0) as u8;
     [mix(a[0], b[0]), mix(a[1], b[1]), mix(a[2], b[2]), alpha]
 }
 
@@ -59,6 +60,19 @@ pub fn map_points(
             [m.x, m.y]
         })
         .collect())
+}
+
+/// Outline colour of a blind spot (盲区), on screen and on paper.
+pub const BLIND_SPOT_RED: Rgba = [200, 20, 20, 255];
+
+/// Red outlines round the audit's blind spots, drawn over the buildings.
+pub fn blind_spot_shapes(scene: &super::Scene, coverage: &crate::geom::Coverage) -> Vec<Shape> {
+    coverage
+        .blind_spots
+        .iter()
+        .filter_map(|spot| scene.building(spot.building))
+        .map(|item| Shape::Rings { rings: item.rings.clone(), stroke: super::Stroke::device(2.2, BLIND_SPOT_RED) })
+        .collect()
 }
 
 /// `classes` legend entries from 0 to `max`, each labelled with its value range and coloured at
@@ -98,8 +112,9 @@ mod tests {
         assert_eq!(heat_colour(-1.0)[3], 0);
         assert_eq!(heat_colour(1.0), [215, 25, 28, 225]);
         assert_eq!(heat_colour(7.0), heat_colour(1.0));
-        // Barely above zero: the low stop, faint but visible.
-        assert_eq!(heat_colour(1e-6), [43, 131, 186, 110]);
+        // Barely above zero: the low stop, almost transparent; a quarter of the peak is half opaque.
+        assert_eq!(heat_colour(1e-6), [43, 131, 186, 1]);
+        assert_eq!(heat_colour(0.25)[3], 113);
         assert!(heat_colour(0.9)[3] > heat_colour(0.1)[3]);
     }
 

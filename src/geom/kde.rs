@@ -15,8 +15,11 @@
 //! evaluates at the centres its files declare, so single cells can differ from QGIS's by that
 //! sub-pixel shift; the totals and the shape of the heat agree.
 //!
-//! Values are exact (every point is evaluated at every pixel of its circle, no approximated
-//! stamp); the work is split into horizontal bands computed in parallel.
+//! Every point is evaluated at every pixel of its circle (no approximated stamp); the work is
+//! split into horizontal bands computed in parallel. A band adds up in f32, the precision of the
+//! Float32 raster QGIS writes: twice the cells per vector instruction, and a cell stays within a
+//! few 10⁻⁶ of the largest value (2.3·10⁻⁶ against f64 sums on the 1M-point benchmark).
+//! [`Raster::values`] stay f64 for the callers.
 
 use rayon::prelude::*;
 

@@ -15,8 +15,11 @@
 //! evaluates at the centres its files declare, so single cells can differ from QGIS's by that
 //! sub-pixel shift; the totals and the shape of the heat agree.
 //!
-//! Values are exact (every point is evaluated at every pixel of its circle, no approximated
-//! stamp); the work is split into horizontal bands computed in parallel.
+//! Every point is evaluated at every pixel of its circle (no approximated stamp); the work is
+//! split into horizontal bands computed in parallel. A band adds up in f32, the precision of the
+//! Float32 raster QGIS writes: twice the cells per vector instruction, and a cell stays within a
+//! few 10⁻⁶ of the largest value (2.3·10⁻⁶ against f64 sums on the 1M-point benchmark).
+//! [`Raster::values`] stay f64 for the callers.
 
 use rayon::prelude::*;
 
@@ -174,10 +177,16 @@ pub fn kde_in(points: &[[f64; 2]], weights: Option<&[f64]>, p: &KdeParams, exten
     let (rows, cols) = (rows_f as usize, cols_f as usize);
     let mut raster = Raster { xmin, ymax, pixel: p.pixel_m, rows, cols, values: vec![0.0; rows * cols] };
     let grid = Grid::new(&raster, p.radius_m);
-    let bands = grid.bucket(points, rows.div_ceil(BAND_ROWS));
-    raster.values.par_chunks_mut(BAND_ROWS * cols).zip(bands.par_iter()).enumerate().for_each(|(b, (band, ids))| {
-        grid.stamp_band(band, b * BAND_ROWS, points, weights, ids);
-    });
+    let bands = grid.bucket(points, weights, rows.div_ceil(BAND_ROWS));
+    raster.values.par_chunks_mut(BAND_ROWS * cols).zip(bands.par_iter()).enumerate().with_max_len(1).for_each(
+        |(b, (out, stamps))| {
+            let mut band = vec![0f32; out.len()];
+            grid.stamp_band(&mut band, b * BAND_ROWS, stamps);
+            for (o, v) in out.iter_mut().zip(&band) {
+                *o = f64::from(*v);
+            }
+        },
+    );
     Ok(raster)
 }
 
@@ -191,6 +200,9 @@ fn check_params(p: &KdeParams) -> Result<(), KdeError> {
     Ok(())
 }
 
+/// Cells the inner loop adds at once: one AVX2 register of f32.
+const LANES: usize = 8;
+
 /// The raster's geometry in the units the inner loop wants: distances divided by the radius, so
 /// the kernel is `(1 − dx² − dy²)²` without a division per pixel.
 struct Grid {
@@ -200,15 +212,26 @@ struct Grid {
     radius: f64,
     rows: usize,
     cols: usize,
-    /// Column centres east of `xmin`, divided by the radius (relative, so UTM eastings of 10⁵–10⁶ m
-    /// lose no digits in the subtraction).
-    xs: Vec<f64>,
+    /// `k · pixel / radius` for the columns of a point's span, so a cell's `dx` is one f32 addition
+    /// to the span's first offset: small numbers, no digits lost to UTM eastings of 10⁵–10⁶ m.
+    steps: Vec<f32>,
+}
+
+/// A point as one band needs it: the first column of its span, the span's first `dx` (f32, see
+/// [`Grid::steps`]) and its weight; `py` stays f64 for the row offsets.
+#[derive(Clone, Copy)]
+struct Stamp {
+    py: f64,
+    dx0: f32,
+    w: f32,
+    c0: u32,
+    len: u32,
 }
 
 impl Grid {
     fn new(r: &Raster, radius: f64) -> Self {
-        let xs = (0..r.cols).map(|j| (j as f64 + 0.5) * r.pixel / radius).collect();
-        Self { xmin: r.xmin, ymax: r.ymax, pixel: r.pixel, radius, rows: r.rows, cols: r.cols, xs }
+        let steps = (0..r.cols).map(|k| (k as f64 * r.pixel / radius) as f32).collect();
+        Self { xmin: r.xmin, ymax: r.ymax, pixel: r.pixel, radius, rows: r.rows, cols: r.cols, steps }
     }
 
     /// Rows whose centres may lie within the radius of `y` (one row of slack each side: the kernel
@@ -223,103 +246,141 @@ impl Grid {
         Some((top.max(0.0) as usize, bottom.min(last) as usize))
     }
 
-    /// The points (by index) whose circle touches each band of `BAND_ROWS` rows.
-    fn bucket(&self, points: &[[f64; 2]], bands: usize) -> Vec<Vec<u32>> {
+    /// The columns of the circle's bounding square, once per point (a span per row would cost a
+    /// square root and two divisions per row), widened to whole [`LANES`] so that the row loop has
+    /// no scalar tail: the extra cells lie outside the circle and add zero.
+    fn stamp(&self, px: f64, py: f64, w: f64) -> Option<Stamp> {
+        let c0 = ((px - self.radius - self.xmin) / self.pixel - 0.5).floor() - 1.0;
+        let c1 = ((px + self.radius - self.xmin) / self.pixel - 0.5).ceil() + 1.0;
+        let last = self.cols as f64 - 1.0;
+        if c1 < 0.0 || c0 > last {
+            return None;
+        }
+        let (mut c0, c1) = (c0.max(0.0) as usize, c1.min(last) as usize);
+        let len = (c1 - c0 + 1).div_ceil(LANES) * LANES;
+        let len = len.min(self.cols);
+        if c0 + len > self.cols {
+            c0 = self.cols - len;
+        }
+        let dx0 = ((c0 as f64 + 0.5) * self.pixel - (px - self.xmin)) / self.radius;
+        Some(Stamp { py, dx0: dx0 as f32, w: w as f32, c0: c0 as u32, len: len as u32 })
+    }
+
+    /// The points whose circle touches each band of `BAND_ROWS` rows, copied so that a band reads
+    /// its points in sequence.
+    fn bucket(&self, points: &[[f64; 2]], weights: Option<&[f64]>, bands: usize) -> Vec<Vec<Stamp>> {
         let mut out = vec![Vec::new(); bands];
         for (i, p) in points.iter().enumerate() {
             if !(p[0].is_finite() && p[1].is_finite()) {
                 continue;
             }
-            let right = self.xmin + self.cols as f64 * self.pixel;
-            if p[0] + self.radius < self.xmin - self.pixel || p[0] - self.radius > right + self.pixel {
-                continue;
-            }
-            if let Some((r0, r1)) = self.row_span(p[1]) {
-                for band in out.iter_mut().take(r1 / BAND_ROWS + 1).skip(r0 / BAND_ROWS) {
-                    band.push(i as u32);
-                }
+            let w = weights.and_then(|w| w.get(i)).copied().unwrap_or(1.0);
+            let (Some((r0, r1)), Some(s)) = (self.row_span(p[1]), self.stamp(p[0], p[1], w)) else { continue };
+            for band in out.iter_mut().take(r1 / BAND_ROWS + 1).skip(r0 / BAND_ROWS) {
+                band.push(s);
             }
         }
         out
     }
 
-    /// Adds the kernels of the points `ids` to the rows of one band, starting at raster row `first`;
+    /// Adds the kernels of `stamps` to the rows of one band, starting at raster row `first`;
     /// compiled for AVX2/FMA when the processor has them (the row loop auto-vectorises either way).
-    fn stamp_band(&self, band: &mut [f64], first: usize, points: &[[f64; 2]], weights: Option<&[f64]>, ids: &[u32]) {
+    fn stamp_band(&self, band: &mut [f32], first: usize, stamps: &[Stamp]) {
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
             // SAFETY: the features this function is compiled for were just detected.
-            unsafe { self.stamp_band_avx2(band, first, points, weights, ids) };
+            unsafe { self.stamp_band_avx2(band, first, stamps) };
             return;
         }
-        self.stamp_band_plain(band, first, points, weights, ids);
+        self.stamp_band_plain(band, first, stamps);
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,fma")]
-    fn stamp_band_avx2(
-        &self,
-        band: &mut [f64],
-        first: usize,
-        points: &[[f64; 2]],
-        weights: Option<&[f64]>,
-        ids: &[u32],
-    ) {
-        self.stamp_band_plain(band, first, points, weights, ids);
+    fn stamp_band_avx2(&self, band: &mut [f32], first: usize, stamps: &[Stamp]) {
+        // SAFETY: this function only runs where AVX2 and FMA were detected.
+        self.stamp_band_with(band, first, stamps, |c, k, d, a, w| unsafe { add_row_avx2(c, k, d, a, w) });
+    }
+
+    fn stamp_band_plain(&self, band: &mut [f32], first: usize, stamps: &[Stamp]) {
+        self.stamp_band_with(band, first, stamps, add_row);
     }
 
     #[inline(always)]
-    fn stamp_band_plain(
+    fn stamp_band_with(
         &self,
-        band: &mut [f64],
+        band: &mut [f32],
         first: usize,
-        points: &[[f64; 2]],
-        weights: Option<&[f64]>,
-        ids: &[u32],
+        stamps: &[Stamp],
+        add_row: impl Fn(&mut [f32], &[f32], f32, f32, f32),
     ) {
         let band_rows = band.len() / self.cols;
-        for &i in ids {
-            let i = i as usize;
-            let (Some(&[px, py]), w) = (points.get(i), weights.and_then(|w| w.get(i)).copied().unwrap_or(1.0)) else {
-                continue;
-            };
-            let Some((r0, r1)) = self.row_span(py) else { continue };
+        for s in stamps {
+            let Some((r0, r1)) = self.row_span(s.py) else { continue };
             let (r0, r1) = (r0.max(first), r1.min(first + band_rows - 1));
-            // The columns of the circle's bounding square, once per point: a span per row would
-            // cost a square root and two divisions per row, more than the ¼ extra cells it saves.
-            let c0 = ((px - self.radius - self.xmin) / self.pixel - 0.5).floor() - 1.0;
-            let c1 = ((px + self.radius - self.xmin) / self.pixel - 0.5).ceil() + 1.0;
-            let last = self.cols as f64 - 1.0;
-            if c1 < 0.0 || c0 > last {
-                continue;
-            }
-            let (c0, c1) = (c0.max(0.0) as usize, c1.min(last) as usize);
-            let Some(xs) = self.xs.get(c0..=c1) else { continue };
-            let pxs = (px - self.xmin) / self.radius;
+            let (c0, len) = (s.c0 as usize, s.len as usize);
+            let Some(steps) = self.steps.get(..len) else { continue };
             for row in r0..=r1 {
-                let dy = (self.ymax - (row as f64 + 0.5) * self.pixel - py) / self.radius;
+                let dy = (self.ymax - (row as f64 + 0.5) * self.pixel - s.py) / self.radius;
                 let a = 1.0 - dy * dy;
                 if a <= 0.0 {
                     continue;
                 }
-                let start = (row - first) * self.cols;
-                if let Some(cells) = band.get_mut(start + c0..=start + c1) {
-                    add_row(cells, xs, pxs, a, w);
+                let start = (row - first) * self.cols + c0;
+                if let Some(cells) = band.get_mut(start..start + len) {
+                    add_row(cells, steps, s.dx0, a as f32, s.w);
                 }
             }
         }
     }
 }
 
-/// `cells[k] += w · max(a − (xs[k] − px)², 0)²`, inlined into the band loop of its caller.
+/// `cells[k] += w · max(a − (dx0 + steps[k])², 0)²`, inlined into the band loop of its caller and
+/// written as whole [`LANES`] so each step is one vector operation.
 #[inline(always)]
-fn add_row(cells: &mut [f64], xs: &[f64], px: f64, a: f64, w: f64) {
-    for (c, &x) in cells.iter_mut().zip(xs) {
-        let dx = x - px;
+fn add_row(cells: &mut [f32], steps: &[f32], dx0: f32, a: f32, w: f32) {
+    let kernel = |c: &mut f32, step: f32| {
+        let dx = dx0 + step;
         let u = a - dx * dx;
         // Outside the circle u < 0; the kernel is 0 there (and at the rim), so clamping equals skipping.
         let u = if u > 0.0 { u } else { 0.0 };
         *c += w * u * u;
+    };
+    let mut cells = cells.chunks_exact_mut(LANES);
+    let mut steps = steps.chunks_exact(LANES);
+    for (c, x) in (&mut cells).zip(&mut steps) {
+        for l in 0..LANES {
+            kernel(&mut c[l], x[l]);
+        }
+    }
+    for (c, &x) in cells.into_remainder().iter_mut().zip(steps.remainder()) {
+        kernel(c, x);
+    }
+}
+
+/// [`add_row`] in AVX2/FMA intrinsics: the auto-vectorised loop spills to the stack, this one
+/// keeps a row's constants in registers (one fused multiply-add per kernel term).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+#[inline]
+unsafe fn add_row_avx2(cells: &mut [f32], steps: &[f32], dx0: f32, a: f32, w: f32) {
+    use std::arch::x86_64::*;
+    let n = cells.len().min(steps.len());
+    let whole = n / LANES * LANES;
+    let (vd, va, vw, zero) = (_mm256_set1_ps(dx0), _mm256_set1_ps(a), _mm256_set1_ps(w), _mm256_setzero_ps());
+    let mut k = 0;
+    while k < whole {
+        // SAFETY: k + LANES ≤ n, inside both slices.
+        unsafe {
+            let dx = _mm256_add_ps(vd, _mm256_loadu_ps(steps.as_ptr().add(k)));
+            let u = _mm256_max_ps(_mm256_fnmadd_ps(dx, dx, va), zero);
+            let c = cells.as_mut_ptr().add(k);
+            _mm256_storeu_ps(c, _mm256_fmadd_ps(_mm256_mul_ps(vw, u), u, _mm256_loadu_ps(c)));
+        }
+        k += LANES;
+    }
+    if let (Some(c), Some(x)) = (cells.get_mut(whole..n), steps.get(whole..n)) {
+        add_row(c, x, dx0, a, w);
     }
 }
 

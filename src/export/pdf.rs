@@ -219,14 +219,19 @@ impl PageWriter<'_> {
         let k = (rect.w / iw).min(rect.h / ih);
         let (dw, dh) = (iw * k, ih * k);
         let bottom_left = self.pt([rect.x + (rect.w - dw) / 2.0, rect.y + (rect.h - dh) / 2.0 + dh]);
+        self.place_image(id, bottom_left, [dw, dh], [iw, ih]);
+    }
+
+    /// Draws an embedded image of `px` pixels as `size_mm`, its bottom-left corner at `bottom_left`.
+    fn place_image(&mut self, id: XObjectId, bottom_left: Point, size_mm: [f32; 2], px: [f32; 2]) {
         self.ops.push(Op::UseXobject {
             id,
             transform: XObjectTransform {
                 translate_x: Some(bottom_left.x),
                 translate_y: Some(bottom_left.y),
                 rotate: None,
-                scale_x: Some(dw * PT_PER_MM / iw),
-                scale_y: Some(dh * PT_PER_MM / ih),
+                scale_x: Some(size_mm[0] * PT_PER_MM / px[0]),
+                scale_y: Some(size_mm[1] * PT_PER_MM / px[1]),
                 dpi: Some(72.0),
                 no_auto_scale: false,
             },
@@ -253,18 +258,7 @@ impl PageWriter<'_> {
             return;
         }
         let bottom_left = self.pt([top_left[0], bottom_right[1]]);
-        self.ops.push(Op::UseXobject {
-            id,
-            transform: XObjectTransform {
-                translate_x: Some(bottom_left.x),
-                translate_y: Some(bottom_left.y),
-                rotate: None,
-                scale_x: Some(dw * PT_PER_MM / iw),
-                scale_y: Some(dh * PT_PER_MM / ih),
-                dpi: Some(72.0),
-                no_auto_scale: false,
-            },
-        });
+        self.place_image(id, bottom_left, [dw, dh], [iw, ih]);
     }
 
     fn map(&mut self, doc: &mut PdfDocument, m: &MapFrame) {

@@ -68,8 +68,14 @@ fn into_table(rows: Vec<Vec<String>>, encoding: Option<&'static str>) -> Result<
 
 /// The delimiter the header line uses most: comma, tab or semicolon (comma on a tie).
 fn delimiter(text: &str) -> u8 {
-    let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
-    let count = |c: char| header.matches(c).count();
+    delimiter_of_lines(text, 1)
+}
+
+/// The delimiter the first `lines` non-empty lines use most (the most on any one line), comma on a
+/// tie. Track logs look past the header, as some put a count or title line before it.
+pub(crate) fn delimiter_of_lines(text: &str, lines: usize) -> u8 {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(lines).collect();
+    let count = |c: char| lines.iter().map(|l| l.matches(c).count()).max().unwrap_or(0);
     let (comma, tab, semi) = (count(','), count('\t'), count(';'));
     if tab > comma && tab >= semi {
         b'\t'

@@ -124,18 +124,9 @@ fn names_hint() -> String {
     format!("可识别的列名 (recognised names): {}; {}; {}", LON.join("/"), LAT.join("/"), TIME.join("/"))
 }
 
-/// The delimiter the first lines use most: comma, tab or semicolon (comma on a tie).
+/// The delimiter the first lines use most (a count or title line may come before the header).
 fn delimiter(text: &str) -> u8 {
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(5).collect();
-    let most = |c: char| lines.iter().map(|l| l.matches(c).count()).max().unwrap_or(0);
-    let (comma, tab, semi) = (most(','), most('\t'), most(';'));
-    if tab > comma && tab >= semi {
-        b'\t'
-    } else if semi > comma && semi > tab {
-        b';'
-    } else {
-        b','
-    }
+    crate::import::table::delimiter_of_lines(text, 5)
 }
 
 pub(super) fn read_csv(bytes: Vec<u8>, name: &str, options: &TrackOptions) -> Result<TrackRead, String> {

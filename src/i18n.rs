@@ -484,6 +484,12 @@ texts! {
     LayerCompounds => "小区", "Compounds";
     LayerRoads => "道路", "Roads";
     LayerOrganisations => "单位", "Organisations";
+    TipNoGrid => "不在任何网格内", "in no grid";
+    NoGridsHint => "尚未划分网格 — 用工具栏的「绘制网格」(D) 画出第一个网格，或导入网格", "Not divided into grids yet: draw the first grid with “Draw grid” (D) in the tool bar, or import grids";
+    DemoBadge => " 示例数据 ", " Sample data ";
+    DemoNewOwn => "新建自己的社区…", "Create your community…";
+    DemoOpenOwn => "打开社区文件…", "Open a community file…";
+    DemoBadgeHint => "这是演示用的虚构社区；新建或打开您自己的社区文档", "This is a made-up community for trying things out; create or open your own community";
 }
 
 #[cfg(test)]

@@ -140,7 +140,11 @@ impl ChecksPanel {
                 if let Some(e) = &r.error {
                     ui.colored_label(RED, e);
                 }
-                if r.is_clean() {
+                // Not divided yet is no gap: the whole community "uncovered" is no alarm.
+                let undivided = doc.community.grids.is_empty();
+                if undivided {
+                    ui.label(RichText::new(tr(T::NoGridsHint)).italics());
+                } else if r.is_clean() {
                     ui.colored_label(GREEN, tr(T::ChecksClean));
                 }
                 let name = |id| doc.community.grid(id).map_or_else(String::new, |g| g.name.clone());
@@ -156,7 +160,7 @@ impl ChecksPanel {
                         o.centroid,
                     );
                 }
-                for g in &r.gaps {
+                for g in r.gaps.iter().filter(|_| !undivided) {
                     item(ui, format!("{} · {:.1} m²", tr(T::TopologyGap), g.area_m2), g.centroid);
                 }
                 for o in &r.outside {

@@ -80,7 +80,9 @@ fn text_field(ui: &mut Ui, drafts: &mut Drafts, c: &Community, f: Field, id: Row
     let mut text = drafts.text.get(f.name).cloned().unwrap_or_else(|| current_text.clone());
     let mut edit = None;
     ui.vertical(|ui| {
-        let response = ui.add(egui::TextEdit::singleline(&mut text).desired_width(180.0)).labelled_by(label.id);
+        let response = ui
+            .add(egui::TextEdit::singleline(&mut text).desired_width(ui.available_width().clamp(80.0, 180.0)))
+            .labelled_by(label.id);
         if response.changed() {
             drafts.text.insert(f.name, text.clone());
         }
@@ -173,7 +175,9 @@ fn ref_field(
     let current = field::get(c, f, id).ok()?.as_i64();
     let selected = options.iter().find(|(o, _)| *o == current).map_or_else(String::new, |(_, name)| name.clone());
     let mut picked = None;
-    let combo = egui::ComboBox::from_id_salt((f.entity.as_str(), f.name, id)).selected_text(selected).width(180.0);
+    let combo = egui::ComboBox::from_id_salt((f.entity.as_str(), f.name, id))
+        .selected_text(selected)
+        .width(ui.available_width().clamp(80.0, 180.0));
     let shown = combo.show_ui(ui, |ui| {
         for (option, name) in options {
             if ui.selectable_label(*option == current, name).clicked() && *option != current {

@@ -57,6 +57,10 @@ pub struct MapOutput {
     pub tool_inputs: Vec<super::tools::ToolInput>,
     /// Screen pixels per metre this frame (the snapping tolerance follows the zoom).
     pub px_per_m: f32,
+    /// Map space → screen this frame (the next frame keeps the content in place when panels open).
+    pub transform: Option<ScreenFromMap>,
+    /// Where the legends, scale bar and the like sit: the map under them takes no hover or click.
+    pub blocked: Vec<Rect>,
 }
 
 pub struct MapInput<'a> {
@@ -106,6 +110,8 @@ pub fn map_ui(ui: &mut Ui, memory: &mut MapMemory, tiles: Option<&mut dyn Tiles>
     }
     // A plain paper-coloured background under the (optional) tiles: offline is the normal case.
     ui.painter().rect_filled(ui.available_rect_before_wrap(), 0.0, BACKGROUND);
+    let min_zoom = fit_zoom(&scene.bounds, ui.available_rect_before_wrap(), center.y) - MIN_ZOOM_BELOW_FIT;
+    clamp_zoom(memory, min_zoom);
     let mut map = Map::new(tiles, memory, home).zoom_with_ctrl(false);
     if input.tool_active {
         map = map
@@ -128,28 +134,49 @@ pub fn map_ui(ui: &mut Ui, memory: &mut MapMemory, tiles: Option<&mut dyn Tiles>
         paint(ui, rect, &t, &shapes);
         paint(ui, rect, &t, input.heat);
         super::tool_view::paint_overlay(ui, rect, &t, input.tool_overlay, input.tool_layer);
-        legend_ui(ui, rect, input.legend);
+        let mut blocked = vec![legend_ui(ui, rect, input.legend)];
         if let Some(h) = &input.heat_legend {
-            heat_legend_ui(ui, rect, h);
+            blocked.push(heat_legend_ui(ui, rect, h));
         }
-        let mut out = interact(response, &t, scene);
+        blocked.extend(super::scale_bar::paint(ui, rect, t.px_per_m));
+        let mut out = interact(response, &t, scene, &blocked);
         out.tool_inputs = super::tool_view::pointer_inputs(ui, response, &t);
         out.px_per_m = t.px_per_m;
+        out.transform = Some(t);
+        out.blocked = blocked;
         out
     });
+    // The wheel zooms inside `show`: out past the district is a dot on a blank plane.
+    clamp_zoom(memory, min_zoom);
     inner.inner
 }
 
-fn interact(response: &Response, t: &ScreenFromMap, scene: &Scene) -> MapOutput {
+/// How far out (zoom levels) one can go beyond the view of the whole community.
+pub const MIN_ZOOM_BELOW_FIT: f64 = 3.0;
+/// Closer than this the map shows nothing more (a building fills the window).
+pub const MAX_ZOOM: f64 = 21.0;
+/// What one click on 放大/缩小 changes (half a level: ×1.41).
+pub const ZOOM_STEP: f64 = 0.5;
+
+fn clamp_zoom(memory: &mut MapMemory, min_zoom: f64) {
+    let z = memory.zoom();
+    let clamped = z.clamp(min_zoom.min(MAX_ZOOM), MAX_ZOOM);
+    if clamped != z {
+        let _ = memory.set_zoom(clamped);
+    }
+}
+
+fn interact(response: &Response, t: &ScreenFromMap, scene: &Scene, blocked: &[Rect]) -> MapOutput {
     let mut out = MapOutput::default();
-    if let Some(pos) = response.hover_pos() {
+    let free = |p: &Pos2| !blocked.iter().any(|r| r.contains(*p));
+    if let Some(pos) = response.hover_pos().filter(free) {
         let m = t.map(pos);
         out.hovered_building = scene.building_at(m);
         let ll = scene.to_lonlat(m);
         out.pointer_lonlat = Some((ll.x, ll.y));
     }
     if response.clicked()
-        && let Some(pos) = response.interact_pointer_pos()
+        && let Some(pos) = response.interact_pointer_pos().filter(free)
     {
         out.clicked_building = Some(scene.building_at(t.map(pos)));
     }
@@ -255,7 +282,7 @@ fn map_texture(ctx: &egui::Context, image: &crate::layers::MapImage) -> Option<e
 }
 
 /// The heatmap's ramp bottom-right, so it never hides the building legend bottom-left.
-fn heat_legend_ui(ui: &Ui, rect: Rect, h: &HeatLegend) {
+fn heat_legend_ui(ui: &Ui, rect: Rect, h: &HeatLegend) -> Rect {
     let painter = ui.painter_at(rect);
     let (w, bar_h) = (200.0, 12.0);
     let frame = Rect::from_min_size(pos2(rect.right() - w - 20.0, rect.bottom() - 70.0), vec2(w + 10.0, 60.0));
@@ -272,12 +299,13 @@ fn heat_legend_ui(ui: &Ui, rect: Rect, h: &HeatLegend) {
         painter.rect_filled(cell, 0.0, color(crate::layers::heat::heat_colour(t)));
     }
     let y = bar.bottom() + 3.0;
-    painter.text(pos2(bar.left(), y), Align2::LEFT_TOP, h.low, FontId::proportional(11.0), dark);
+    painter.text(pos2(bar.left(), y), Align2::LEFT_TOP, h.low, FontId::proportional(12.0), dark);
     let high = format!("{} {:.1}", h.high, h.max);
-    painter.text(pos2(bar.right(), y), Align2::RIGHT_TOP, high, FontId::proportional(11.0), dark);
+    painter.text(pos2(bar.right(), y), Align2::RIGHT_TOP, high, FontId::proportional(12.0), dark);
+    frame
 }
 
-fn legend_ui(ui: &Ui, rect: Rect, legend: &Legend) {
+fn legend_ui(ui: &Ui, rect: Rect, legend: &Legend) -> Rect {
     let painter = ui.painter_at(rect);
     let row_h = 18.0;
     let width = legend
@@ -310,6 +338,7 @@ fn legend_ui(ui: &Ui, rect: Rect, legend: &Legend) {
             Color32::from_gray(30),
         );
     }
+    frame
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub mod new_community;
 mod panels;
 pub mod patrol_panel;
 pub mod recent;
+pub mod scale_bar;
 pub mod staff_editor;
 mod tool_view;
 pub mod tools;
@@ -77,6 +78,8 @@ pub enum Command {
     ZoomOut,
     SelectBuilding(Option<BuildingId>),
     HighlightGrid(Option<GridId>),
+    /// The grid under the pointer in the list (a preview that ends when the pointer leaves).
+    HoverGrid(Option<GridId>),
     ZoomToGrid(GridId),
     OpenGridEditor(GridId),
     OpenCommunitySettings,
@@ -177,6 +180,12 @@ pub struct WanggeApp {
     unsettled_since: Option<std::time::Instant>,
     pub selected_building: Option<BuildingId>,
     pub highlighted_grid: Option<GridId>,
+    /// The grid card under the pointer: shown on the map while hovered, never kept.
+    pub hovered_grid: Option<GridId>,
+    /// The map's rectangle and transform last frame, and the window's size then.
+    last_map: Option<(egui::Rect, map_view::ScreenFromMap, egui::Rect)>,
+    /// Where the legends and the scale bar were drawn last frame.
+    map_blocked: Vec<egui::Rect>,
     fills: Vec<Rgba>,
     legend: Legend,
     basemap: basemap::Basemaps,
@@ -228,6 +237,7 @@ impl WanggeApp {
     pub fn new(cc: &eframe::CreationContext<'_>, start: Startup, lang_override: Option<Lang>) -> Self {
         fonts::install(&cc.egui_ctx);
         cc.egui_ctx.set_visuals(egui::Visuals::light());
+        fonts::readable_sizes(&cc.egui_ctx);
         let mut settings = stored_settings(cc);
         if let Some(lang) = lang_override {
             settings.lang = lang;
@@ -244,6 +254,9 @@ impl WanggeApp {
             unsettled_since: None,
             selected_building: None,
             highlighted_grid: None,
+            hovered_grid: None,
+            last_map: None,
+            map_blocked: Vec::new(),
             fills: Vec::new(),
             legend: Legend::default(),
             basemap: Default::default(),
@@ -290,6 +303,58 @@ impl WanggeApp {
 
     fn tr(&self, t: T) -> &'static str {
         self.settings.lang.tr(t)
+    }
+
+    /// Where the map was drawn last frame.
+    pub fn map_rect(&self) -> egui::Rect {
+        self.map_rect
+    }
+
+    /// Map space → screen as of the last frame.
+    pub fn map_transform(&self) -> Option<map_view::ScreenFromMap> {
+        self.last_map.map(|(_, t, _)| t)
+    }
+
+    /// The legends and the scale bar on the map last frame.
+    pub fn map_overlays(&self) -> &[egui::Rect] {
+        &self.map_blocked
+    }
+
+    /// The building under the pointer on the map (its tooltip is showing).
+    pub fn hovered_building(&self) -> Option<BuildingId> {
+        self.hovered_building
+    }
+
+    /// The current zoom level of the map (Web Mercator levels).
+    pub fn zoom(&self) -> f64 {
+        self.map_memory.zoom()
+    }
+
+    /// The tooltip of a building on the map: name, residents and its grid.
+    pub fn building_tip(&self, b: BuildingId) -> Option<String> {
+        let building = self.doc.community.building(b)?;
+        let grid = self.doc.assignment.grid_of(b).and_then(|g| self.doc.community.grid(g));
+        let grid = grid.map_or_else(|| self.tr(T::TipNoGrid).to_string(), |g| g.name.clone());
+        Some(format!("{} · {} {} · {grid}", building.name, building.residents, self.tr(T::People)))
+    }
+
+    /// When a panel opens or closes beside the map, the map keeps its content where it was (the
+    /// centre moves with the rectangle) and the selected building stays in sight.
+    fn keep_map_in_place(&mut self, rect: egui::Rect, screen: egui::Rect) {
+        let Some((last_rect, t, last_screen)) = self.last_map else { return };
+        if last_rect == rect || last_screen != screen || self.fit_requested || !rect.is_positive() {
+            return;
+        }
+        let mut centre = t.map(rect.center());
+        let moved = map_view::ScreenFromMap { center_screen: rect.center(), center_map: centre, px_per_m: t.px_per_m };
+        let margin = (rect.size() * 0.1).min(egui::vec2(40.0, 40.0));
+        if let Some(at) = self.selected_building.and_then(|b| self.doc.scene.building(b)).map(|i| i.anchor)
+            && !rect.shrink2(margin).contains(moved.screen(at))
+        {
+            centre = at;
+        }
+        let ll = self.doc.scene.to_lonlat(centre);
+        self.map_memory.center_at(walkers::lon_lat(ll.x, ll.y));
     }
 
     /// Recomputes building colours and the legend (on overlay, language or document change).
@@ -347,6 +412,8 @@ impl WanggeApp {
         }
         self.selected_building = None;
         self.highlighted_grid = None;
+        self.hovered_grid = None;
+        self.last_map = None;
         self.tools.set_kind(self.tools.kind());
         self.tool_cache = None;
         self.fit_requested = true;
@@ -443,7 +510,7 @@ impl WanggeApp {
                 self.unsettled_since = Some(std::time::Instant::now());
                 self.restyle();
                 // An edit that opens a gap or an overlap (deleting a grid, say) shows it at once.
-                if was_clean && !self.doc.topology.is_clean(1e-6) {
+                if was_clean && !self.doc.topology.is_clean(1e-6) && !self.doc.community.grids.is_empty() {
                     self.checks.open = true;
                 }
             }
@@ -486,13 +553,16 @@ impl WanggeApp {
             Command::SetOnlineTiles(on) => self.settings.online_tiles = on && cfg!(feature = "online-tiles"),
             Command::FitCommunity => self.fit_requested = true,
             Command::ZoomIn => {
-                let _ = self.map_memory.zoom_in();
+                let z = (self.map_memory.zoom() + map_view::ZOOM_STEP).min(map_view::MAX_ZOOM);
+                let _ = self.map_memory.set_zoom(z);
             }
             Command::ZoomOut => {
-                let _ = self.map_memory.zoom_out();
+                // The map stops at the district (see `map_view::map_ui`).
+                let _ = self.map_memory.set_zoom((self.map_memory.zoom() - map_view::ZOOM_STEP).max(0.0));
             }
             Command::SelectBuilding(b) => self.selected_building = b,
             Command::HighlightGrid(g) => self.highlighted_grid = g,
+            Command::HoverGrid(g) => self.hovered_grid = g,
             Command::ZoomToGrid(g) => {
                 if let Some(item) = self.doc.scene.grid(g) {
                     let c = self.doc.scene.to_lonlat(item.bbox.center());
@@ -841,13 +911,16 @@ impl WanggeApp {
             max: h.max,
         });
         egui::CentralPanel::default().frame(egui::Frame::NONE).show(ui, |ui| {
+            self.map_rect = ui.available_rect_before_wrap();
+            let screen = ui.ctx().content_rect();
+            self.keep_map_in_place(self.map_rect, screen);
             let input = map_view::MapInput {
                 scene: &self.doc.scene,
                 fills: &self.fills,
                 legend: &self.legend,
                 labels: self.settings.labels,
                 selected_building: self.selected_building,
-                highlighted_grid: self.highlighted_grid,
+                highlighted_grid: self.hovered_grid.or(self.highlighted_grid),
                 fit_requested: self.fit_requested,
                 tool_active,
                 tool_overlay: &tool_overlay,
@@ -856,8 +929,11 @@ impl WanggeApp {
                 heat_legend,
             };
             let tiles = self.basemap.active(self.settings.online_tiles, ui.ctx());
-            self.map_rect = ui.available_rect_before_wrap();
             let out = map_view::map_ui(ui, &mut self.map_memory, tiles, &input);
+            if let Some(t) = out.transform {
+                self.last_map = Some((self.map_rect, t, screen));
+            }
+            self.map_blocked = out.blocked.clone();
             self.fit_requested = false;
             self.pointer_lonlat = out.pointer_lonlat;
             self.hovered_building = out.hovered_building;
@@ -866,6 +942,13 @@ impl WanggeApp {
                 && !tool_active
             {
                 commands.push(Command::SelectBuilding(clicked));
+                if clicked.is_none() {
+                    // A click on empty map ends the grid highlight too.
+                    commands.push(Command::HighlightGrid(None));
+                }
+            }
+            if !tool_active && tool_keys.contains(&tools::ToolInput::Key(tools::ToolKey::Escape)) {
+                commands.push(Command::HighlightGrid(None));
             }
             for input in out.tool_inputs.into_iter().chain(tool_keys) {
                 let ctx = tool_context(&self.doc, &self.tools, self.px_per_m, lang, cache);
@@ -878,7 +961,7 @@ impl WanggeApp {
             let live: Vec<tools::BalanceRow> =
                 self.tools.preview().map(|c| tools::preview_balance(cache, c)).unwrap_or_default();
             tool_view::balance_ui(ui, self.map_rect, self, &live);
-            if let Some(b) = out.hovered_building.and_then(|b| self.doc.community.building(b)) {
+            if let Some(tip) = out.hovered_building.and_then(|b| self.building_tip(b)) {
                 egui::Tooltip::always_open(
                     ui.ctx().clone(),
                     ui.layer_id(),
@@ -887,7 +970,7 @@ impl WanggeApp {
                 )
                 .gap(12.0)
                 .show(|ui| {
-                    ui.label(format!("{} · {} {}", b.name, b.residents, self.settings.lang.tr(T::People)));
+                    ui.label(tip);
                 });
             }
             panels::map_buttons(ui, self, &mut commands);

@@ -231,9 +231,13 @@ pub(super) fn grid_panel(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
     let lang = app.settings.lang;
     let tr = |t| lang.tr(t);
     let c = &app.doc.community;
-    egui::Panel::left("grids").default_size(430.0).resizable(true).show(ui, |ui| {
+    // As wide as its cards: the map gets the rest.
+    egui::Panel::left("grids").default_size(GRID_LIST_WIDTH).size_range(220.0..=520.0).resizable(true).show(ui, |ui| {
         egui::ScrollArea::vertical().show(ui, |ui| {
             ui.heading(format!("{} · {}", c.info.name, c.info.subdistrict));
+            if crate::demo::is_demo(&c.info) {
+                demo_badge(ui, lang, &mut out);
+            }
             let t = c.totals();
             egui::Grid::new("totals").num_columns(4).spacing([12.0, 4.0]).show(ui, |ui| {
                 ui.label(tr(T::Buildings));
@@ -268,6 +272,10 @@ pub(super) fn grid_panel(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                     }
                 });
             });
+            if c.grids.is_empty() {
+                ui.label(RichText::new(tr(T::NoGridsHint)).italics().color(Color32::from_gray(90)));
+            }
+            let mut hovered = None;
             for (g, s) in c.grids.iter().zip(&app.doc.grid_stats) {
                 let status = BalanceStatus::of(s.residents, min, max);
                 let (mark, colour, status_text) = match status {
@@ -335,9 +343,13 @@ pub(super) fn grid_panel(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                 } else if response.clicked() {
                     out.push(Command::ZoomToGrid(g.id));
                 }
-                if response.hovered() && app.highlighted_grid != Some(g.id) {
-                    out.push(Command::HighlightGrid(Some(g.id)));
+                if response.hovered() {
+                    hovered = Some(g.id);
                 }
+            }
+            // A preview only: the highlight that stays is the clicked card's.
+            if hovered != app.hovered_grid {
+                out.push(Command::HoverGrid(hovered));
             }
             if app.selected_building.is_none() {
                 ui.add_space(8.0);
@@ -348,12 +360,36 @@ pub(super) fn grid_panel(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
     out
 }
 
+/// What the grid list starts at (its cards need about 240 points).
+pub const GRID_LIST_WIDTH: f32 = 280.0;
+
+/// 示例数据: the open document is the demo, with the ways to one's own community beside it.
+fn demo_badge(ui: &mut Ui, lang: Lang, out: &mut Vec<Command>) {
+    let tr = |t| lang.tr(t);
+    ui.horizontal_wrapped(|ui| {
+        let badge =
+            RichText::new(tr(T::DemoBadge)).color(Color32::WHITE).background_color(Color32::from_rgb(200, 110, 0));
+        ui.label(badge).on_hover_text(tr(T::DemoBadgeHint));
+        if ui.small_button(tr(T::DemoNewOwn)).clicked() {
+            out.push(Command::OpenNewCommunity);
+        }
+        if ui.small_button(tr(T::DemoOpenOwn)).clicked() {
+            out.push(Command::PickOpen);
+        }
+    });
+}
+
 pub(super) fn map_buttons(ui: &mut Ui, app: &WanggeApp, out: &mut Vec<Command>) {
     let tr = |t| app.settings.lang.tr(t);
     let rect = ui.max_rect();
-    egui::Area::new(egui::Id::unique("map_buttons")).fixed_pos(rect.right_top() + egui::vec2(-130.0, 10.0)).show(
-        ui.ctx(),
-        |ui| {
+    // Pinned by its top-right corner inside the map, whatever the labels' width in this language;
+    // the labels never wrap (an Area remembers its old, narrower size after a language switch).
+    egui::Area::new(egui::Id::unique("map_buttons"))
+        .pivot(egui::Align2::RIGHT_TOP)
+        .fixed_pos(rect.right_top() + egui::vec2(-10.0, 10.0))
+        .constrain_to(rect)
+        .show(ui.ctx(), |ui| {
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
             egui::Frame::popup(ui.style()).show(ui, |ui| {
                 ui.vertical(|ui| {
                     if ui.button(format!("＋ {}", tr(T::ZoomIn))).clicked() {
@@ -367,8 +403,7 @@ pub(super) fn map_buttons(ui: &mut Ui, app: &WanggeApp, out: &mut Vec<Command>) 
                     }
                 });
             });
-        },
-    );
+        });
 }
 
 pub(super) fn message_window(ctx: &egui::Context, app: &WanggeApp, msg: &str) -> Vec<Command> {

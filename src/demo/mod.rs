@@ -464,6 +464,16 @@ fn phone(rng: &mut Rng) -> String {
     format!("{}{:04}{:04}", PREFIXES[rng.index(PREFIXES.len())], 5920 + rng.index(10), rng.index(10_000))
 }
 
+/// The demo community's administrative code and name: together they mark a document as the demo
+/// (written by `wangge demo` or on first start) and not a community of one's own.
+const DEMO_CODE: &str = "350206001003";
+const DEMO_NAME: &str = "康乐社区";
+
+/// Whether `info` is the demo community's (the GUI shows a 示例数据 badge then).
+pub fn is_demo(info: &CommunityInfo) -> bool {
+    info.code == DEMO_CODE && info.name == DEMO_NAME && info.subdistrict == "湖里街道"
+}
+
 /// Builds the demo community, with a month of patrol tracks ending today (`WANGGE_NOW` pins it).
 pub fn kangle() -> Community {
     let tz = CommunityInfo::default().time_zone;
@@ -484,9 +494,9 @@ fn kangle_without_tracks() -> Community {
 
     let mut community = Community {
         info: CommunityInfo {
-            name: "康乐社区".into(),
+            name: DEMO_NAME.into(),
             subdistrict: "湖里街道".into(),
-            code: "350206001003".into(),
+            code: DEMO_CODE.into(),
             hotline: "0592-5123456".into(),
             ..CommunityInfo::default()
         },

@@ -34,7 +34,9 @@ pub(in crate::app) fn building_panel(
     };
     drafts.retarget(Entity::Building, b.id.get());
     let editable = writable(doc);
-    egui::Panel::right("inspector").default_size(320.0).show(ui, |ui| {
+    // Narrower on a small window, so the map keeps most of it.
+    let width = (ui.ctx().content_rect().width() * 0.22).clamp(220.0, 320.0);
+    egui::Panel::right("inspector").default_size(width).show(ui, |ui| {
         ui.horizontal(|ui| {
             ui.heading(tr(T::Inspector));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -156,7 +158,8 @@ fn derived_ui(ui: &mut Ui, doc: &Document, b: &Building, lang: Lang) {
     ];
     for (t, v) in rows {
         ui.label(tr(t));
-        ui.strong(v);
+        // A long grid name with its code wraps instead of widening the panel over the map.
+        ui.add(egui::Label::new(RichText::new(v).strong()).wrap());
         ui.end_row();
     }
 }

@@ -320,3 +320,29 @@ fn no_text_style_is_below_twelve_points() {
         }
     }
 }
+
+#[test]
+fn one_wheel_notch_zooms_by_a_modest_step() {
+    let mut h = demo(Lang::ZhCn);
+    let before = h.state().zoom();
+    let centre = h.state().map_rect().center() + vec2(120.0, -80.0);
+    let under = h.state().map_transform().unwrap().map(centre);
+    h.hover_at(centre);
+    h.run();
+    h.event(Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Line,
+        delta: vec2(0.0, 1.0),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Wheel,
+        modifiers: Modifiers::NONE,
+    });
+    for _ in 0..30 {
+        h.run();
+    }
+    let factor = 2f64.powf(h.state().zoom() - before);
+    assert!((1.2..=1.5).contains(&factor), "one notch zooms ×{factor:.2}");
+    // The place under the pointer stays under it.
+    let t = h.state().map_transform().unwrap();
+    let moved = t.screen(under) - centre;
+    assert!(moved.length() < 2.0, "the place under the pointer moved by {moved:?}");
+}

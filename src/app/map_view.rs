@@ -112,6 +112,7 @@ pub fn map_ui(ui: &mut Ui, memory: &mut MapMemory, tiles: Option<&mut dyn Tiles>
     ui.painter().rect_filled(ui.available_rect_before_wrap(), 0.0, BACKGROUND);
     let min_zoom = fit_zoom(&scene.bounds, ui.available_rect_before_wrap(), center.y) - MIN_ZOOM_BELOW_FIT;
     clamp_zoom(memory, min_zoom);
+    let wheel = wheel_levels(ui, ui.available_rect_before_wrap());
     let mut map = Map::new(tiles, memory, home).zoom_with_ctrl(false);
     if input.tool_active {
         map = map
@@ -146,9 +147,71 @@ pub fn map_ui(ui: &mut Ui, memory: &mut MapMemory, tiles: Option<&mut dyn Tiles>
         out.blocked = blocked;
         out
     });
-    // The wheel zooms inside `show`: out past the district is a dot on a blank plane.
+    // A pinch or Ctrl+wheel zooms inside `show`: out past the district is a dot on a blank plane.
     clamp_zoom(memory, min_zoom);
-    inner.inner
+    let mut out = inner.inner;
+    if let Some((levels, pointer)) = wheel
+        && let Some(t) = out.transform
+    {
+        out.transform = Some(zoom_about(memory, scene, t, pointer, levels, min_zoom));
+        out.px_per_m = out.transform.map_or(out.px_per_m, |t| t.px_per_m);
+        ui.ctx().request_repaint();
+    }
+    out
+}
+
+/// What one wheel notch changes, in zoom levels (×1.32), whatever the frame rate: walkers scales
+/// its wheel zoom by the frame time, so a slow frame made one notch a jump of several levels.
+pub const WHEEL_NOTCH_LEVELS: f64 = 0.4;
+/// egui's points per wheel line on the desktop (`InputOptions::line_scroll_speed`).
+const POINTS_PER_NOTCH: f32 = 40.0;
+
+/// The wheel turned over the map this frame, in zoom levels, and where the pointer is. The
+/// smoothed scroll is taken from walkers so the map zooms once, by the notch.
+fn wheel_levels(ui: &Ui, rect: Rect) -> Option<(f64, Pos2)> {
+    let pointer =
+        ui.input(|i| i.pointer.hover_pos()).filter(|p| ui.rect_contains_pointer(rect) && rect.contains(*p))?;
+    let zoom_modifier = ui.ctx().options(|o| o.input_options.zoom_modifier);
+    let points: f32 = ui.input_mut(|i| {
+        i.smooth_scroll_delta = Vec2::ZERO;
+        i.events
+            .iter()
+            .filter_map(|e| match e {
+                egui::Event::MouseWheel { unit, delta, modifiers, .. } if !modifiers.matches_any(zoom_modifier) => {
+                    Some(match unit {
+                        egui::MouseWheelUnit::Point => delta.y,
+                        egui::MouseWheelUnit::Line => delta.y * POINTS_PER_NOTCH,
+                        egui::MouseWheelUnit::Page => delta.y * rect.height(),
+                    })
+                }
+                _ => None,
+            })
+            .sum()
+    });
+    (points != 0.0 && points.is_finite()).then(|| (f64::from(points / POINTS_PER_NOTCH) * WHEEL_NOTCH_LEVELS, pointer))
+}
+
+/// Zooms by `levels`, keeping the place under `pointer` where it is; returns the new transform.
+fn zoom_about(
+    memory: &mut MapMemory,
+    scene: &Scene,
+    t: ScreenFromMap,
+    pointer: Pos2,
+    levels: f64,
+    min_zoom: f64,
+) -> ScreenFromMap {
+    let before = memory.zoom();
+    let after = (before + levels).clamp(min_zoom.min(MAX_ZOOM), MAX_ZOOM);
+    if memory.set_zoom(after).is_err() {
+        return t;
+    }
+    let px_per_m = t.px_per_m * 2f64.powf(after - before) as f32;
+    let under = t.map(pointer);
+    let center_map =
+        [under[0] - (pointer.x - t.center_screen.x) / px_per_m, under[1] + (pointer.y - t.center_screen.y) / px_per_m];
+    let ll = scene.to_lonlat(center_map);
+    memory.center_at(walkers::lon_lat(ll.x, ll.y));
+    ScreenFromMap { center_screen: t.center_screen, center_map, px_per_m }
 }
 
 /// How far out (zoom levels) one can go beyond the view of the whole community.

@@ -211,16 +211,20 @@ fn a_community_without_grids_gets_a_hint_and_no_gap_alarm() {
 
 #[test]
 fn a_small_window_leaves_room_for_the_map_with_the_inspector_open() {
-    let mut h = start(wangge::demo::kangle(), Lang::ZhCn, vec2(1024.0, 700.0));
+    small_window(Lang::ZhCn);
+    small_window(Lang::En);
+}
+
+fn small_window(lang: Lang) {
+    let mut h = start(wangge::demo::kangle(), lang, vec2(1024.0, 700.0));
     let b = h.state().doc.community.buildings[0].id;
     command(&mut h, Command::SelectBuilding(Some(b)));
     for _ in 0..3 {
         h.run();
     }
     let map = h.state().map_rect();
-    eprintln!("map {map:?} screen {:?}", h.ctx.content_rect());
-    assert!(map.width() >= 500.0, "the map is {} points wide", map.width());
-    for r in map_button_rects(&h, Lang::ZhCn) {
+    assert!(map.width() >= 500.0, "{lang:?}: the map is {map:?}");
+    for r in map_button_rects(&h, lang) {
         assert!(map.contains_rect(r), "{r:?} outside the map {map:?}");
     }
     // At the smallest window the buttons stay on the map, not on the list.
@@ -229,8 +233,8 @@ fn a_small_window_leaves_room_for_the_map_with_the_inspector_open() {
         h.run();
     }
     let map = h.state().map_rect();
-    for r in map_button_rects(&h, Lang::ZhCn) {
-        assert!(map.contains_rect(r), "{r:?} outside the map {map:?}");
+    for r in map_button_rects(&h, lang) {
+        assert!(map.contains_rect(r), "{lang:?}: {r:?} outside the map {map:?}");
     }
 }
 

@@ -81,7 +81,7 @@ fn text_field(ui: &mut Ui, drafts: &mut Drafts, c: &Community, f: Field, id: Row
     let mut edit = None;
     ui.vertical(|ui| {
         let response = ui
-            .add(egui::TextEdit::singleline(&mut text).desired_width(ui.available_width().clamp(80.0, 180.0)))
+            .add(egui::TextEdit::singleline(&mut text).desired_width(ui.spacing().text_edit_width.min(180.0)))
             .labelled_by(label.id);
         if response.changed() {
             drafts.text.insert(f.name, text.clone());
@@ -177,7 +177,7 @@ fn ref_field(
     let mut picked = None;
     let combo = egui::ComboBox::from_id_salt((f.entity.as_str(), f.name, id))
         .selected_text(selected)
-        .width(ui.available_width().clamp(80.0, 180.0));
+        .width(ui.spacing().text_edit_width.min(180.0));
     let shown = combo.show_ui(ui, |ui| {
         for (option, name) in options {
             if ui.selectable_label(*option == current, name).clicked() && *option != current {

@@ -232,7 +232,8 @@ pub(super) fn grid_panel(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
     let tr = |t| lang.tr(t);
     let c = &app.doc.community;
     // As wide as its cards: the map gets the rest.
-    egui::Panel::left("grids").default_size(GRID_LIST_WIDTH).size_range(220.0..=520.0).resizable(true).show(ui, |ui| {
+    let width = (ui.ctx().content_rect().width() * 0.25).clamp(240.0, GRID_LIST_WIDTH);
+    egui::Panel::left("grids").default_size(width).size_range(220.0..=520.0).resizable(true).show(ui, |ui| {
         egui::ScrollArea::vertical().show(ui, |ui| {
             ui.heading(format!("{} · {}", c.info.name, c.info.subdistrict));
             if crate::demo::is_demo(&c.info) {
@@ -315,7 +316,8 @@ pub(super) fn grid_panel(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                                     }
                                 });
                             });
-                            ui.horizontal(|ui| {
+                            // Wraps on a narrow list rather than widening it over the map.
+                            ui.horizontal_wrapped(|ui| {
                                 ui.colored_label(colour, format!("{mark} {} {}", s.residents, tr(T::People)))
                                     .on_hover_text(tr(status_text));
                                 ui.label(format!("{} {}", tr(T::Households), s.households));
@@ -360,7 +362,7 @@ pub(super) fn grid_panel(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
     out
 }
 
-/// What the grid list starts at (its cards need about 240 points).
+/// What the grid list starts at on a large window (its cards need about 240 points).
 pub const GRID_LIST_WIDTH: f32 = 280.0;
 
 /// 示例数据: the open document is the demo, with the ways to one's own community beside it.

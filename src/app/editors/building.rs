@@ -35,8 +35,11 @@ pub(in crate::app) fn building_panel(
     drafts.retarget(Entity::Building, b.id.get());
     let editable = writable(doc);
     // Narrower on a small window, so the map keeps most of it.
-    let width = (ui.ctx().content_rect().width() * 0.22).clamp(220.0, 320.0);
+    let screen = ui.ctx().content_rect().width();
+    let width = (screen * 0.22).clamp(220.0, 320.0);
     egui::Panel::right("inspector").default_size(width).show(ui, |ui| {
+        // The fields' width (the editors' helpers read it) follows.
+        ui.spacing_mut().text_edit_width = if screen < 1200.0 { 120.0 } else { 180.0 };
         ui.horizontal(|ui| {
             ui.heading(tr(T::Inspector));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {

@@ -308,7 +308,14 @@ pub(super) fn grid_panel(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                                     Color32::from_rgb(g.colour[0], g.colour[1], g.colour[2]),
                                 );
                                 ui.strong(&g.name);
-                                ui.label(RichText::new(&g.code).small().color(Color32::from_gray(110)));
+                                // The code gives way (…) to the edit button on a narrow list.
+                                let button = crate::layers::labels::text_width(tr(T::EditGrid), 12.0) + 24.0;
+                                let room =
+                                    egui::vec2((ui.available_width() - button).max(0.0), ui.spacing().interact_size.y);
+                                ui.allocate_ui(room, |ui| {
+                                    let code = RichText::new(&g.code).small().color(Color32::from_gray(110));
+                                    ui.add(egui::Label::new(code).truncate());
+                                });
                                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                                     let edit = ui.small_button(tr(T::EditGrid)).on_hover_text(tr(T::GridEditor));
                                     if edit.clicked() {

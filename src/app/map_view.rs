@@ -106,7 +106,8 @@ pub fn map_ui(ui: &mut Ui, memory: &mut MapMemory, tiles: Option<&mut dyn Tiles>
     }
     // A plain paper-coloured background under the (optional) tiles: offline is the normal case.
     ui.painter().rect_filled(ui.available_rect_before_wrap(), 0.0, BACKGROUND);
-    let mut map = Map::new(tiles, memory, home).zoom_with_ctrl(false);
+    // Double-click zooms in with the Select tool; the other tools take double-clicks themselves.
+    let mut map = Map::new(tiles, memory, home).zoom_with_ctrl(false).double_click_to_zoom(true);
     if input.tool_active {
         map = map
             .drag_pan_buttons(egui::DragPanButtons::MIDDLE | egui::DragPanButtons::SECONDARY)

@@ -235,6 +235,11 @@ texts! {
     ManageStaff => "管理人员…", "Manage staff…";
     Search => "搜索", "Search";
     SearchName => "按姓名搜索", "Search by name";
+    SearchBuildingCount => "{n} 栋楼", "{n} buildings";
+    SearchHint => "搜索楼栋、小区、网格、人员… (拼音首字母亦可)", "Find a building, compound, grid, person… (pinyin too)";
+    SearchNothing => "没有找到", "Nothing found";
+    SearchButton => "搜索…", "Search…";
+    FullScreen => "全屏", "Full screen";
     SelectStaff => "请在左侧选择一位人员", "Select a person on the left";
     Role => "岗位", "Role";
     Name => "姓名", "Name";

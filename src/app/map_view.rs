@@ -113,7 +113,8 @@ pub fn map_ui(ui: &mut Ui, memory: &mut MapMemory, tiles: Option<&mut dyn Tiles>
     let min_zoom = fit_zoom(&scene.bounds, ui.available_rect_before_wrap(), center.y) - MIN_ZOOM_BELOW_FIT;
     clamp_zoom(memory, min_zoom);
     let wheel = wheel_levels(ui, ui.available_rect_before_wrap());
-    let mut map = Map::new(tiles, memory, home).zoom_with_ctrl(false);
+    // Double-click zooms in with the Select tool; the other tools take double-clicks themselves.
+    let mut map = Map::new(tiles, memory, home).zoom_with_ctrl(false).double_click_to_zoom(true);
     if input.tool_active {
         map = map
             .drag_pan_buttons(egui::DragPanButtons::MIDDLE | egui::DragPanButtons::SECONDARY)

@@ -15,6 +15,8 @@ mod panels;
 pub mod patrol_panel;
 pub mod recent;
 pub mod scale_bar;
+pub mod search_panel;
+pub mod shortcuts;
 pub mod staff_editor;
 mod tool_view;
 pub mod tools;
@@ -156,6 +158,17 @@ pub enum Command {
     /// An import's edit (one undo step, written like any edit) and the report shown once it is in;
     /// the map then fits the community.
     ApplyImport(crate::edit::Edit, String),
+    /// Opens the search box (Ctrl+F, 搜索…) with the cursor in it.
+    OpenSearch,
+    /// Fits a lon/lat rectangle on the map (a compound, a road).
+    ZoomToRect(geo::Rect<f64>),
+    /// Moves the view by fractions of the map's width and height (the arrow keys).
+    Pan {
+        right: f32,
+        down: f32,
+    },
+    /// F11.
+    ToggleFullscreen,
 }
 
 enum Picked {
@@ -195,7 +208,7 @@ pub struct WanggeApp {
     pointer_lonlat: Option<(f64, f64)>,
     hovered_building: Option<BuildingId>,
     window_title: String,
-    export: export_dialog::ExportDialog,
+    pub export: export_dialog::ExportDialog,
     /// Where the map was drawn last frame (PNG export crops the screenshot to it).
     map_rect: egui::Rect,
     /// Messages from background work (screenshot saving).
@@ -214,6 +227,7 @@ pub struct WanggeApp {
     pub import_wizard: import_wizard::ImportWizard,
     pub track_import: track_import::TrackImportDialog,
     pub new_community: new_community::NewCommunityWizard,
+    pub search: search_panel::SearchPanel,
     /// The operator when none is set: `WANGGE_OPERATOR` or the login name.
     default_operator: String,
     /// A document being opened on a worker; the current one stays on screen until it is ready.
@@ -238,6 +252,8 @@ impl WanggeApp {
         fonts::install(&cc.egui_ctx);
         cc.egui_ctx.set_visuals(egui::Visuals::light());
         fonts::readable_sizes(&cc.egui_ctx);
+        // Ctrl+plus/minus zoom the map (see `shortcuts`), not the whole window's text.
+        cc.egui_ctx.options_mut(|o| o.zoom_with_keyboard = false);
         let mut settings = stored_settings(cc);
         if let Some(lang) = lang_override {
             settings.lang = lang;
@@ -286,6 +302,7 @@ impl WanggeApp {
             import_wizard: Default::default(),
             track_import: Default::default(),
             new_community: Default::default(),
+            search: Default::default(),
             px_per_m: 1.0,
         };
         // A stored value from a hand-edited settings file is used only when it is a sensible area.
@@ -473,7 +490,7 @@ impl WanggeApp {
     }
 
     /// Where the map looks now.
-    fn map_view(&self) -> recent::MapView {
+    pub fn map_view(&self) -> recent::MapView {
         let home = self.doc.scene.to_lonlat(self.doc.scene.bounds.center());
         let centre = self.map_memory.detached().unwrap_or_else(|| walkers::lon_lat(home.x, home.y));
         recent::MapView { lon: centre.x(), lat: centre.y(), zoom: self.map_memory.zoom() }
@@ -773,6 +790,13 @@ impl WanggeApp {
                 }
             }
             Command::SetNewCommunityFile(slot, p) => self.new_community.set_path(slot, &p),
+            Command::OpenSearch => self.search.show(),
+            Command::ZoomToRect(r) => self.zoom_to_rect(r),
+            Command::Pan { right, down } => self.pan(right, down),
+            Command::ToggleFullscreen => {
+                let full = ctx.input(|i| i.viewport().fullscreen.unwrap_or(false));
+                ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(!full));
+            }
             Command::ApplyImport(edit, report) => {
                 let before = self.doc.revision();
                 self.run_edit(|d| d.apply(edit).map(drop));
@@ -781,6 +805,37 @@ impl WanggeApp {
                     self.fit_requested = true;
                 }
             }
+        }
+    }
+
+    /// The map's size on screen last frame (a guess before the first).
+    fn map_size(&self) -> egui::Rect {
+        if self.map_rect.is_positive() {
+            self.map_rect
+        } else {
+            egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1000.0, 700.0))
+        }
+    }
+
+    fn zoom_to_rect(&mut self, r: geo::Rect<f64>) {
+        let scene = &self.doc.scene;
+        let bounds = crate::layers::MapRect::from_points([scene.to_map(r.min()), scene.to_map(r.max())]);
+        let c = r.center();
+        // A single building's worth of area would zoom past the tiles; 19 still shows its street.
+        let zoom = map_view::fit_zoom(&bounds, self.map_size(), c.y).min(19.0);
+        self.map_memory.center_at(walkers::lon_lat(c.x, c.y));
+        let _ = self.map_memory.set_zoom(zoom);
+    }
+
+    fn pan(&mut self, right: f32, down: f32) {
+        let view = self.map_view();
+        let size = self.map_size().size();
+        let px_per_m = self.px_per_m.max(1e-6);
+        let [x, y] = self.doc.scene.to_map(geo::Coord { x: view.lon, y: view.lat });
+        let moved = [x + right * size.x / px_per_m, y - down * size.y / px_per_m];
+        let ll = self.doc.scene.to_lonlat(moved);
+        if ll.x.is_finite() && ll.y.is_finite() {
+            self.map_memory.center_at(walkers::lon_lat(ll.x, ll.y));
         }
     }
 
@@ -868,7 +923,8 @@ impl WanggeApp {
         }
         self.poll_jobs(&ctx);
         let mut commands: Vec<Command> = self.poll_dialogs().into_iter().collect();
-        commands.extend(shortcuts(&ctx));
+        commands.extend(shortcuts::commands(&ctx));
+        self.escape(&ctx);
         let (tool_commands, tool_keys) = tool_view::shortcuts(&ctx);
         commands.extend(tool_commands);
 
@@ -982,6 +1038,7 @@ impl WanggeApp {
         commands.extend(self.import_wizard.ui(&ctx, &self.doc, &mut self.settings.import_maps, self.settings.lang));
         commands.extend(self.new_community.ui(&ctx, self.settings.lang));
         commands.extend(self.track_import.ui(&ctx, &self.doc, self.settings.lang));
+        commands.extend(self.search.ui(&ctx, &self.doc, self.settings.lang));
         if let Some(m) = self.async_message.lock().ok().and_then(|mut m| m.take()) {
             self.message = Some(m);
         }
@@ -1048,26 +1105,6 @@ fn jobs_bar(ui: &mut egui::Ui, app: &WanggeApp) -> Vec<Command> {
         }
     });
     out
-}
-
-/// Ctrl+Z undoes, Ctrl+Y or Ctrl+Shift+Z redoes (a text field being edited keeps its own undo).
-fn shortcuts(ctx: &egui::Context) -> Vec<Command> {
-    use egui::{Key, KeyboardShortcut, Modifiers};
-    if ctx.egui_wants_keyboard_input() {
-        return Vec::new();
-    }
-    let redo_shift = KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
-    let redo = KeyboardShortcut::new(Modifiers::COMMAND, Key::Y);
-    let undo = KeyboardShortcut::new(Modifiers::COMMAND, Key::Z);
-    ctx.input_mut(|i| {
-        if i.consume_shortcut(&redo_shift) || i.consume_shortcut(&redo) {
-            vec![Command::Redo]
-        } else if i.consume_shortcut(&undo) {
-            vec![Command::Undo]
-        } else {
-            Vec::new()
-        }
-    })
 }
 
 /// The window and taskbar icon: a red tile divided into a 4 × 4 grid (网格), drawn in code so

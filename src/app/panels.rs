@@ -15,11 +15,11 @@ pub(super) fn menu_bar(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
     egui::Panel::top("menu").show(ui, |ui| {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button(tr(T::File), |ui| {
-                if ui.button(tr(T::Open)).clicked() {
+                if ui.add(egui::Button::new(tr(T::Open)).shortcut_text("Ctrl+O")).clicked() {
                     out.push(Command::PickOpen);
                 }
                 ui.menu_button(tr(T::RecentFiles), |ui| recent_menu(ui, app, &mut out));
-                if ui.button(tr(T::SaveAs)).clicked() {
+                if ui.add(egui::Button::new(tr(T::SaveAs)).shortcut_text("Ctrl+S")).clicked() {
                     out.push(Command::PickSaveAs);
                 }
                 if ui.button(tr(T::CreateDemo)).clicked() {
@@ -35,7 +35,7 @@ pub(super) fn menu_bar(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                     out.push(Command::OpenTrackImport);
                 }
                 ui.separator();
-                if ui.button(tr(T::PrintExport)).clicked() {
+                if ui.add(egui::Button::new(tr(T::PrintExport)).shortcut_text("Ctrl+P")).clicked() {
                     out.push(Command::OpenExport);
                 }
                 if ui.button(tr(T::ExportPng)).clicked() {
@@ -86,6 +86,16 @@ pub(super) fn menu_bar(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                 if ui.button(tr(T::FitCommunity)).clicked() {
                     out.push(Command::FitCommunity);
                 }
+                for (t, keys, command) in [
+                    (T::Search, "Ctrl+F", Command::OpenSearch),
+                    (T::ZoomIn, "Ctrl++", Command::ZoomIn),
+                    (T::ZoomOut, "Ctrl+-", Command::ZoomOut),
+                    (T::FullScreen, "F11", Command::ToggleFullscreen),
+                ] {
+                    if ui.add(egui::Button::new(tr(t)).shortcut_text(keys)).clicked() {
+                        out.push(command);
+                    }
+                }
                 let mut log_open = app.change_log.open;
                 if ui.checkbox(&mut log_open, tr(T::LogTitle)).changed() {
                     out.push(Command::ToggleChangeLog);
@@ -118,8 +128,11 @@ pub(super) fn menu_bar(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                 }
             }
             ui.separator();
-            if ui.button(tr(T::PrintExport)).clicked() {
+            if ui.button(tr(T::PrintExport)).on_hover_text("Ctrl+P").clicked() {
                 out.push(Command::OpenExport);
+            }
+            if ui.button(tr(T::SearchButton)).on_hover_text("Ctrl+F").clicked() {
+                out.push(Command::OpenSearch);
             }
             if ui.button(tr(T::FitCommunity).to_string()).clicked() {
                 out.push(Command::FitCommunity);

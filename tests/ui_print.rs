@@ -247,3 +247,18 @@ fn the_png_export_leaves_the_map_buttons_out_and_says_where() {
     assert!(target.exists());
     assert!(saved_notice(&h, "地图.png"), "no saved notice");
 }
+
+#[test]
+fn the_wall_map_prints_the_overlay_shown_on_the_map() {
+    let mut h = start(Document::new(wangge::demo::kangle(), None, Lang::ZhCn));
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, Command::SetOverlay(wangge::layers::overlay::BuildingOverlay::Households));
+    h.get_by_label("打印/导出…").click();
+    h.run_steps(3);
+    let opts = h.state().export.options(Lang::ZhCn, "Asia/Shanghai");
+    assert_eq!(opts.overlay, wangge::layers::overlay::BuildingOverlay::Households);
+    h.get_by_label("网格分图册").click();
+    h.run_steps(3);
+    let opts = h.state().export.options(Lang::ZhCn, "Asia/Shanghai");
+    assert_eq!(opts.overlay, wangge::layers::overlay::BuildingOverlay::ByGrid, "only the wall map takes it");
+}

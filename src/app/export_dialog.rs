@@ -163,6 +163,12 @@ impl ExportDialog {
         self.scale = scale;
     }
 
+    /// Opens the dialog; the wall map colours buildings as the map on screen does.
+    pub fn show(&mut self, overlay: BuildingOverlay) {
+        self.open = true;
+        self.overlay = overlay;
+    }
+
     /// The page shown (from 0).
     pub fn page(&self) -> usize {
         self.page

@@ -598,7 +598,7 @@ impl WanggeApp {
             },
             Command::CloseBasemap => self.basemap.file = None,
             Command::DismissMessage => self.message = None,
-            Command::OpenExport => self.export.open = true,
+            Command::OpenExport => self.export.show(self.settings.overlay),
             Command::PickExportPdf(opts) => {
                 let name = format!("{}.pdf", crate::export::products::title(&self.doc, &opts));
                 self.pick(ctx, move |d| {

@@ -434,3 +434,62 @@ fn roster_week_runs_monday_to_sunday_around_the_latest_shift() {
     assert_eq!(days[1], "2026-12-01");
     assert_eq!(days[6], "2026-12-06");
 }
+
+/// Texts and building fill colours of a wall map's layout.
+fn wall_map_texts_and_fills(opts: &ExportOptions) -> (Vec<String>, std::collections::HashSet<[u8; 4]>) {
+    let font = wangge::export::pdf::PdfFont::bundled().unwrap();
+    let pages = export::layouts(&demo(), opts, &font).unwrap();
+    let mut texts = Vec::new();
+    let mut fills = std::collections::HashSet::new();
+    for item in &pages[0].items {
+        match item {
+            wangge::export::layout::Item::Text { text, .. } => texts.push(text.to_string()),
+            wangge::export::layout::Item::Map(m) => {
+                for s in &m.shapes {
+                    if let wangge::layers::Shape::Fill { color, .. } = s {
+                        fills.insert(*color);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    (texts, fills)
+}
+
+#[test]
+fn a_wall_map_can_colour_its_buildings_by_residents_with_a_legend() {
+    use wangge::layers::overlay::BuildingOverlay;
+    let by_grid = options(Product::WallMap, "A1", true);
+    let residents = ExportOptions { overlay: BuildingOverlay::Residents, ..by_grid.clone() };
+    let (grid_texts, grid_fills) = wall_map_texts_and_fills(&by_grid);
+    let (texts, fills) = wall_map_texts_and_fills(&residents);
+    assert!(!grid_texts.iter().any(|t| t == "居民人数"), "the grid map has no residents legend");
+    assert!(texts.iter().any(|t| t == "居民人数"), "the residents legend is printed");
+    // The yellow→red ramp's darkest class colours the most populous buildings.
+    assert!(fills.contains(&[189, 0, 38, 255]), "{fills:?}");
+    assert!(!grid_fills.contains(&[189, 0, 38, 255]));
+}
+
+#[test]
+fn the_cli_prints_an_overlay_only_on_the_wall_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("康乐.gpkg");
+    wangge::store::write_new_document(&db, &wangge::demo::kangle(), false).unwrap();
+    let run = |product: &str, overlay: &str, out: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_wangge"))
+            .args(["export", product, "--overlay", overlay, "--date", "2026-11-25", "--db"])
+            .arg(&db)
+            .arg("--out")
+            .arg(dir.path().join(out))
+            .output()
+            .unwrap()
+    };
+    let refused = run("atlas", "residents", "a.pdf");
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--overlay"));
+    assert!(!dir.path().join("a.pdf").exists());
+    let done = run("wall-map", "last-patrol", "w.pdf");
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    assert!(text(&Pdf::load(dir.path().join("w.pdf")).unwrap()).contains("最近巡查"));
+}

@@ -12,11 +12,28 @@ use crate::export::pdf::PdfFont;
 use crate::export::{self, ExportError, ExportOptions, PageSize, Product};
 use crate::i18n::{Lang, T};
 use crate::jobs::{self, Job, JobError, Progress, Snapshots};
+use crate::layers::overlay::BuildingOverlay;
 
 use super::Command;
 use super::map_view::{ScreenFromMap, color, paint};
 
 const PAPERS: [&str; 5] = ["A0", "A1", "A2", "A3", "A4"];
+
+/// Each product's paper (index into `PAPERS`) and orientation until the user picks another: the
+/// atlas on A4, boards on A3, the wall map on A1 landscape.
+fn default_paper(p: Product) -> (usize, bool) {
+    match p {
+        Product::WallMap | Product::Coverage => (1, true),
+        Product::Atlas | Product::Roster => (4, false),
+        Product::Boards | Product::Staffing => (3, false),
+    }
+}
+
+fn product_index(p: Product) -> usize {
+    Product::ALL.iter().position(|&q| q == p).unwrap_or(0)
+}
+
+const ZOOM_MAX: f32 = 8.0;
 
 /// How long options must stay unchanged before the preview is laid out again (a slider drag
 /// lays out once, at the end).
@@ -41,6 +58,14 @@ pub struct ExportDialog {
     tile_paper: usize,
     overlap_mm: f32,
     per_building: bool,
+    /// Wall map: what the buildings are coloured by.
+    overlay: BuildingOverlay,
+    /// The paper and orientation each product had when the user left it (by `Product::ALL` order).
+    papers: [(usize, bool); 6],
+    /// The product `paper` and `landscape` belong to (the radio buttons change `product` first).
+    paper_of: Product,
+    /// Preview magnification: 1 fits the page.
+    zoom: f32,
     page: usize,
     font: Option<Arc<PdfFont>>,
     /// The pages last laid out (or why there are none), shown until newer ones are ready.
@@ -55,11 +80,16 @@ pub struct ExportDialog {
 
 impl Default for ExportDialog {
     fn default() -> Self {
+        let (paper, landscape) = default_paper(Product::WallMap);
         Self {
             open: false,
             product: Product::WallMap,
-            paper: 1,
-            landscape: true,
+            paper,
+            landscape,
+            overlay: BuildingOverlay::ByGrid,
+            papers: Product::ALL.map(default_paper),
+            paper_of: Product::WallMap,
+            zoom: 1.0,
             auto_scale: true,
             scale: 2500,
             tiled: false,
@@ -110,7 +140,89 @@ impl ExportDialog {
             per_building: self.per_building,
             // The coverage map audits the 30 days before the current half day.
             window: None,
+            overlay: if self.product == Product::WallMap { self.overlay } else { BuildingOverlay::ByGrid },
         }
+    }
+
+    /// How many pages the preview shows (`None` before the first layout or when it failed).
+    pub fn preview_pages(&self) -> Option<usize> {
+        match &self.preview {
+            Some((_, Ok(pages))) => Some(pages.len()),
+            _ => None,
+        }
+    }
+
+    /// The chosen paper and whether it is landscape.
+    pub fn paper_name(&self) -> (&'static str, bool) {
+        (PAPERS[self.paper], self.landscape)
+    }
+
+    /// Turns the automatic scale off and prints at 1:`scale`.
+    pub fn set_manual_scale(&mut self, scale: u32) {
+        self.auto_scale = false;
+        self.scale = scale;
+    }
+
+    /// Opens the dialog; the wall map colours buildings as the map on screen does.
+    pub fn show(&mut self, overlay: BuildingOverlay) {
+        self.open = true;
+        self.overlay = overlay;
+    }
+
+    /// The page shown (from 0).
+    pub fn page(&self) -> usize {
+        self.page
+    }
+
+    /// The preview's magnification (1 = the page fitted).
+    pub fn zoom(&self) -> f32 {
+        self.zoom
+    }
+
+    /// Another document was opened: its pages are laid out afresh, the old ones never shown under it.
+    pub fn document_changed(&mut self) {
+        self.preview = None;
+        self.preview_job = None;
+        self.changed = None;
+        self.page = 0;
+    }
+
+    /// Why the chosen product cannot be printed from this document, before any file is picked.
+    fn blocked(&self, doc: &Document, lang: Lang) -> Option<&'static str> {
+        (self.product.needs_grids() && doc.community.grids.is_empty()).then(|| lang.tr(T::ExportNoGrids))
+    }
+
+    /// Keeps each product's paper: the one left is stored, the one chosen comes back.
+    fn follow_product(&mut self) {
+        if self.paper_of != self.product {
+            self.papers[product_index(self.paper_of)] = (self.paper, self.landscape);
+            (self.paper, self.landscape) = self.papers[product_index(self.product)];
+            self.paper_of = self.product;
+        }
+    }
+
+    /// The map scale of the pages shown (the first map frame), to say what "automatic" chose.
+    fn shown_scale(&self) -> Option<u32> {
+        let pages = self.preview.as_ref().and_then(|(_, p)| p.as_ref().ok())?;
+        pages.iter().find_map(|l| first_map(&l.items)).map(|m| m.scale)
+    }
+
+    /// Whether the community's outline spills out of the map frame of the page shown, for the
+    /// products whose map is the whole community.
+    fn cut_off(&self, doc: &Document) -> bool {
+        if !matches!(self.product, Product::WallMap | Product::Coverage) || self.auto_scale {
+            return false;
+        }
+        let Some(Ok(pages)) = self.preview.as_ref().map(|(_, p)| p) else { return false };
+        let Some(m) = pages.iter().find_map(|l| first_map(&l.items)) else { return false };
+        let b = doc.scene.boundary.bbox;
+        let (min, max) = (m.page_from_map(b.min), m.page_from_map(b.max));
+        let f = m.frame;
+        // Page y grows downwards, map y upwards: compare the corners whichever way round.
+        let (x0, x1) = (min[0].min(max[0]), min[0].max(max[0]));
+        let (y0, y1) = (min[1].min(max[1]), min[1].max(max[1]));
+        let slack = 0.5;
+        x0 < f.x - slack || y0 < f.y - slack || x1 > f.x + f.w + slack || y1 > f.y + f.h + slack
     }
 
     /// The parsed font when a preview has loaded it (an export then need not parse it again).
@@ -137,40 +249,25 @@ impl ExportDialog {
                     for p in Product::ALL {
                         ui.radio_value(&mut self.product, p, product_name(lang, p));
                     }
+                    self.follow_product();
                     if self.product == Product::Boards {
                         ui.checkbox(&mut self.per_building, lang.tr(T::ExportPerBuilding));
                     }
-                    ui.separator();
-                    egui::ComboBox::from_label(lang.tr(T::ExportPaper)).selected_text(PAPERS[self.paper]).show_ui(
-                        ui,
-                        |ui| {
-                            for (i, p) in PAPERS.iter().enumerate() {
-                                ui.selectable_value(&mut self.paper, i, *p);
-                            }
-                        },
-                    );
-                    ui.checkbox(&mut self.landscape, lang.tr(T::ExportLandscape));
-                    ui.checkbox(&mut self.auto_scale, lang.tr(T::ExportAutoScale));
-                    if !self.auto_scale {
-                        ui.horizontal(|ui| {
-                            ui.label("1:");
-                            ui.add(egui::DragValue::new(&mut self.scale).range(100..=100_000).speed(50));
-                        });
-                    }
-                    ui.checkbox(&mut self.tiled, lang.tr(T::ExportTiled));
-                    if self.tiled {
-                        egui::ComboBox::from_label(lang.tr(T::ExportSheet))
-                            .selected_text(PAPERS[self.tile_paper])
+                    if self.product == Product::WallMap {
+                        egui::ComboBox::from_label(lang.tr(T::ExportPrintOverlay))
+                            .selected_text(lang.tr(self.overlay.label()))
                             .show_ui(ui, |ui| {
-                                for (i, p) in PAPERS.iter().enumerate().skip(3) {
-                                    ui.selectable_value(&mut self.tile_paper, i, *p);
+                                for o in BuildingOverlay::ALL {
+                                    ui.selectable_value(&mut self.overlay, o, lang.tr(o.label()));
                                 }
                             });
-                        ui.add(egui::Slider::new(&mut self.overlap_mm, 0.0..=30.0).text(lang.tr(T::ExportOverlap)));
                     }
                     ui.separator();
+                    self.paper_ui(ui, doc, lang);
+                    ui.separator();
+                    let blocked = self.blocked(doc, lang);
                     let button = egui::Button::new(lang.tr(T::ExportPdf));
-                    if ui.add_enabled(exporting.is_none(), button).clicked() {
+                    if ui.add_enabled(exporting.is_none() && blocked.is_none(), button).clicked() {
                         chosen = Some(Command::PickExportPdf(self.options(lang, &doc.community.info.time_zone)));
                     }
                     if let Some(progress) = exporting {
@@ -190,6 +287,44 @@ impl ExportDialog {
         });
         self.open = open;
         chosen
+    }
+
+    /// Paper, orientation, scale (with what "automatic" chose, and a warning when a chosen scale
+    /// leaves part of the community off the page) and tiling.
+    fn paper_ui(&mut self, ui: &mut Ui, doc: &Document, lang: Lang) {
+        egui::ComboBox::from_label(lang.tr(T::ExportPaper)).selected_text(PAPERS[self.paper]).show_ui(ui, |ui| {
+            for (i, p) in PAPERS.iter().enumerate() {
+                ui.selectable_value(&mut self.paper, i, *p);
+            }
+        });
+        ui.checkbox(&mut self.landscape, lang.tr(T::ExportLandscape));
+        ui.checkbox(&mut self.auto_scale, lang.tr(T::ExportAutoScale));
+        if self.auto_scale {
+            // Always one line (the last scale while a new one is laid out), so nothing below jumps.
+            let scale = self.shown_scale().map_or_else(|| "…".to_string(), thousands);
+            ui.label(format!("{} 1:{scale}", lang.tr(T::ExportAutoScaleIs)));
+        } else {
+            ui.horizontal(|ui| {
+                ui.label("1:");
+                ui.add(egui::DragValue::new(&mut self.scale).range(100..=100_000).speed(50));
+            });
+        }
+        ui.checkbox(&mut self.tiled, lang.tr(T::ExportTiled));
+        if self.tiled {
+            egui::ComboBox::from_label(lang.tr(T::ExportSheet)).selected_text(PAPERS[self.tile_paper]).show_ui(
+                ui,
+                |ui| {
+                    for (i, p) in PAPERS.iter().enumerate().skip(3) {
+                        ui.selectable_value(&mut self.tile_paper, i, *p);
+                    }
+                },
+            );
+            ui.add(egui::Slider::new(&mut self.overlap_mm, 0.0..=30.0).text(lang.tr(T::ExportOverlap)));
+        }
+        // Last, so that it coming and going moves nothing else.
+        if self.cut_off(doc) {
+            ui.colored_label(Color32::from_rgb(190, 90, 0), lang.tr(T::ExportScaleCutsOff));
+        }
     }
 
     /// Takes a finished preview layout, and starts a new one once the options have settled.
@@ -259,7 +394,19 @@ impl ExportDialog {
     }
 
     fn preview_ui(&mut self, ui: &mut Ui, doc: &Document, snapshots: &mut Snapshots, lang: Lang) {
+        if let Some(why) = self.blocked(doc, lang) {
+            // Nothing to lay out: say why instead of a blank page.
+            self.preview_job = None;
+            self.changed = None;
+            ui.add_space(40.0);
+            ui.colored_label(Color32::from_rgb(190, 40, 30), why);
+            return;
+        }
         self.refresh_preview(ui.ctx(), doc, snapshots, lang);
+        let count = self.preview_pages().unwrap_or(0);
+        if count > 0 {
+            self.page_keys(ui, count);
+        }
         ui.horizontal(|ui| {
             if let Some(Ok(pages)) = self.preview.as_ref().map(|(_, p)| p)
                 && !pages.is_empty()
@@ -273,6 +420,17 @@ impl ExportDialog {
                 }
                 let p = &pages[self.page.min(pages.len() - 1)].page;
                 ui.label(format!("{:.0} × {:.0} mm", p.width_mm, p.height_mm));
+                ui.separator();
+                if ui.button(lang.tr(T::ExportZoomOut)).clicked() {
+                    self.zoom = (self.zoom / 1.5).max(1.0);
+                }
+                ui.label(format!("{:.0} %", self.zoom * 100.0));
+                if ui.button(lang.tr(T::ExportZoomIn)).clicked() {
+                    self.zoom = (self.zoom * 1.5).min(ZOOM_MAX);
+                }
+                if ui.button(lang.tr(T::ExportZoomFit)).clicked() {
+                    self.zoom = 1.0;
+                }
             }
             if self.preview_job.is_some() || self.changed.is_some() {
                 ui.spinner();
@@ -290,12 +448,106 @@ impl ExportDialog {
             }
             None => return,
         };
+        let Some(font) = self.font.clone() else { return };
+        if pages.len() > 1
+            && let Some(p) = thumbnails(ui, pages, self.page, font.as_ref(), lang)
+        {
+            self.page = p;
+        }
         let available = ui.available_size().max(vec2(300.0, 300.0));
-        let (rect, _) = ui.allocate_exact_size(available, egui::Sense::hover());
-        if let (Some(layout), Some(font)) = (pages.get(self.page), &self.font) {
-            paint_layout(ui, rect, layout, font.as_ref());
+        let page = pages.get(self.page);
+        let zoom = self.zoom;
+        let mut zoom_by = 1.0;
+        egui::ScrollArea::both().id_salt("print_preview").auto_shrink(false).show(ui, |ui| {
+            // Enlarged, the scrolled area is the page itself (no empty margins to scroll across).
+            let size = page.map_or(available, |l| {
+                let (w, h) = (l.page.width_mm.max(1.0), l.page.height_mm.max(1.0));
+                let fitted = vec2(w, h) * (available.x / w).min(available.y / h);
+                (fitted * zoom).max(available)
+            });
+            let (rect, response) = ui.allocate_exact_size(size, egui::Sense::hover());
+            if response.hovered() {
+                // Ctrl + wheel (or a pinch) zooms; the wheel alone scrolls the enlarged page.
+                zoom_by = ui.input(|i| i.zoom_delta());
+            }
+            if let Some(layout) = page {
+                paint_layout(ui, rect, layout, font.as_ref());
+            }
+        });
+        if zoom_by != 1.0 {
+            self.zoom = (self.zoom * zoom_by).clamp(1.0, ZOOM_MAX);
         }
     }
+
+    /// PageUp/PageDown (and Home/End) page through the preview while no text field has the keys.
+    fn page_keys(&mut self, ui: &Ui, count: usize) {
+        if ui.ctx().egui_wants_keyboard_input() {
+            return;
+        }
+        ui.input_mut(|i| {
+            if i.consume_key(egui::Modifiers::NONE, egui::Key::PageDown) {
+                self.page = (self.page + 1).min(count - 1);
+            }
+            if i.consume_key(egui::Modifiers::NONE, egui::Key::PageUp) {
+                self.page = self.page.saturating_sub(1);
+            }
+            if i.consume_key(egui::Modifiers::NONE, egui::Key::Home) {
+                self.page = 0;
+            }
+            if i.consume_key(egui::Modifiers::NONE, egui::Key::End) {
+                self.page = count - 1;
+            }
+        });
+    }
+}
+
+/// A strip of small pages to jump to; only the ones scrolled into view are painted. Returns the
+/// page clicked.
+fn thumbnails(ui: &mut Ui, pages: &[Layout], current: usize, font: &dyn TextMeasure, lang: Lang) -> Option<usize> {
+    const SIZE: f32 = 64.0;
+    let mut clicked = None;
+    egui::ScrollArea::horizontal().id_salt("print_thumbnails").max_height(SIZE + 14.0).show(ui, |ui| {
+        ui.horizontal(|ui| {
+            for (i, layout) in pages.iter().enumerate() {
+                let (rect, response) = ui.allocate_exact_size(vec2(SIZE, SIZE), egui::Sense::click());
+                let label = lang.tr_n(T::ExportPageN, i + 1);
+                response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
+                if ui.is_rect_visible(rect) {
+                    if i == current {
+                        ui.painter().rect_filled(rect, 2.0, Color32::from_rgb(200, 220, 250));
+                    }
+                    paint_layout(ui, rect.shrink(3.0), layout, font);
+                }
+                if response.clicked() {
+                    clicked = Some(i);
+                }
+                response.on_hover_text(label);
+            }
+        });
+    });
+    clicked
+}
+
+/// The first map frame on a page (inside a tiled sheet too).
+fn first_map(items: &[Item]) -> Option<&crate::export::layout::MapFrame> {
+    items.iter().find_map(|i| match i {
+        Item::Map(m) => Some(m.as_ref()),
+        Item::Sheet { source, .. } => first_map(&source.items),
+        _ => None,
+    })
+}
+
+/// 2380 → "2,380".
+fn thousands(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
 }
 
 /// Paints a page into `rect`, fitted, on a white sheet with a shadow.
@@ -388,4 +640,23 @@ fn scale_shape(s: &crate::layers::Shape, k: f32) -> crate::layers::Shape {
         Shape::Fill { .. } | Shape::Image { .. } => {}
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scales_read_with_thousands_separators() {
+        assert_eq!(thousands(500), "500");
+        assert_eq!(thousands(2380), "2,380");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+    }
+
+    #[test]
+    fn products_start_on_their_own_paper() {
+        assert_eq!(PAPERS[default_paper(Product::Atlas).0], "A4");
+        assert_eq!(PAPERS[default_paper(Product::Boards).0], "A3");
+        assert_eq!(default_paper(Product::WallMap), (1, true));
+    }
 }

@@ -7,6 +7,7 @@ pub mod checks_panel;
 pub mod crash;
 mod editors;
 pub mod export_dialog;
+pub mod file_pick;
 pub mod fonts;
 pub mod import_wizard;
 pub mod map_view;
@@ -14,6 +15,7 @@ pub mod new_community;
 mod panels;
 pub mod patrol_panel;
 pub mod recent;
+pub mod saved_notice;
 pub mod scale_bar;
 pub mod search_panel;
 pub mod shortcuts;
@@ -23,7 +25,7 @@ pub mod tools;
 pub mod track_import;
 
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::Receiver;
 
 use serde::{Deserialize, Serialize};
 use walkers::MapMemory;
@@ -209,6 +211,15 @@ pub struct WanggeApp {
     hovered_building: Option<BuildingId>,
     window_title: String,
     pub export: export_dialog::ExportDialog,
+    /// The native file dialog, or a typed path where none can open.
+    pub file_picker: file_pick::FilePicker,
+    /// "Saved to …" after an export or Save As.
+    saved: saved_notice::SavedNotice,
+    /// A PNG to write, and since when (input time) the map is drawn without the buttons over it.
+    png_pending: Option<(PathBuf, f64)>,
+    /// Set when the requested screenshot has arrived (the integration may take it a frame later, so
+    /// the buttons stay hidden until then).
+    png_shot: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
     /// Where the map was drawn last frame (PNG export crops the screenshot to it).
     map_rect: egui::Rect,
     /// Messages from background work (screenshot saving).
@@ -282,6 +293,10 @@ impl WanggeApp {
             hovered_building: None,
             window_title: String::new(),
             export: Default::default(),
+            file_picker: Default::default(),
+            saved: Default::default(),
+            png_pending: None,
+            png_shot: None,
             map_rect: egui::Rect::NOTHING,
             async_message: Default::default(),
             startup_problem,
@@ -433,6 +448,7 @@ impl WanggeApp {
         self.last_map = None;
         self.tools.set_kind(self.tools.kind());
         self.tool_cache = None;
+        self.export.document_changed();
         self.fit_requested = true;
         self.startup_problem = None;
         self.restyle();
@@ -460,7 +476,8 @@ impl WanggeApp {
             match result {
                 Ok(bytes) => {
                     self.export.last_export =
-                        Some(format!("{}：{} ({} KB)", self.tr(T::Exported), path.display(), bytes.div_ceil(1024)))
+                        Some(format!("{}：{} ({} KB)", self.tr(T::Exported), path.display(), bytes.div_ceil(1024)));
+                    self.saved.saved(&path);
                 }
                 Err(JobError::Cancelled) => {}
                 Err(e) => self.message = Some(format!("{}：{e}", self.tr(T::SaveFailed))),
@@ -635,7 +652,10 @@ impl WanggeApp {
                     .and_then(|p| crate::Store::open(p, crate::store::OpenMode::View).map_err(|e| e.to_string()))
                     .and_then(|s| s.save_as(&path).map_err(|e| e.to_string()));
                 match result {
-                    Ok(()) => self.open_document(ctx, &path),
+                    Ok(()) => {
+                        self.saved.saved(&path);
+                        self.open_document(ctx, &path)
+                    }
                     Err(e) => self.message = Some(format!("{}：{e}", self.tr(T::SaveFailed))),
                 }
             }
@@ -665,7 +685,7 @@ impl WanggeApp {
             },
             Command::CloseBasemap => self.basemap.file = None,
             Command::DismissMessage => self.message = None,
-            Command::OpenExport => self.export.open = true,
+            Command::OpenExport => self.export.show(self.settings.overlay),
             Command::PickExportPdf(opts) => {
                 let name = format!("{}.pdf", crate::export::products::title(&self.doc, &opts));
                 self.pick(ctx, move |d| {
@@ -699,17 +719,9 @@ impl WanggeApp {
                         return;
                     }
                 };
-                let rect = self.map_rect;
-                let ppp = ctx.pixels_per_point();
-                let message = self.async_message.clone();
-                let failed = self.tr(T::SaveFailed);
-                ctx.request_screenshot(move |image| {
-                    if let Err(e) = save_png(&image, rect, ppp, &path)
-                        && let Ok(mut m) = message.lock()
-                    {
-                        *m = Some(format!("{failed}：{e}"));
-                    }
-                });
+                // The next frame is drawn without the buttons over the map, and that one is saved.
+                self.png_pending = Some((path, ctx.input(|i| i.time)));
+                ctx.request_repaint();
             }
             Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             Command::ToggleChangeLog => {
@@ -864,16 +876,37 @@ impl WanggeApp {
         self.exporting = Some((path, job));
     }
 
-    fn pick(&mut self, ctx: &egui::Context, f: impl FnOnce(rfd::FileDialog) -> Option<Picked> + Send + 'static) {
-        let (tx, rx) = channel();
-        let ctx = ctx.clone();
-        std::thread::spawn(move || {
-            if let Some(p) = f(rfd::FileDialog::new()) {
-                let _ = tx.send(p);
-                ctx.request_repaint();
+    fn pick(&mut self, ctx: &egui::Context, f: impl FnOnce(file_pick::Dialog) -> Option<Picked> + Send + 'static) {
+        self.picked = Some(self.file_picker.spawn(ctx, f));
+    }
+
+    /// Saves the map as it is on screen this frame (drawn without the map buttons).
+    fn capture_png(&self, ctx: &egui::Context, path: PathBuf) -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+        let rect = self.map_rect;
+        let ppp = ctx.pixels_per_point();
+        let message = self.async_message.clone();
+        let saved = self.saved.handle();
+        let failed = self.tr(T::SaveFailed);
+        let wake = ctx.clone();
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let done_here = done.clone();
+        ctx.request_screenshot(move |image| {
+            done_here.store(true, std::sync::atomic::Ordering::Release);
+            match save_png(&image, rect, ppp, &path) {
+                Ok(()) => {
+                    if let Ok(mut s) = saved.lock() {
+                        *s = Some(path);
+                    }
+                }
+                Err(e) => {
+                    if let Ok(mut m) = message.lock() {
+                        *m = Some(format!("{failed}：{e}"));
+                    }
+                }
             }
+            wake.request_repaint();
         });
-        self.picked = Some(rx);
+        done
     }
 
     fn poll_dialogs(&mut self) -> Option<Command> {
@@ -922,6 +955,10 @@ impl WanggeApp {
             self.window_title = title;
         }
         self.poll_jobs(&ctx);
+        if self.png_shot.as_ref().is_some_and(|done| done.load(std::sync::atomic::Ordering::Acquire)) {
+            self.png_shot = None;
+        }
+        let capturing = self.png_pending.is_some() || self.png_shot.is_some();
         let mut commands: Vec<Command> = self.poll_dialogs().into_iter().collect();
         commands.extend(shortcuts::commands(&ctx));
         self.escape(&ctx);
@@ -1016,8 +1053,12 @@ impl WanggeApp {
             }
             let live: Vec<tools::BalanceRow> =
                 self.tools.preview().map(|c| tools::preview_balance(cache, c)).unwrap_or_default();
-            tool_view::balance_ui(ui, self.map_rect, self, &live);
-            if let Some(tip) = out.hovered_building.and_then(|b| self.building_tip(b)) {
+            if !capturing {
+                tool_view::balance_ui(ui, self.map_rect, self, &live);
+            }
+            if let Some(tip) = out.hovered_building.and_then(|b| self.building_tip(b))
+                && !capturing
+            {
                 egui::Tooltip::always_open(
                     ui.ctx().clone(),
                     ui.layer_id(),
@@ -1029,7 +1070,9 @@ impl WanggeApp {
                     ui.label(tip);
                 });
             }
-            panels::map_buttons(ui, self, &mut commands);
+            if !capturing {
+                panels::map_buttons(ui, self, &mut commands);
+            }
         });
         self.tool_cache = cache_slot;
         let exporting = self.exporting.as_ref().map(|(_, job)| job.progress());
@@ -1041,6 +1084,17 @@ impl WanggeApp {
         commands.extend(self.search.ui(&ctx, &self.doc, self.settings.lang));
         if let Some(m) = self.async_message.lock().ok().and_then(|mut m| m.take()) {
             self.message = Some(m);
+        }
+        self.file_picker.ui(&ctx, self.settings.lang);
+        self.saved.ui(&ctx, self.settings.lang);
+        if let Some((path, since)) = self.png_pending.take() {
+            // Hidden buttons fade out over a few frames: take the picture once they are gone.
+            if ctx.input(|i| i.time) - since >= PNG_SETTLE_SECS {
+                self.png_shot = Some(self.capture_png(&ctx, path));
+            } else {
+                self.png_pending = Some((path, since));
+                ctx.request_repaint_after(std::time::Duration::from_millis(50));
+            }
         }
         if let Some(problem) = self.startup_problem.clone() {
             commands.extend(panels::startup_window(&ctx, self, &problem));
@@ -1128,6 +1182,10 @@ pub fn app_icon() -> egui::IconData {
     }
     egui::IconData { rgba, width: N as u32, height: N as u32 }
 }
+
+/// How long the map is drawn without its buttons before a PNG export takes the picture (egui fades
+/// a hidden area out over its animation time, about 0.1 s).
+const PNG_SETTLE_SECS: f64 = 0.3;
 
 /// Crops a screenshot to the map and writes it as PNG.
 fn save_png(image: &egui::ColorImage, rect: egui::Rect, ppp: f32, path: &std::path::Path) -> Result<(), String> {

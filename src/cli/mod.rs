@@ -96,6 +96,9 @@ pub enum Command {
         /// Coverage map: end of the window (excluded; RFC 3339).
         #[arg(long)]
         to: Option<String>,
+        /// Wall map: colour the buildings by grid (default), residents, households or last patrol.
+        #[arg(long, default_value = "grid", value_parser = ["grid", "residents", "households", "last-patrol"])]
+        overlay: String,
     },
     /// Attach a photo (JPEG or PNG) to a staff member, for supervision boards and staff badges.
     StaffPhoto {
@@ -412,6 +415,7 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
             per,
             from,
             to,
+            overlay,
         } => {
             let product = Product::parse(product).with_context(|| {
                 format!(
@@ -444,6 +448,15 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
                 }
                 _ => bail!("--from 与 --to 须同时给出 (give both --from and --to)"),
             };
+            let overlay = match overlay.as_str() {
+                "residents" => crate::layers::overlay::BuildingOverlay::Residents,
+                "households" => crate::layers::overlay::BuildingOverlay::Households,
+                "last-patrol" => crate::layers::overlay::BuildingOverlay::LastPatrol,
+                _ => crate::layers::overlay::BuildingOverlay::ByGrid,
+            };
+            if overlay != crate::layers::overlay::BuildingOverlay::ByGrid && product != Product::WallMap {
+                bail!("--overlay 只用于网格图 (only the wall map takes --overlay)");
+            }
             if window.is_some() && product != Product::Coverage {
                 bail!("--from/--to 只用于巡查覆盖图 (only the coverage map takes --from/--to)");
             }
@@ -461,6 +474,7 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
                 date: date.unwrap_or_else(|| crate::time::today(&doc.community.info.time_zone)).to_string(),
                 per_building: per == "building",
                 window,
+                overlay,
                 ..ExportOptions::new(product, paper)
             };
             let bytes = export::export_pdf(&doc, &opts)?;

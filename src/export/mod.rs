@@ -48,6 +48,12 @@ impl Product {
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|p| p.as_str() == s)
     }
+
+    /// Whether the product prints grids (all but the staffing chart): a community without any
+    /// cannot have it.
+    pub fn needs_grids(self) -> bool {
+        self != Self::Staffing
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -67,6 +73,8 @@ pub struct ExportOptions {
     pub per_building: bool,
     /// Coverage map: the audited window [from, to); the default window when `None`.
     pub window: Option<(jiff::Timestamp, jiff::Timestamp)>,
+    /// Wall map: what the buildings are coloured by (their grid unless asked otherwise).
+    pub overlay: crate::layers::overlay::BuildingOverlay,
 }
 
 impl ExportOptions {
@@ -83,6 +91,7 @@ impl ExportOptions {
             date: crate::time::today(crate::time::DEFAULT_TIME_ZONE).to_string(),
             per_building: false,
             window: None,
+            overlay: crate::layers::overlay::BuildingOverlay::ByGrid,
         }
     }
 }
@@ -132,7 +141,7 @@ pub fn layouts_monitored(
     measure: &dyn TextMeasure,
     monitor: &dyn Monitor,
 ) -> Result<Vec<Layout>, ExportError> {
-    if doc.community.grids.is_empty() && opts.product != Product::Staffing {
+    if doc.community.grids.is_empty() && opts.product.needs_grids() {
         return Err(ExportError::NoGrids);
     }
     if let Some(s) = opts.scale

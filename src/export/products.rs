@@ -236,7 +236,7 @@ pub fn wall_map(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &
         page.height_mm - content_top - m - footer_h,
     );
     let labels = grid_print_labels(doc, lang, true);
-    let fills = by_grid_fills(doc, lang);
+    let (fills, overlay_legend) = wall_map_fills(doc, opts);
     let spec = MapSpec {
         frame,
         extent: doc.scene.boundary.bbox,
@@ -300,6 +300,20 @@ pub fn wall_map(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &
         l.text([sx + 9.0 * u, y + row * i as f32], lang.tr(label), pt, Align::Left);
     }
     y += row * 3.0 + 3.0 * u;
+    if let Some(legend) = overlay_legend {
+        l.text_styled([sx, y], &legend.title, pt * 1.25, Align::Left, DARK, true);
+        y += row * 1.4;
+        for e in &legend.entries {
+            l.rect(
+                RectMm::new(sx, y, 7.0 * u, row * 0.7),
+                Some(e.color),
+                Some(StrokeMm::solid(0.6, darker_rgba(e.color))),
+            );
+            l.text([sx + 9.0 * u, y], fit_text(measure, &e.label, side_w - 10.0 * u, pt), pt, Align::Left);
+            y += row;
+        }
+        y += 3.0 * u;
+    }
 
     l.text_styled([sx, y], lang.tr(T::PrintGridStaff), pt * 1.25, Align::Left, DARK, true);
     y += row * 1.3;
@@ -339,6 +353,21 @@ pub fn wall_map(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &
 
     footer(&mut l, m, u, doc, opts);
     l
+}
+
+/// The wall map's building colours: by grid, or the overlay asked for with the legend that explains it.
+fn wall_map_fills(doc: &Document, opts: &ExportOptions) -> (Vec<Rgba>, Option<overlay::Legend>) {
+    if opts.overlay == overlay::BuildingOverlay::ByGrid {
+        return (by_grid_fills(doc, opts.lang), None);
+    }
+    let today = crate::time::parse_date(&opts.date);
+    let (fills, legend) =
+        overlay::building_fills(&doc.community, &doc.assignment, opts.overlay, today, doc.coverage(), opts.lang);
+    (fills, Some(legend))
+}
+
+fn darker_rgba(c: Rgba) -> Rgba {
+    with_alpha(darker([c[0], c[1], c[2]], 0.6), 255)
 }
 
 fn grid_count_text(lang: Lang, n: usize) -> String {

@@ -41,6 +41,10 @@ impl ScreenFromMap {
     }
 }
 
+/// Map labels on screen are drawn a fifth larger than the print's base sizes, so the smallest
+/// (building numbers, 10 pt on paper) is 12 px at 100 % scaling.
+pub const SCREEN_TEXT_SCALE: f32 = 1.2;
+
 const BACKGROUND: Color32 = Color32::from_rgb(244, 242, 236);
 
 pub fn color(c: Rgba) -> Color32 {
@@ -130,7 +134,7 @@ pub fn map_ui(ui: &mut Ui, memory: &mut MapMemory, tiles: Option<&mut dyn Tiles>
             selected_building: input.selected_building,
             highlighted_grid: input.highlighted_grid,
             focus_grid: None,
-            text_scale: 1.0,
+            text_scale: SCREEN_TEXT_SCALE,
         };
         let shapes = scene.frame(&params, input.fills);
         paint(ui, rect, &t, &shapes);

@@ -199,6 +199,9 @@ pub struct WanggeApp {
     pub hovered_grid: Option<GridId>,
     /// The map's rectangle and transform last frame, and the window's size then.
     last_map: Option<(egui::Rect, map_view::ScreenFromMap, egui::Rect)>,
+    /// Where the map looked at the end of the last frame: a command that moved it since (a search
+    /// hit, 定位) centred its target in the map as it is now, so it is not held in place.
+    view_after_frame: Option<recent::MapView>,
     /// Where the legends and the scale bar were drawn last frame.
     map_blocked: Vec<egui::Rect>,
     fills: Vec<Rgba>,
@@ -283,6 +286,7 @@ impl WanggeApp {
             highlighted_grid: None,
             hovered_grid: None,
             last_map: None,
+            view_after_frame: None,
             map_blocked: Vec::new(),
             fills: Vec::new(),
             legend: Legend::default(),
@@ -374,7 +378,8 @@ impl WanggeApp {
     /// centre moves with the rectangle) and the selected building stays in sight.
     fn keep_map_in_place(&mut self, rect: egui::Rect, screen: egui::Rect) {
         let Some((last_rect, t, last_screen)) = self.last_map else { return };
-        if last_rect == rect || last_screen != screen || self.fit_requested || !rect.is_positive() {
+        let moved_by_command = self.view_after_frame != Some(self.map_view());
+        if last_rect == rect || last_screen != screen || self.fit_requested || !rect.is_positive() || moved_by_command {
             return;
         }
         let mut centre = t.map(rect.center());
@@ -1026,6 +1031,7 @@ impl WanggeApp {
             if let Some(t) = out.transform {
                 self.last_map = Some((self.map_rect, t, screen));
             }
+            self.view_after_frame = Some(self.map_view());
             self.map_blocked = out.blocked.clone();
             self.fit_requested = false;
             self.pointer_lonlat = out.pointer_lonlat;

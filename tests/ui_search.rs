@@ -45,6 +45,7 @@ fn ctrl_f_then_a_building_name_lists_it_and_enter_selects_it_and_moves_the_map_t
     h.key_press(Key::Enter);
     h.run();
     assert_eq!(h.state().selected_building, Some(b.id));
+    assert!(!h.state().search.open, "the box stays over what it found");
     h.run();
     let after = centre(&h);
     assert_ne!(before, after, "the map did not move");

@@ -81,8 +81,12 @@ impl SearchPanel {
         if up {
             self.current = self.current.saturating_sub(1);
         }
+        // Like QGIS's locator, choosing a result closes the box so it does not hide what it found;
+        // Ctrl+F brings it back with the same query.
         if enter && let Some(hit) = self.hits.get(self.current) {
             out.extend(go_to(doc, &hit.target));
+            self.close();
+            return out;
         }
         let mut chosen = None;
         let mut open = self.open;
@@ -91,7 +95,7 @@ impl SearchPanel {
             .open(&mut open)
             .collapsible(false)
             .resizable(false)
-            .anchor(egui::Align2::RIGHT_TOP, [-12.0, 64.0])
+            .anchor(egui::Align2::CENTER_TOP, [0.0, 64.0])
             .default_width(380.0)
             .show(ctx, |ui| {
                 let edit = egui::TextEdit::singleline(&mut self.query)
@@ -129,6 +133,7 @@ impl SearchPanel {
         {
             self.current = n;
             out.extend(go_to(doc, &hit.target));
+            self.close();
         }
         self.open &= open;
         out

@@ -8,7 +8,7 @@ use pinyin::ToPinyinMulti;
 
 use crate::geom::GridAssignment;
 use crate::i18n::{Lang, T};
-use crate::model::{BuildingId, Community, CompoundId, GridId, RoadId, StaffId, StaffRole};
+use crate::model::{BuildingId, Community, CompoundId, GridId, RoadId, StaffId};
 
 /// What a result is, in the order equal matches are listed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -132,7 +132,7 @@ impl SearchIndex {
         for s in &c.staff {
             let compound = s.compound_ids.first().copied();
             let place = grid_name(s.grid_id).or_else(|| compound.and_then(|k| c.compound(k)).map(|k| k.name.clone()));
-            let detail = [Some(lang.tr(role_text(s.role)).to_string()), place, Some(s.phone.clone())]
+            let detail = [Some(lang.tr(s.role.label()).to_string()), place, Some(s.phone.clone())]
                 .into_iter()
                 .flatten()
                 .filter(|t| !t.is_empty())
@@ -198,17 +198,6 @@ pub fn bounds(c: &Community, target: &Target) -> Option<geo::Rect<f64>> {
         Target::Staff { grid: Some(g), .. } => c.grid(*g)?.outline.bounding_rect(),
         Target::Staff { compound: Some(k), .. } => c.compound(*k)?.outline.bounding_rect(),
         Target::Staff { .. } => None,
-    }
-}
-
-fn role_text(r: StaffRole) -> T {
-    match r {
-        StaffRole::CommunityLeader => T::CommunityLeader,
-        StaffRole::GridLeader => T::GridLeader,
-        StaffRole::GridWorker => T::GridWorker,
-        StaffRole::CommunityPolice => T::CommunityPolice,
-        StaffRole::UrbanManagement => T::UrbanManagement,
-        StaffRole::Mediator => T::Mediator,
     }
 }
 

@@ -430,20 +430,9 @@ fn value_text(doc: &Document, field: &str, v: &Value, lang: Lang) -> String {
         ("grid_id", _) => id.and_then(|i| c.grids.iter().find(|g| g.id.get() == i)).map(|g| g.name.clone()),
         ("compound_id", _) => id.and_then(|i| c.compounds.iter().find(|k| k.id.get() == i)).map(|k| k.name.clone()),
         ("group_id", _) => id.and_then(|i| c.groups.iter().find(|g| g.id.get() == i)).map(|g| g.name.clone()),
-        ("role", Value::String(s)) => StaffRole::parse(s).map(|r| lang.tr(role_text(r)).to_string()),
+        ("role", Value::String(s)) => StaffRole::parse(s).map(|r| lang.tr(r.label()).to_string()),
         (_, Value::String(s)) => Some(s.clone()),
         _ => None,
     };
     found.unwrap_or_else(|| v.to_string())
-}
-
-fn role_text(r: StaffRole) -> T {
-    match r {
-        StaffRole::CommunityLeader => T::CommunityLeader,
-        StaffRole::GridLeader => T::GridLeader,
-        StaffRole::GridWorker => T::GridWorker,
-        StaffRole::CommunityPolice => T::CommunityPolice,
-        StaffRole::UrbanManagement => T::UrbanManagement,
-        StaffRole::Mediator => T::Mediator,
-    }
 }

@@ -9,6 +9,7 @@ use egui::{Color32, FontId, Pos2, Rect, Stroke, Ui, pos2, vec2};
 use crate::Document;
 use crate::export::layout::{Align, Item, Layout, PT_PER_MM, PosMm, TextMeasure};
 use crate::export::pdf::PdfFont;
+use crate::export::scale::group_thousands;
 use crate::export::{self, ExportError, ExportOptions, PageSize, Product};
 use crate::i18n::{Lang, T};
 use crate::jobs::{self, Job, JobError, Progress, Snapshots};
@@ -301,7 +302,7 @@ impl ExportDialog {
         ui.checkbox(&mut self.auto_scale, lang.tr(T::ExportAutoScale));
         if self.auto_scale {
             // Always one line (the last scale while a new one is laid out), so nothing below jumps.
-            let scale = self.shown_scale().map_or_else(|| "…".to_string(), thousands);
+            let scale = self.shown_scale().map_or_else(|| "…".to_string(), |s| group_thousands(s.into()));
             ui.label(format!("{} 1:{scale}", lang.tr(T::ExportAutoScaleIs)));
         } else {
             ui.horizontal(|ui| {
@@ -537,19 +538,6 @@ fn first_map(items: &[Item]) -> Option<&crate::export::layout::MapFrame> {
     })
 }
 
-/// 2380 → "2,380".
-fn thousands(n: u32) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
-
 /// Paints a page into `rect`, fitted, on a white sheet with a shadow.
 pub fn paint_layout(ui: &Ui, rect: Rect, layout: &Layout, measure: &dyn TextMeasure) {
     let page = layout.page;
@@ -648,9 +636,9 @@ mod tests {
 
     #[test]
     fn scales_read_with_thousands_separators() {
-        assert_eq!(thousands(500), "500");
-        assert_eq!(thousands(2380), "2,380");
-        assert_eq!(thousands(1_000_000), "1,000,000");
+        assert_eq!(group_thousands(500), "500");
+        assert_eq!(group_thousands(2380), "2,380");
+        assert_eq!(group_thousands(1_000_000), "1,000,000");
     }
 
     #[test]

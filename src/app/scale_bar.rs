@@ -33,19 +33,7 @@ pub fn scale_text(px_per_m: f32) -> Option<String> {
     let denominator = 1.0 / (px * METRES_PER_POINT);
     let magnitude = 10f64.powf((denominator.log10().floor() - 1.0).max(0.0));
     let rounded = ((denominator / magnitude).round() * magnitude) as u64;
-    Some(format!("1:{}", thousands(rounded)))
-}
-
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
+    Some(format!("1:{}", crate::export::scale::group_thousands(rounded)))
 }
 
 /// Paints the bar centred at the bottom of `rect`; returns where it is (the map under it takes no clicks).

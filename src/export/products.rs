@@ -49,7 +49,7 @@ fn workers_of<'a>(doc: &'a Document, grid: &Grid) -> Vec<&'a Staff> {
 }
 
 fn people(lang: Lang, n: u64) -> String {
-    let n = if lang == Lang::En { group_thousands(n as u32) } else { n.to_string() };
+    let n = if lang == Lang::En { group_thousands(n) } else { n.to_string() };
     lang.tr_n(T::PrintResidentsCount, n)
 }
 
@@ -474,14 +474,7 @@ pub fn atlas(
 }
 
 pub fn role_name(lang: Lang, role: StaffRole) -> &'static str {
-    lang.tr(match role {
-        StaffRole::CommunityLeader => crate::T::CommunityLeader,
-        StaffRole::GridLeader => crate::T::GridLeader,
-        StaffRole::GridWorker => crate::T::GridWorker,
-        StaffRole::CommunityPolice => crate::T::CommunityPolice,
-        StaffRole::UrbanManagement => crate::T::UrbanManagement,
-        StaffRole::Mediator => crate::T::Mediator,
-    })
+    lang.tr(role.label())
 }
 
 /// The standard duties of a role printed on supervision boards (grid leader and grid worker), in

@@ -44,10 +44,11 @@ pub fn scale_bar(scale: u32, target_mm: f32) -> ScaleBar {
 
 /// "1:2,500"
 pub fn format_scale(scale: u32) -> String {
-    format!("1:{}", group_thousands(scale))
+    format!("1:{}", group_thousands(scale.into()))
 }
 
-pub fn group_thousands(v: u32) -> String {
+/// 2380 → "2,380".
+pub fn group_thousands(v: u64) -> String {
     let s = v.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {

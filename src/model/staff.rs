@@ -54,6 +54,19 @@ impl StaffRole {
         OFFICE_ROLE_WORDS.iter().find(|(w, _)| *w == t || *w == lower).map(|(_, r)| *r)
     }
 
+    /// The role's name in the UI and on print (网格员 / Grid worker).
+    pub fn label(self) -> crate::i18n::T {
+        use crate::i18n::T;
+        match self {
+            Self::CommunityLeader => T::CommunityLeader,
+            Self::GridLeader => T::GridLeader,
+            Self::GridWorker => T::GridWorker,
+            Self::CommunityPolice => T::CommunityPolice,
+            Self::UrbanManagement => T::UrbanManagement,
+            Self::Mediator => T::Mediator,
+        }
+    }
+
     pub fn is_liaison(self) -> bool {
         matches!(self, Self::CommunityPolice | Self::UrbanManagement | Self::Mediator)
     }

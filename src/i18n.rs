@@ -136,14 +136,17 @@ texts! {
     PrintMoreBlindSpots => "另有 {n} 处盲区未列出", "{n} more blind spots not listed";
     // Print products.
     PrintPromise => "服务承诺：有求必应、有问必答、有难必帮。欢迎居民监督。", "Our promise: every request answered, every question replied, every difficulty helped. Residents are welcome to supervise our work.";
-    PrintRosterNote => "白班 08:30–17:30；晚班 18:00–21:00；周末值班 09:00–17:00。错时上下班：网格员轮流承担晚间入户走访，晚间工作累计满8小时可调休1天。底色标示晚间班次。", "Day 08:30–17:30; evening 18:00–21:00; weekend duty 09:00–17:00. Staggered hours: workers take turns at evening visits; every 8 accumulated evening hours earn one day off. Shaded cells are evening shifts.";
+    PrintRosterNote => "白班 08:30–17:30；晚班 18:00–21:00；周末值班 09:00–17:00。错时上下班：网格员轮流承担晚间入户走访，晚间工作累计满8小时可调休1天（累计至本周末，跨周结转）。● 及底色标示晚间班次。", "Day 08:30–17:30; evening 18:00–21:00; weekend duty 09:00–17:00. Staggered hours: workers take turns at evening visits; every 8 accumulated evening hours earn one day off (counted up to the end of this week, carried over from earlier weeks). ● and shading mark evening shifts.";
+    PrintDutyLeader => "值班领导", "Leader on duty";
+    PrintOfficePhone => "值班电话", "Office phone";
+    PrintGreyscale => "黑白（灰度）输出", "Black and white (greyscale)";
     PrintLeaderDutiesHeading => "网格长职责", "Grid leader's duties";
     PrintWorkerDutiesHeading => "网格员职责", "Grid workers' duties";
     LeaderDuties => "统筹网格内各项服务管理工作；组织网格员开展巡查走访；协调解决网格内群众反映的问题，难以解决的及时上报社区；每周一参加例会，通报网格工作情况。", "Leads all service work in the grid; organises the workers' patrols and visits; resolves residents' problems or escalates them to the community; reports at the Monday meeting.";
     WorkerDuties => "每半天巡查网格一次，走访住户与单位；采集、更新人口、房屋、单位信息；收集居民诉求与民生需求，发现问题及时处置或上报；开展政策宣传，服务困难群众。", "Patrols the grid every half day and visits households and organisations; keeps population, housing and organisation records current; collects residents' needs, handles or reports problems; explains policies and helps residents in difficulty.";
     PrintResidentsCount => "{n}人", "{n} residents";
     PrintCommunityBoundary => "社区边界", "Community boundary";
-    PrintCompound => "小区 (物业小区/单位宿舍)", "Compound";
+    PrintCompound => "小区（物业小区/单位宿舍）", "Compound";
     PrintRoad => "道路", "Road";
     PrintGridCount => "共{n}个网格", "{n} grids";
     PrintGridMap => "网格图", " grid map";
@@ -154,9 +157,36 @@ texts! {
     PrintPrinted => "打印日期 ", "printed ";
     PrintScale => "比例尺", "Scale";
     PrintLeader => "网格长", "Leader";
+    PrintThisBuilding => "本楼", "This building";
+    TitlePartySecretary => "党委书记", "Party secretary";
+    TitlePartyDeputySecretary => "党委副书记", "Deputy party secretary";
+    TitleCommitteeDirector => "居委会主任", "Residents' committee director";
+    TitleCommitteeDeputyDirector => "居委会副主任", "Deputy committee director";
+    TitleCommitteeMember => "居委会委员", "Committee member";
+    TitleFullTimeWorker => "专职网格员", "Full-time grid worker";
+    TitleCommunityPolice => "社区民警", "Community police";
+    TitleUrbanManagement => "城管队员", "Urban management officer";
+    TitleMediator => "人民调解员", "Mediator";
     PrintGridStaff => "网格工作人员", "Grid staff";
     PrintLeaderPhone => "网格长 · 电话", "Leader · phone";
     PrintWorkersPhone => "网格员 · 电话", "Workers · phone";
+    PrintGridBoundary => "网格边界", "Grid boundary";
+    PrintBuildingByGrid => "楼栋（按所属网格着色）", "Building (tinted by its grid)";
+    PrintPublicSites => "公共服务场所", "Public sites";
+    PrintSiteService => "社区服务中心/居委会", "Community service centre";
+    PrintSiteSchool => "学校/幼儿园", "School / kindergarten";
+    PrintSiteClinic => "卫生服务站", "Health station";
+    PrintExtentPrefix => "四至：", "Bounds: ";
+    PrintExtentEast => "东至{n}", "east {n}";
+    PrintExtentWest => "西至{n}", "west {n}";
+    PrintExtentSouth => "南至{n}", "south {n}";
+    PrintExtentNorth => "北至{n}", "north {n}";
+    PrintExtentNoRoad => "（无道路）", "(no road)";
+    PrintSketchNote => "示意图，不作测绘依据。", "Sketch map, not a survey.";
+    PrintDataSource => "数据来源：{n}；", "Data: {n};";
+    PrintDataDate => "数据日期：{n}；", "as of {n};";
+    PrintCrs => "坐标系：WGS-84 经纬度（按 CGCS2000 使用）。", "coordinates: WGS-84 longitude/latitude (≈ CGCS2000).";
+    PrintColon => "：", ": ";
     PrintHouseholds => "户数", "households";
     PrintBuildings => "楼栋", "buildings";
     PrintBuilding => "楼栋", "Building";
@@ -179,6 +209,17 @@ texts! {
     PrintOff => "休", "off";
     PrintWorker => "网格员", "Worker";
     PrintLiaisonOfficers => "包保干部（下沉力量）", "Liaison officers";
+    PrintPageOf => "第 {n} 页 / 共 {total} 页", "Page {n} of {total}";
+    PrintAtlasIndex => "网格索引", "Index of grids";
+    PrintGrid => "网格", "Grid";
+    PrintPage => "页码", "Page";
+    PrintMoreBuildings => "另有 {n} 栋楼未能列出", "{n} more buildings not listed";
+    PosterAssembly => "拼贴示意", "Assembly plan";
+    PosterSheets => "{page}图纸分{n}张{sheet}打印", "{page} page printed on {n} {sheet} sheets";
+    PosterTrim => "裁去每张左侧与上侧白边（首列不裁左边，首行不裁上边），将裁边对齐前一张的虚线，在重叠区粘贴。", "Trim the left and top white margins of each sheet (not the left of the first column, not the top of the first row), lay the cut edge on the dashed line of the sheet before it and glue in the overlap.";
+    PosterPortrait => "纵向", "portrait";
+    PosterLandscape => "横向", "landscape";
+    PosterSkipped => "空白处不打印", "blank, not printed";
     Mon => "周一", "Mon";
     Tue => "周二", "Tue";
     Wed => "周三", "Wed";
@@ -511,6 +552,27 @@ texts! {
     DemoNewOwn => "新建自己的社区…", "Create your community…";
     DemoOpenOwn => "打开社区文件…", "Open a community file…";
     DemoBadgeHint => "这是演示用的虚构社区；新建或打开您自己的社区文档", "This is a made-up community for trying things out; create or open your own community";
+}
+
+/// A staff title as printed: the standard titles (free text in the data, 党委书记, 居委会主任 …) in
+/// `lang`; any other title as written.
+pub fn staff_title(lang: Lang, title: &str) -> String {
+    let t = title.trim();
+    let t = t.strip_prefix("社区").unwrap_or(t);
+    [
+        T::TitlePartySecretary,
+        T::TitlePartyDeputySecretary,
+        T::TitleCommitteeDirector,
+        T::TitleCommitteeDeputyDirector,
+        T::TitleCommitteeMember,
+        T::TitleFullTimeWorker,
+        T::TitleCommunityPolice,
+        T::TitleUrbanManagement,
+        T::TitleMediator,
+    ]
+    .into_iter()
+    .find(|k| k.zh() == t || k.en().eq_ignore_ascii_case(t))
+    .map_or_else(|| title.trim().to_string(), |k| lang.tr(k).to_string())
 }
 
 #[cfg(test)]

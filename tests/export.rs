@@ -19,52 +19,9 @@ fn page_size_mm(pdf: &Pdf, page: lopdf::ObjectId) -> (f32, f32) {
     ((num(&media[2]) - num(&media[0])) * 25.4 / 72.0, (num(&media[3]) - num(&media[1])) * 25.4 / 72.0)
 }
 
-/// The glyph-code → text map of the (single, subset) font, from its ToUnicode CMap. lopdf's own
-/// `extract_text` rejects printpdf's CMap header, so the few lines of bfchar/bfrange are read here.
-fn to_unicode(pdf: &Pdf) -> std::collections::HashMap<u16, String> {
-    let mut map = std::collections::HashMap::new();
-    for obj in pdf.objects.values() {
-        let Ok(stream) = obj.as_stream() else { continue };
-        let Ok(data) = stream.decompressed_content().or_else(|_| Ok::<_, ()>(stream.content.clone())) else { continue };
-        let text = String::from_utf8_lossy(&data);
-        if !text.contains("begincmap") {
-            continue;
-        }
-        let hex = |s: &str| u32::from_str_radix(s.trim_matches(|c| c == '<' || c == '>'), 16).ok();
-        let mut mode = "";
-        for line in text.lines() {
-            let line = line.trim();
-            if line.ends_with("beginbfchar") || line.ends_with("beginbfrange") {
-                mode = if line.ends_with("beginbfchar") { "char" } else { "range" };
-                continue;
-            }
-            if line.starts_with("end") {
-                mode = "";
-                continue;
-            }
-            let parts: Vec<&str> = line.split_whitespace().collect();
-            match (mode, parts.as_slice()) {
-                ("char", [code, uni]) => {
-                    if let (Some(c), Some(u)) = (hex(code), hex(uni)) {
-                        map.insert(c as u16, char::from_u32(u).map(String::from).unwrap_or_default());
-                    }
-                }
-                ("range", [lo, hi, start]) => {
-                    if let (Some(lo), Some(hi), Some(start)) = (hex(lo), hex(hi), hex(start)) {
-                        for (k, c) in (lo..=hi).enumerate() {
-                            map.insert(
-                                c as u16,
-                                char::from_u32(start + k as u32).map(String::from).unwrap_or_default(),
-                            );
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    map
-}
+#[path = "common/pdf_text.rs"]
+mod pdf_text;
+use pdf_text::to_unicode;
 
 /// Text of some pages: every `<hex> Tj` decoded, one line per text object.
 fn pages_text(pdf: &Pdf, pages: &[u32]) -> String {
@@ -162,8 +119,9 @@ fn document_title_is_chinese() {
 fn atlas_has_a_page_per_grid_with_its_buildings() {
     let doc = demo();
     let bytes = export::export_pdf(&doc, &options(Product::Atlas, "A4", false)).unwrap();
-    let pdf = check_common(&bytes, 7, (210.0, 297.0));
-    let first = pages_text(&pdf, &[1]);
+    // A cover with the index, then a page per grid.
+    let pdf = check_common(&bytes, 8, (210.0, 297.0));
+    let first = pages_text(&pdf, &[2]);
     assert!(first.contains("康乐第一网格（35020600100301）"), "{first}");
     assert!(first.contains("康乐新村一期1号楼"), "the grid's buildings are listed");
     assert!(!first.contains("和通里1号楼"), "other grids' buildings are not");
@@ -269,12 +227,13 @@ fn tiled_poster_splits_an_a1_map_onto_a4_sheets() {
     let mut opts = options(Product::WallMap, "A1", true);
     opts.tiles = Some("A4".parse().unwrap());
     let bytes = export::export_pdf(&doc, &opts).unwrap();
-    let grid = tiles::sheet_grid(
-        PageSize { width_mm: 841.0, height_mm: 594.0 },
-        PageSize { width_mm: 297.0, height_mm: 210.0 },
-        10.0,
-    );
-    let pdf = check_common(&bytes, grid.rows * grid.cols, (297.0, 210.0));
+    let font = export::pdf::PdfFont::bundled().unwrap();
+    let page = &export::layouts(&doc, &opts, &font).unwrap()[0];
+    // The orientation of A4 that needs fewer sheets (blank ones left out), the assembly sheet first.
+    let plan = tiles::plan(page, PageSize { width_mm: 297.0, height_mm: 210.0 }, 10.0);
+    let grid = plan.grid;
+    assert!(plan.kept.len() <= 15, "portrait A4 takes 5 × 3: {plan:?}");
+    let pdf = check_common(&bytes, plan.sheet_count(), (plan.sheet.width_mm, plan.sheet.height_mm));
     let t = text(&pdf);
     assert!(t.contains(&format!("A1 / {}×{}", grid.rows, grid.cols)));
     assert!(t.contains(&format!("{} / {}×{}", tiles::sheet_name(grid.rows - 1, grid.cols - 1), grid.rows, grid.cols)));

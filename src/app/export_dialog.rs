@@ -59,6 +59,8 @@ pub struct ExportDialog {
     tile_paper: usize,
     overlap_mm: f32,
     per_building: bool,
+    /// Write the PDF in greys (black-and-white printers).
+    greyscale: bool,
     /// Wall map: what the buildings are coloured by.
     overlay: BuildingOverlay,
     /// The paper and orientation each product had when the user left it (by `Product::ALL` order).
@@ -97,6 +99,7 @@ impl Default for ExportDialog {
             tile_paper: 4,
             overlap_mm: 10.0,
             per_building: false,
+            greyscale: false,
             page: 0,
             font: None,
             preview: None,
@@ -142,6 +145,8 @@ impl ExportDialog {
             // The coverage map audits the 30 days before the current half day.
             window: None,
             overlay: if self.product == Product::WallMap { self.overlay } else { BuildingOverlay::ByGrid },
+            greyscale: self.greyscale,
+            ..ExportOptions::new(self.product, paper)
         }
     }
 
@@ -299,6 +304,7 @@ impl ExportDialog {
             }
         });
         ui.checkbox(&mut self.landscape, lang.tr(T::ExportLandscape));
+        ui.checkbox(&mut self.greyscale, lang.tr(T::PrintGreyscale));
         ui.checkbox(&mut self.auto_scale, lang.tr(T::ExportAutoScale));
         if self.auto_scale {
             // Always one line (the last scale while a new one is laid out), so nothing below jumps.

@@ -54,6 +54,13 @@ pub enum Command {
         /// Also write the layers as GeoJSON (and staff as CSV) into this folder.
         #[arg(long)]
         geojson: Option<PathBuf>,
+        /// A synthetic district of this many buildings instead of Kangle (for benchmarks against
+        /// other tools, e.g. scripts/bench-vs-qgis.sh).
+        #[arg(long, hide = true)]
+        district: Option<usize>,
+        /// Grids of the synthetic district.
+        #[arg(long, hide = true, default_value_t = 100)]
+        district_grids: usize,
     },
     /// Export a printable PDF (wall-map, atlas, boards, roster, staffing), the grid layer as
     /// GeoJSON (`export grids --out FILE.geojson`) or one layer as GeoJSON, Excel or CSV
@@ -99,6 +106,12 @@ pub enum Command {
         /// Wall map: colour the buildings by grid (default), residents, households or last patrol.
         #[arg(long, default_value = "grid", value_parser = ["grid", "residents", "households", "last-patrol"])]
         overlay: String,
+        /// Every colour and image in grey (luminance), for black-and-white printers.
+        #[arg(long)]
+        greyscale: bool,
+        /// Map frames: a hatch pattern per grid (neighbours differ), for black-and-white printers.
+        #[arg(long)]
+        hatch: bool,
     },
     /// Attach a photo (JPEG or PNG) to a staff member, for supervision boards and staff badges.
     StaffPhoto {
@@ -309,8 +322,11 @@ fn parse_lang(s: &str) -> std::result::Result<Lang, String> {
 /// Runs a batch subcommand and returns what to print on stdout.
 pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
     match command {
-        Command::Demo { out, force, geojson } => {
-            let community = demo::kangle();
+        Command::Demo { out, force, geojson, district, district_grids } => {
+            let community = match district {
+                Some(n) => demo::district((*n).clamp(1, 1_000_000), (*district_grids).clamp(1, 10_000), 1),
+                None => demo::kangle(),
+            };
             store::write_new_document(out, &community, *force)?;
             if let Some(dir) = geojson {
                 store::geojson_export::write_dir(&community, dir, &[out.as_path()])
@@ -416,6 +432,8 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
             from,
             to,
             overlay,
+            greyscale,
+            hatch,
         } => {
             let product = Product::parse(product).with_context(|| {
                 format!(
@@ -475,6 +493,10 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
                 per_building: per == "building",
                 window,
                 overlay,
+                greyscale: *greyscale,
+                hatch: *hatch,
+                // A date given prints the roster of its week; without one, the week of the latest shifts.
+                week_of: date,
                 ..ExportOptions::new(product, paper)
             };
             let bytes = export::export_pdf(&doc, &opts)?;

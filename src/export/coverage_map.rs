@@ -91,6 +91,7 @@ pub fn coverage_map(
         grid_labels: Some(&labels),
         fills: &fills,
         overlays: &overlays,
+        hatch: opts.hatch,
     };
     framed_map(&mut l, doc, &spec, u, Some(lang));
 

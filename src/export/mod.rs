@@ -3,6 +3,7 @@
 
 pub mod coverage_map;
 pub mod layout;
+pub mod palette;
 pub mod paper;
 pub mod pdf;
 pub mod products;
@@ -75,6 +76,13 @@ pub struct ExportOptions {
     pub window: Option<(jiff::Timestamp, jiff::Timestamp)>,
     /// Wall map: what the buildings are coloured by (their grid unless asked otherwise).
     pub overlay: crate::layers::overlay::BuildingOverlay,
+    /// Every colour (and image) of the PDF as its luminance grey: a black-and-white preview.
+    pub greyscale: bool,
+    /// Map frames: a hatch pattern per grid, for black-and-white printers (off by default).
+    pub hatch: bool,
+    /// Roster: print the week containing this day (the CLI's `--date`); the week of the latest
+    /// shifts on file when `None`.
+    pub week_of: Option<jiff::civil::Date>,
 }
 
 impl ExportOptions {
@@ -92,6 +100,9 @@ impl ExportOptions {
             per_building: false,
             window: None,
             overlay: crate::layers::overlay::BuildingOverlay::ByGrid,
+            greyscale: false,
+            hatch: false,
+            week_of: None,
         }
     }
 }
@@ -189,23 +200,19 @@ pub fn sheets_monitored(
     if !(0.0..sheet.width_mm.min(sheet.height_mm) / 2.0).contains(&opts.overlap_mm) {
         return Err(ExportError::BadOverlap(opts.overlap_mm));
     }
-    let count: usize = pages
-        .iter()
-        .map(|p| {
-            let g = tiles::sheet_grid(p.page, sheet, opts.overlap_mm);
-            g.rows.saturating_mul(g.cols)
-        })
-        .fold(0, usize::saturating_add);
+    // Each page on the sheet orientation that needs fewer sheets, blank sheets left out.
+    let plans: Vec<tiles::PosterPlan> = pages.iter().map(|p| tiles::plan(p, sheet, opts.overlap_mm)).collect();
+    let count = plans.iter().map(tiles::PosterPlan::sheet_count).fold(0, usize::saturating_add);
     if count > MAX_SHEETS {
         return Err(ExportError::TooManySheets(count));
     }
     let mut out = Vec::with_capacity(count);
-    for (i, p) in pages.iter().enumerate() {
+    for (i, (p, plan)) in pages.iter().zip(&plans).enumerate() {
         if monitor.is_cancelled() {
             return Err(ExportError::Cancelled);
         }
         monitor.report(0.9 + 0.1 * i as f32 / pages.len() as f32, opts.lang.tr(crate::T::ExportTiling));
-        out.extend(tiles::tile(p, sheet, opts.overlap_mm));
+        out.extend(tiles::poster(p, plan, opts.lang, measure));
     }
     Ok(out)
 }
@@ -229,7 +236,8 @@ pub fn export_pdf_monitored(
 ) -> Result<Vec<u8>, ExportError> {
     let pages = sheets_monitored(doc, opts, font, &Part::new(monitor, 0.0, 0.3))?;
     let title = products::title(doc, opts);
-    pdf::write_pdf_monitored(&pages, &title, font, opts.lang, &Part::new(monitor, 0.3, 1.0))
+    let style = pdf::PdfStyle { greyscale: opts.greyscale };
+    pdf::write_pdf_styled(&pages, &title, font, opts.lang, style, &Part::new(monitor, 0.3, 1.0))
         .ok_or(ExportError::Cancelled)
 }
 

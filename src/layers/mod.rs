@@ -9,7 +9,7 @@ pub mod scene;
 use std::sync::Arc;
 
 pub use overlay::{BuildingOverlay, Legend, LegendEntry};
-pub use scene::{FrameParams, Scene};
+pub use scene::{FrameParams, PrintLabels, Scene};
 
 /// Straight (non-premultiplied) sRGBA.
 pub type Rgba = [u8; 4];

@@ -12,7 +12,7 @@ use crate::geom::{GridStats, LocalProjection};
 use crate::i18n::Lang;
 use crate::model::{BuildingId, Community, GridId};
 
-use super::labels::{LabelPlacer, text_height, text_width};
+use super::labels::{LabelPlacer, LineWidth, Unplaced, UnplacedReason, block_size, text_height, text_width};
 use super::{MapPos, MapRect, Rgba, Shape, Stroke, TextRole, TriMesh, Width, darker, with_alpha};
 
 /// One polygon ready to draw.
@@ -435,6 +435,93 @@ impl Scene {
         shapes
     }
 
+    /// The shapes of a printed map frame, with labels placed by [`PrintLabels`] rules, and the labels
+    /// that could not be placed. Everything but the labels is the screen's shape list.
+    pub fn frame_for_print(
+        &self,
+        p: &FrameParams,
+        building_fills: &[Rgba],
+        rules: &PrintLabels<'_>,
+    ) -> (Vec<Shape>, Vec<Unplaced>) {
+        let mut shapes = self.frame_with_grid_labels(&FrameParams { labels: false, ..*p }, building_fills, None);
+        let unplaced = if p.labels { self.print_labels(p, rules, &mut shapes) } else { Vec::new() };
+        (shapes, unplaced)
+    }
+
+    /// Print placement: every label sized to what it names at this scale (grid labels fit their grid,
+    /// building numbers their footprint), tried at several positions clear of buildings, and kept
+    /// only when its box is wholly inside the frame (the frame would cut it, and clipped text would
+    /// still be in the PDF's text layer).
+    fn print_labels(&self, p: &FrameParams, rules: &PrintLabels<'_>, shapes: &mut Vec<Shape>) -> Vec<Unplaced> {
+        let mut at = Placing::new(p, rules.width);
+        let visible_buildings = self.buildings_in(&p.view);
+        for &b in &visible_buildings {
+            at.buildings.insert(at.device_rect(&self.buildings[b].bbox));
+        }
+        let mut unplaced = Vec::new();
+        let s = p.text_scale;
+        let mut report = |role: TextRole, text: &Arc<str>, reason: UnplacedReason| {
+            unplaced.push(Unplaced { role, text: text.clone(), reason });
+        };
+        let mut draw = |pos: MapPos, text: Arc<str>, size: f32, role: TextRole, halo: Option<Rgba>| {
+            shapes.push(Shape::Text { pos, text, size, color: TEXT_DARK, halo, role });
+        };
+
+        // Grid labels first: they matter most, and every grid's name is drawn.
+        for g in (0..self.grids.len()).filter(|&i| self.grids[i].bbox.intersects(&p.view)) {
+            let item = &self.grids[g];
+            let label = rules.grid_labels.and_then(|l| l.get(g)).unwrap_or(&item.label);
+            if label.is_empty() {
+                continue;
+            }
+            let candidates = area_candidates(item, &p.view, item.anchor);
+            match at.grid_label(item, label, 15.0 * s, &candidates) {
+                Ok((pos, text, size)) => draw(pos, text, size, TextRole::GridLabel, Some(HALO)),
+                Err(reason) => report(TextRole::GridLabel, label, reason),
+            }
+        }
+        for c in self.compounds.iter().filter(|c| c.bbox.intersects(&p.view) && !c.label.is_empty()) {
+            // Towards the north fence first, so the grid label (often at the centre of a one-compound
+            // grid) stays clear.
+            let north = [c.anchor[0], c.anchor[1] + c.bbox.height() * 0.36];
+            let candidates = area_candidates(c, &p.view, north);
+            let inside = |b: &[f32; 4]| at.box_inside(c, b);
+            let centre_inside = |b: &[f32; 4]| c.contains(at.map([(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0]));
+            let passes: [Pass<'_>; 4] =
+                [(&inside, true), (&centre_inside, true), (&inside, false), (&centre_inside, false)];
+            match at.first_of(&passes, &candidates, &c.label, &shrinking(12.0 * s, MIN_NAME_PT)) {
+                Ok((pos, size)) => {
+                    at.commit(pos, &c.label, size);
+                    draw(pos, c.label.clone(), size, TextRole::CompoundName, Some(HALO));
+                }
+                Err(reason) => report(TextRole::CompoundName, &c.label, reason),
+            }
+        }
+        for road in self.roads.iter().filter(|r| r.bbox.intersects(&p.view) && !r.name.is_empty()) {
+            let candidates: Vec<MapPos> = ROAD_STATIONS.iter().filter_map(|&f| point_along(&road.points, f)).collect();
+            let any = |_: &[f32; 4]| true;
+            let passes: [Pass<'_>; 2] = [(&any, true), (&any, false)];
+            match at.first_of(&passes, &candidates, &road.name, &shrinking(11.0 * s, MIN_NAME_PT)) {
+                Ok((pos, size)) => {
+                    at.commit(pos, &road.name, size);
+                    draw(pos, road.name.clone(), size, TextRole::RoadName, Some(HALO));
+                }
+                Err(reason) => report(TextRole::RoadName, &road.name, reason),
+            }
+        }
+        for &b in &visible_buildings {
+            let item = &self.buildings[b];
+            if item.label.is_empty() {
+                continue;
+            }
+            match at.building_number(item, 10.0 * s) {
+                Ok((pos, size)) => draw(pos, item.label.clone(), size, TextRole::BuildingNumber, None),
+                Err(reason) => report(TextRole::BuildingNumber, &item.label, reason),
+            }
+        }
+        unplaced
+    }
+
     /// A grid's colour, or grey when another grid has the focus (atlas pages).
     fn grid_colour(&self, p: &FrameParams, g: usize) -> [u8; 3] {
         match p.focus_grid {
@@ -501,6 +588,266 @@ impl Scene {
                 place(item.anchor, &item.label, number_size, TextRole::BuildingNumber, None, shapes);
             }
         }
+    }
+}
+
+/// How a printed map frame places its labels.
+pub struct PrintLabels<'a> {
+    /// Labels per grid slot replacing the scene's (print adds code, population, leader: lines after
+    /// the first are dropped before the name when the grid is small on paper).
+    pub grid_labels: Option<&'a [Arc<str>]>,
+    /// The printed font's advance widths.
+    pub width: LineWidth<'a>,
+}
+
+/// Smallest printed sizes in points (device units of print), the least that reads at arm's length on
+/// A4 (7 pt): grid names shrink to this, then drop
+/// their extra lines, but are always drawn.
+pub const MIN_GRID_PT: f32 = 7.0;
+/// Compound and road names.
+pub const MIN_NAME_PT: f32 = 7.0;
+/// Building numbers smaller than this are left out.
+pub const MIN_NUMBER_PT: f32 = 7.0;
+/// Where along a road (fraction of its length) its name is tried, middle first.
+const ROAD_STATIONS: [f32; 9] = [0.5, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9, 0.05, 0.95];
+
+/// Font sizes from `base` down to `min` in steps of 15 %, `min` last; just `[base]` when it is
+/// already under `min`.
+fn shrinking(base: f32, min: f32) -> Vec<f32> {
+    let mut sizes = vec![base];
+    let mut size = base * 0.85;
+    while size > min {
+        sizes.push(size);
+        size *= 0.85;
+    }
+    if base > min {
+        sizes.push(min);
+    }
+    sizes
+}
+
+/// Label positions inside an area's visible part: `preferred` first (when inside), then a lattice of
+/// interior points nearest it first.
+fn area_candidates(item: &SceneItem, view: &MapRect, preferred: MapPos) -> Vec<MapPos> {
+    let r = MapRect {
+        min: [item.bbox.min[0].max(view.min[0]), item.bbox.min[1].max(view.min[1])],
+        max: [item.bbox.max[0].min(view.max[0]), item.bbox.max[1].min(view.max[1])],
+    };
+    if r.width().is_nan() || r.height().is_nan() || r.width() < 0.0 || r.height() < 0.0 {
+        return Vec::new();
+    }
+    let step = (r.width().max(r.height()) / 16.0).max(0.5);
+    let (nx, ny) = ((r.width() / step) as usize + 1, (r.height() / step) as usize + 1);
+    let mut points: Vec<MapPos> = (0..nx)
+        .flat_map(|i| (0..ny).map(move |j| [r.min[0] + (i as f32 + 0.5) * step, r.min[1] + (j as f32 + 0.5) * step]))
+        .filter(|&q| item.contains(q))
+        .collect();
+    let d = |q: &MapPos| (q[0] - preferred[0]).powi(2) + (q[1] - preferred[1]).powi(2);
+    points.sort_by(|a, b| d(a).total_cmp(&d(b)));
+    let in_view = |q: MapPos| view.min[0] <= q[0] && q[0] <= view.max[0] && view.min[1] <= q[1] && q[1] <= view.max[1];
+    let mut out = Vec::with_capacity(points.len() + 2);
+    out.extend([preferred, item.anchor].into_iter().filter(|&q| item.contains(q) && in_view(q)));
+    out.extend(points);
+    out
+}
+
+/// The point at `fraction` of a polyline's length.
+fn point_along(points: &[MapPos], fraction: f32) -> Option<MapPos> {
+    let seg = |w: &[MapPos]| (w[1][0] - w[0][0]).hypot(w[1][1] - w[0][1]);
+    let total: f32 = points.windows(2).map(seg).sum();
+    // NaN-safe: a degenerate or broken road has its name at its first point.
+    if total.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+        return points.first().copied();
+    }
+    let mut left = total * fraction.clamp(0.0, 1.0);
+    for w in points.windows(2) {
+        let l = seg(w);
+        if left <= l && l > 0.0 {
+            let t = left / l;
+            return Some([w[0][0] + (w[1][0] - w[0][0]) * t, w[0][1] + (w[1][1] - w[0][1]) * t]);
+        }
+        left -= l;
+    }
+    points.last().copied()
+}
+
+/// One placement pass: the area test a label box must meet, and whether it must be clear of
+/// buildings.
+type Pass<'f> = (&'f dyn Fn(&[f32; 4]) -> bool, bool);
+
+/// Print placement state: labels placed so far and the visible buildings' boxes, in device units
+/// (y down, as on the page).
+struct Placing<'a> {
+    device_per_m: f32,
+    /// The frame, shrunk by a hair so the writer's rounding never tips an accepted box out.
+    view: [f32; 4],
+    labels: LabelPlacer,
+    buildings: LabelPlacer,
+    width: LineWidth<'a>,
+}
+
+impl<'a> Placing<'a> {
+    fn new(p: &FrameParams, width: LineWidth<'a>) -> Self {
+        let k = p.device_per_m;
+        let hair = 0.25;
+        Self {
+            device_per_m: k,
+            view: [
+                p.view.min[0] * k + hair,
+                -p.view.max[1] * k + hair,
+                p.view.max[0] * k - hair,
+                -p.view.min[1] * k - hair,
+            ],
+            labels: LabelPlacer::default(),
+            buildings: LabelPlacer::default(),
+            width,
+        }
+    }
+
+    fn device(&self, m: MapPos) -> [f32; 2] {
+        [m[0] * self.device_per_m, -m[1] * self.device_per_m]
+    }
+
+    fn map(&self, d: [f32; 2]) -> MapPos {
+        [d[0] / self.device_per_m, -d[1] / self.device_per_m]
+    }
+
+    fn device_rect(&self, r: &MapRect) -> [f32; 4] {
+        let k = self.device_per_m;
+        [r.min[0] * k, -r.max[1] * k, r.max[0] * k, -r.min[1] * k]
+    }
+
+    /// The label's box at `pos` including its halo.
+    fn label_box(&self, pos: MapPos, text: &str, size: f32) -> [f32; 4] {
+        let [w, h] = block_size(self.width, text, size);
+        let pad = size * 0.3;
+        super::labels::centred_box(self.device(pos), [w + pad, h + pad])
+    }
+
+    fn inside_view(&self, b: &[f32; 4]) -> bool {
+        self.view[0] <= b[0] && self.view[1] <= b[1] && b[2] <= self.view[2] && b[3] <= self.view[3]
+    }
+
+    /// Whether the box's corners, edge midpoints and centre all lie inside the polygon.
+    fn box_inside(&self, item: &SceneItem, b: &[f32; 4]) -> bool {
+        let (xs, ys) = ([b[0], (b[0] + b[2]) / 2.0, b[2]], [b[1], (b[1] + b[3]) / 2.0, b[3]]);
+        xs.iter().all(|&x| ys.iter().all(|&y| item.contains(self.map([x, y]))))
+    }
+
+    /// First candidate whose box is inside the frame, free of labels, clear of buildings when asked,
+    /// and accepted by `fits`.
+    fn search(
+        &self,
+        candidates: &[MapPos],
+        text: &str,
+        size: f32,
+        clear: bool,
+        fits: &dyn Fn(&[f32; 4]) -> bool,
+        seen_inside: &mut bool,
+    ) -> Option<MapPos> {
+        candidates.iter().copied().find(|&pos| {
+            let b = self.label_box(pos, text, size);
+            let inside = self.inside_view(&b);
+            *seen_inside |= inside;
+            inside && self.labels.is_free(&b) && (!clear || self.buildings.is_free(&b)) && fits(&b)
+        })
+    }
+
+    /// Tries `passes` (area test, clear of buildings) in order, each at every size, largest first.
+    fn first_of(
+        &self,
+        passes: &[Pass<'_>],
+        candidates: &[MapPos],
+        text: &str,
+        sizes: &[f32],
+    ) -> Result<(MapPos, f32), UnplacedReason> {
+        let mut seen_inside = false;
+        for (fits, clear) in passes {
+            for &size in sizes {
+                if let Some(pos) = self.search(candidates, text, size, *clear, *fits, &mut seen_inside) {
+                    return Ok((pos, size));
+                }
+            }
+        }
+        Err(if seen_inside { UnplacedReason::Overlap } else { UnplacedReason::OutsideFrame })
+    }
+
+    fn commit(&mut self, pos: MapPos, text: &str, size: f32) {
+        let b = self.label_box(pos, text, size);
+        self.labels.insert(b);
+    }
+
+    /// A grid label fitted inside its grid: clear of buildings if possible, then all lines before
+    /// fewer, larger before smaller. Failing all, the name alone at the smallest size wherever it
+    /// is inside the frame, even over another label: every grid's name is drawn.
+    fn grid_label(
+        &mut self,
+        item: &SceneItem,
+        label: &Arc<str>,
+        base: f32,
+        candidates: &[MapPos],
+    ) -> Result<(MapPos, Arc<str>, f32), UnplacedReason> {
+        let lines: Vec<&str> = label.lines().collect();
+        let sizes = shrinking(base, MIN_GRID_PT);
+        let inside = |b: &[f32; 4]| self.box_inside(item, b);
+        let mut seen_inside = false;
+        let mut found = None;
+        // Clear of buildings only down to half size: a tiny label in a gap reads worse than a larger
+        // one over building outlines (its halo keeps it legible).
+        let floor = (base * 0.5).max(MIN_GRID_PT);
+        'search: for clear in [true, false] {
+            for n in (1..=lines.len()).rev() {
+                let text = if n == lines.len() { label.to_string() } else { lines[..n].join("\n") };
+                for &size in sizes.iter().filter(|&&z| !clear || z >= floor) {
+                    if let Some(pos) = self.search(candidates, &text, size, clear, &inside, &mut seen_inside) {
+                        found = Some((pos, text, size));
+                        break 'search;
+                    }
+                }
+            }
+        }
+        let found = found.or_else(|| {
+            let name = lines.first().copied().unwrap_or_default();
+            let size = base.min(MIN_GRID_PT);
+            let pos = candidates.iter().copied().find(|&q| self.inside_view(&self.label_box(q, name, size)))?;
+            Some((pos, name.to_string(), size))
+        });
+        let (pos, text, size) =
+            found.ok_or(if seen_inside { UnplacedReason::Overlap } else { UnplacedReason::OutsideFrame })?;
+        self.commit(pos, &text, size);
+        Ok((pos, text.into(), size))
+    }
+
+    /// A building number as large as its footprint allows (up to `base`), inside the footprint;
+    /// under [`MIN_NUMBER_PT`] it is left out.
+    fn building_number(&mut self, item: &SceneItem, base: f32) -> Result<(MapPos, f32), UnplacedReason> {
+        let text = &*item.label;
+        // No halo: a number's box is the lines the PDF sets (1.2 em each), and may fill the footprint's
+        // height (the leading is blank).
+        let w1 = block_size(self.width, text, 1.0)[0];
+        let h1 = text.lines().count().max(1) as f32 * 1.2;
+        let r = self.device_rect(&item.bbox);
+        let fit = base.min((r[2] - r[0]) * 0.92 / w1.max(1e-3)).min((r[3] - r[1]) / h1);
+        if fit.is_nan() || fit < MIN_NUMBER_PT {
+            return Err(UnplacedReason::TooSmall);
+        }
+        let mut reason = UnplacedReason::TooSmall;
+        for size in shrinking(fit, MIN_NUMBER_PT) {
+            let b = super::labels::centred_box(self.device(item.anchor), [w1 * size, h1 * size]);
+            if !self.inside_view(&b) {
+                return Err(UnplacedReason::OutsideFrame);
+            }
+            if !self.box_inside(item, &b) {
+                continue;
+            }
+            if !self.labels.is_free(&b) {
+                reason = UnplacedReason::Overlap;
+                continue;
+            }
+            self.labels.insert(b);
+            return Ok((item.anchor, size));
+        }
+        Err(reason)
     }
 }
 

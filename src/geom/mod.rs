@@ -9,6 +9,7 @@ pub mod grid_ops;
 pub mod guard;
 pub mod kde;
 pub mod patrol_filter;
+pub mod plan;
 pub mod renumber;
 pub mod topology;
 pub mod utm;

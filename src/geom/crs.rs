@@ -19,6 +19,19 @@ impl LocalProjection {
         Self { origin_lonlat, cos_lat0: origin_lonlat.y.to_radians().cos() }
     }
 
+    /// The projection the map, the checks and the planner use for a community: about the mean of
+    /// its boundary's vertices (the first building's corner when it has no boundary yet).
+    pub fn for_community(community: &crate::model::Community) -> Self {
+        let ring = &community.info.boundary.exterior().0;
+        let origin = if ring.is_empty() {
+            community.buildings.first().and_then(|b| b.footprint.exterior().0.first().copied()).unwrap_or_default()
+        } else {
+            let sum = ring.iter().fold(Coord { x: 0.0, y: 0.0 }, |s, c| Coord { x: s.x + c.x, y: s.y + c.y });
+            Coord { x: sum.x / ring.len() as f64, y: sum.y / ring.len() as f64 }
+        };
+        Self::new(origin)
+    }
+
     pub fn local_from_lonlat(&self, pos_lonlat: Coord<f64>) -> Coord<f64> {
         Coord {
             x: (pos_lonlat.x - self.origin_lonlat.x).to_radians() * self.cos_lat0 * EARTH_RADIUS_M,

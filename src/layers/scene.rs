@@ -163,19 +163,7 @@ pub struct Scene {
 impl Scene {
     /// Prepares a community for drawing about its boundary's centre.
     pub fn new(community: &Community, stats: &[GridStats], lang: Lang) -> Self {
-        let origin = community
-            .info
-            .boundary
-            .exterior()
-            .0
-            .iter()
-            .fold((Coord { x: 0.0, y: 0.0 }, 0.0), |(s, n), c| (Coord { x: s.x + c.x, y: s.y + c.y }, n + 1.0));
-        let origin = if origin.1 > 0.0 {
-            Coord { x: origin.0.x / origin.1, y: origin.0.y / origin.1 }
-        } else {
-            community.buildings.first().and_then(|b| b.footprint.exterior().0.first().copied()).unwrap_or_default()
-        };
-        let projection = LocalProjection::new(origin);
+        let projection = LocalProjection::for_community(community);
         let local = |p: &Polygon<f64>| projection.polygon_to_local(p);
 
         let boundary = SceneItem::new(&local(&community.info.boundary), community.info.name.as_str());

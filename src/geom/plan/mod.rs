@@ -8,7 +8,13 @@
 //! toward balance, whole compounds and compact shapes. Every step keeps every grid contiguous, so a
 //! proposal is valid by construction; it is deterministic for a seed.
 
-use crate::model::{CompoundId, Grid, GridId};
+mod cells;
+mod partition;
+mod propose;
+
+pub use propose::propose;
+
+use crate::model::{BuildingId, CompoundId, Grid, GridId};
 
 /// What a grid's size is counted in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,6 +88,8 @@ pub struct Proposal {
     pub split_compounds: Vec<CompoundId>,
     /// Recombination steps run.
     pub steps: usize,
+    /// Buildings left out: outside the boundary (no cell), so in no grid of the plan.
+    pub unplanned: Vec<BuildingId>,
 }
 
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -95,13 +103,3 @@ pub enum PlanError {
     Failed(String),
 }
 
-/// Proposes a plan. `progress` is told the fraction done (0–1) now and then and returns false to
-/// cancel. Nothing in `c` changes: the caller stores the result as a plan through an edit.
-pub fn propose(
-    c: &crate::model::Community,
-    req: &PlanRequest,
-    progress: &mut dyn FnMut(f32) -> bool,
-) -> Result<Proposal, PlanError> {
-    let _ = (c, req, progress);
-    Err(PlanError::Failed("not yet".into()))
-}

@@ -1,0 +1,457 @@
+//! Grouping buildings into contiguous grids on their cells' adjacency graph.
+//!
+//! A first plan is peeled off a random spanning tree one grid at a time (each cut of a tree leaves
+//! two connected parts). It is then improved by recombination (ReCom, as in GerryChain): two
+//! neighbouring grids are merged, a random spanning tree of the union is drawn, and the tree edge
+//! whose cut gives the best pair — in range, near the mean, compounds whole, compact — replaces the
+//! pair when it scores better. Every grid stays connected by construction. Edges inside a compound
+//! go into the tree first, so cuts fall between compounds.
+
+use std::collections::HashMap;
+
+/// SplitMix64: tiny, and the same sequence for a seed on every platform and in every version.
+pub(super) struct Rng(u64);
+
+impl Rng {
+    pub(super) fn new(seed: u64) -> Self {
+        Self(seed ^ 0x9E37_79B9_7F4A_7C15)
+    }
+
+    pub(super) fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n.max(1) as u64) as usize
+    }
+}
+
+/// The building graph.
+pub(super) struct Graph {
+    /// What a grid's size is counted in (residents or households), per node.
+    pub weight: Vec<u64>,
+    pub compound: Vec<Option<u32>>,
+    pub area: Vec<f64>,
+    /// Edge length on the domain's border (counts toward a grid's perimeter).
+    pub outer: Vec<f64>,
+    pub adjacent: Vec<Vec<(u32, f64)>>,
+}
+
+impl Graph {
+    fn len(&self) -> usize {
+        self.weight.len()
+    }
+}
+
+/// How a plan is scored: size range, the mean, and what weighs how much.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Goal {
+    pub lo: f64,
+    pub hi: f64,
+    pub ideal: f64,
+    /// Penalty per split compound (0: ignore compounds).
+    pub split_weight: f64,
+    /// Never cut inside a compound that fits in one grid.
+    pub strict: bool,
+    /// Penalty per unit of (1 − Polsby-Popper).
+    pub compact_weight: f64,
+}
+
+impl Goal {
+    fn size_score(&self, w: f64) -> f64 {
+        let out = (self.lo - w).max(0.0) + (w - self.hi).max(0.0);
+        // Out of range is what counts; within it, nearness to the mean only breaks ties with shape.
+        1000.0 * out / self.ideal + 0.25 * (w - self.ideal).abs() / self.ideal
+    }
+}
+
+/// A grid of a partition.
+#[derive(Clone, Debug, Default)]
+struct District {
+    members: Vec<u32>,
+    weight: f64,
+}
+
+pub(super) struct Partition<'g> {
+    g: &'g Graph,
+    goal: Goal,
+    pub assign: Vec<u32>,
+    districts: Vec<District>,
+    /// Compound → (district → buildings in it).
+    compound_counts: HashMap<u32, HashMap<u32, u32>>,
+    /// Compounds too big for one grid: splitting them is no fault.
+    oversized: std::collections::HashSet<u32>,
+}
+
+fn find(p: &mut [u32], mut i: u32) -> u32 {
+    while p[i as usize] != i {
+        p[i as usize] = p[p[i as usize] as usize];
+        i = p[i as usize];
+    }
+    i
+}
+
+/// A random spanning tree of the nodes in `nodes` (all marked `true` in `inside`), as children lists
+/// rooted at `nodes[0]` plus the order of a walk from the root. `None` when they are not connected.
+struct Tree {
+    order: Vec<u32>,
+    parent: HashMap<u32, u32>,
+}
+
+fn spanning_tree(g: &Graph, nodes: &[u32], inside: &dyn Fn(u32) -> bool, rng: &mut Rng, bias: bool) -> Option<Tree> {
+    let index: HashMap<u32, u32> = nodes.iter().enumerate().map(|(i, &n)| (n, i as u32)).collect();
+    let mut edges: Vec<(f64, u32, u32)> = Vec::new();
+    for &u in nodes {
+        for &(v, _) in &g.adjacent[u as usize] {
+            if u < v && inside(v) {
+                let same = bias && g.compound[u as usize].is_some() && g.compound[u as usize] == g.compound[v as usize];
+                edges.push((rng.unit() - if same { 2.0 } else { 0.0 }, u, v));
+            }
+        }
+    }
+    edges.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut uf: Vec<u32> = (0..nodes.len() as u32).collect();
+    let mut adj: HashMap<u32, Vec<u32>> = HashMap::new();
+    let mut joined = 0;
+    for (_, u, v) in edges {
+        let (a, b) = (find(&mut uf, index[&u]), find(&mut uf, index[&v]));
+        if a != b {
+            uf[a as usize] = b;
+            adj.entry(u).or_default().push(v);
+            adj.entry(v).or_default().push(u);
+            joined += 1;
+        }
+    }
+    if joined + 1 != nodes.len() {
+        return None;
+    }
+    let root = *nodes.first()?;
+    let mut order = vec![root];
+    let mut parent = HashMap::new();
+    let mut i = 0;
+    while i < order.len() {
+        let u = order[i];
+        for &v in adj.get(&u).map_or(&[][..], Vec::as_slice) {
+            if v != root && !parent.contains_key(&v) {
+                parent.insert(v, u);
+                order.push(v);
+            }
+        }
+        i += 1;
+    }
+    Some(Tree { order, parent })
+}
+
+impl<'g> Partition<'g> {
+    /// A first plan of `k` grids, peeled off random spanning trees: each grid's size within
+    /// `[lo, hi]` of the goal widened by `slack` (0.0: exactly the range).
+    pub(super) fn seed(g: &'g Graph, goal: Goal, k: usize, rng: &mut Rng, attempts: usize) -> Option<Self> {
+        let n = g.len();
+        if k == 0 || n < k {
+            return None;
+        }
+        for slack in [0.0, 0.05, 0.15, 0.35, 1.0] {
+            let lo = goal.lo * (1.0 - slack);
+            let hi = goal.hi * (1.0 + slack);
+            for _ in 0..attempts {
+                if let Some(assign) = peel(g, k, lo, hi, goal, rng) {
+                    return Some(Self::from_assignment(g, goal, assign, k));
+                }
+            }
+        }
+        None
+    }
+
+    pub(super) fn from_assignment(g: &'g Graph, goal: Goal, assign: Vec<u32>, k: usize) -> Self {
+        let mut districts = vec![District::default(); k];
+        for (u, &d) in assign.iter().enumerate() {
+            districts[d as usize].members.push(u as u32);
+        }
+        let mut compound_weight: HashMap<u32, f64> = HashMap::new();
+        for u in 0..g.len() {
+            if let Some(c) = g.compound[u] {
+                *compound_weight.entry(c).or_default() += g.weight[u] as f64;
+            }
+        }
+        let oversized = compound_weight.into_iter().filter(|(_, w)| *w > goal.hi).map(|(c, _)| c).collect();
+        let mut p = Self { g, goal, assign, districts, compound_counts: HashMap::new(), oversized };
+        for d in 0..k {
+            p.measure(d as u32);
+        }
+        p.count_compounds();
+        p
+    }
+
+    fn count_compounds(&mut self) {
+        self.compound_counts.clear();
+        for (u, &d) in self.assign.iter().enumerate() {
+            if let Some(c) = self.g.compound[u] {
+                *self.compound_counts.entry(c).or_default().entry(d).or_default() += 1;
+            }
+        }
+    }
+
+    fn measure(&mut self, d: u32) {
+        let members = std::mem::take(&mut self.districts[d as usize].members);
+        let weight = members.iter().map(|&u| self.g.weight[u as usize] as f64).sum();
+        self.districts[d as usize] = District { members, weight };
+    }
+
+    /// Size, area and perimeter of a set of nodes (`member` says who is in it).
+    fn stats(&self, nodes: &[u32], member: &dyn Fn(u32) -> bool) -> (f64, f64, f64) {
+        let (mut w, mut a, mut p) = (0.0, 0.0, 0.0);
+        for &u in nodes {
+            let u = u as usize;
+            w += self.g.weight[u] as f64;
+            a += self.g.area[u];
+            p += self.g.outer[u];
+            for &(v, len) in &self.g.adjacent[u] {
+                if !member(v) {
+                    p += len;
+                }
+            }
+        }
+        (w, a, p)
+    }
+
+    fn compact(area: f64, perimeter: f64) -> f64 {
+        if perimeter > 0.0 { (4.0 * std::f64::consts::PI * area / (perimeter * perimeter)).min(1.0) } else { 0.0 }
+    }
+
+    pub(super) fn k(&self) -> usize {
+        self.districts.len()
+    }
+
+    pub(super) fn weights(&self) -> Vec<f64> {
+        self.districts.iter().map(|d| d.weight).collect()
+    }
+
+    fn split_penalty(&self, c: u32) -> f64 {
+        if self.oversized.contains(&c) { 0.0 } else { self.goal.split_weight }
+    }
+
+    /// Whether every grid is within the range.
+    pub(super) fn in_range(&self) -> bool {
+        self.districts.iter().all(|d| d.weight >= self.goal.lo - 1e-9 && d.weight <= self.goal.hi + 1e-9)
+    }
+
+    /// One recombination step. Returns whether the plan changed.
+    pub(super) fn recom_step(&mut self, rng: &mut Rng) -> bool {
+        let n = self.g.len();
+        // A random edge between two grids picks the pair (pairs with long borders more often).
+        let mut pair = None;
+        for _ in 0..64 {
+            let u = rng.below(n);
+            let adj = &self.g.adjacent[u];
+            if adj.is_empty() {
+                continue;
+            }
+            let (v, _) = adj[rng.below(adj.len())];
+            let (a, b) = (self.assign[u], self.assign[v as usize]);
+            if a != b {
+                pair = Some((a.min(b), a.max(b)));
+                break;
+            }
+        }
+        let Some((a, b)) = pair else { return false };
+        let mut nodes: Vec<u32> = self.districts[a as usize].members.clone();
+        nodes.extend_from_slice(&self.districts[b as usize].members);
+        nodes.sort_unstable();
+        let in_pair = |v: u32| {
+            let d = self.assign[v as usize];
+            d == a || d == b
+        };
+        let bias = self.goal.split_weight > 0.0;
+        let Some(tree) = spanning_tree(self.g, &nodes, &in_pair, rng, bias) else { return false };
+        // Subtree sizes, leaves first.
+        let mut sub: HashMap<u32, f64> = nodes.iter().map(|&u| (u, self.g.weight[u as usize] as f64)).collect();
+        for &u in tree.order.iter().rev() {
+            if let Some(&p) = tree.parent.get(&u) {
+                let w = sub[&u];
+                *sub.get_mut(&p).unwrap_or(&mut 0.0) += w;
+            }
+        }
+        let total: f64 = self.districts[a as usize].weight + self.districts[b as usize].weight;
+        let goal = self.goal;
+        // Candidate cuts by size first; the few best are scored in full.
+        let mut candidates: Vec<(f64, u32)> = tree
+            .order
+            .iter()
+            .filter_map(|&u| {
+                let p = *tree.parent.get(&u)?;
+                if goal.strict {
+                    let c = self.g.compound[u as usize];
+                    if c.is_some() && c == self.g.compound[p as usize] && !self.oversized.contains(&c.unwrap_or(0)) {
+                        return None;
+                    }
+                }
+                let w = sub[&u];
+                Some((goal.size_score(w) + goal.size_score(total - w), u))
+            })
+            .collect();
+        candidates.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+        candidates.truncate(6);
+        let children = {
+            let mut ch: HashMap<u32, Vec<u32>> = HashMap::new();
+            for (&c, &p) in &tree.parent {
+                ch.entry(p).or_default().push(c);
+            }
+            ch
+        };
+        let current = self.pair_score(a, b, &self.districts[a as usize].members, &self.districts[b as usize].members);
+        let mut best: Option<(f64, Vec<u32>, Vec<u32>)> = None;
+        for (_, u) in candidates {
+            let mut part = vec![u];
+            let mut i = 0;
+            while i < part.len() {
+                if let Some(ch) = children.get(&part[i]) {
+                    part.extend_from_slice(ch);
+                }
+                i += 1;
+            }
+            part.sort_unstable();
+            let rest: Vec<u32> = nodes.iter().copied().filter(|v| part.binary_search(v).is_err()).collect();
+            let s = self.pair_score(a, b, &part, &rest);
+            if best.as_ref().is_none_or(|(bs, _, _)| s < *bs) {
+                best = Some((s, part, rest));
+            }
+        }
+        let Some((s, part, rest)) = best else { return false };
+        if s >= current - 1e-12 {
+            return false;
+        }
+        // Keep the grid that holds more of `a` as `a`, so grids do not swap names at every step.
+        let keep_a = part.iter().filter(|&&v| self.assign[v as usize] == a).count() * 2 >= part.len();
+        let (for_a, for_b) = if keep_a { (part, rest) } else { (rest, part) };
+        for &v in &for_a {
+            self.assign[v as usize] = a;
+        }
+        for &v in &for_b {
+            self.assign[v as usize] = b;
+        }
+        self.districts[a as usize].members = for_a;
+        self.districts[b as usize].members = for_b;
+        self.measure(a);
+        self.measure(b);
+        self.count_compounds();
+        true
+    }
+
+    /// The score of grids `a` and `b` if they held `pa` and `pb` (sorted node lists).
+    fn pair_score(&self, a: u32, b: u32, pa: &[u32], pb: &[u32]) -> f64 {
+        let in_a = |v: u32| pa.binary_search(&v).is_ok();
+        let in_b = |v: u32| pb.binary_search(&v).is_ok();
+        let (wa, aa, ppa) = self.stats(pa, &in_a);
+        let (wb, ab, ppb) = self.stats(pb, &in_b);
+        let goal = self.goal;
+        let mut s = goal.size_score(wa) + goal.size_score(wb);
+        s += goal.compact_weight * ((1.0 - Self::compact(aa, ppa)) + (1.0 - Self::compact(ab, ppb)));
+        if goal.split_weight > 0.0 {
+            // Compounds touched by the pair: how many grids each would lie in.
+            let mut here: HashMap<u32, (bool, bool)> = HashMap::new();
+            for &v in pa {
+                if let Some(c) = self.g.compound[v as usize] {
+                    here.entry(c).or_default().0 = true;
+                }
+            }
+            for &v in pb {
+                if let Some(c) = self.g.compound[v as usize] {
+                    here.entry(c).or_default().1 = true;
+                }
+            }
+            for (c, (ia, ib)) in here {
+                let others = self.compound_counts.get(&c).map_or(0, |m| m.keys().filter(|&&d| d != a && d != b).count());
+                let grids = others + usize::from(ia) + usize::from(ib);
+                s += grids.saturating_sub(1) as f64 * self.split_penalty(c);
+            }
+        }
+        s
+    }
+}
+
+/// Peels `k` grids off random spanning trees of the whole graph; `None` if a tree offers no cut.
+fn peel(g: &Graph, k: usize, lo: f64, hi: f64, goal: Goal, rng: &mut Rng) -> Option<Vec<u32>> {
+    let n = g.len();
+    let mut assign: Vec<u32> = vec![u32::MAX; n];
+    let mut remaining: Vec<u32> = (0..n as u32).collect();
+    for d in 0..k as u32 {
+        let left = k as u32 - d;
+        let total: f64 = remaining.iter().map(|&u| g.weight[u as usize] as f64).sum();
+        if left == 1 {
+            if total < lo - 1e-9 || total > hi + 1e-9 {
+                return None;
+            }
+            for &u in &remaining {
+                assign[u as usize] = d;
+            }
+            return Some(assign);
+        }
+        let ideal = total / f64::from(left);
+        let assign_ref = &assign;
+        let inside = |v: u32| assign_ref[v as usize] == u32::MAX;
+        let mut chosen: Option<Vec<u32>> = None;
+        for _ in 0..8 {
+            let tree = spanning_tree(g, &remaining, &inside, rng, goal.split_weight > 0.0)?;
+            let mut sub: HashMap<u32, f64> = remaining.iter().map(|&u| (u, g.weight[u as usize] as f64)).collect();
+            for &u in tree.order.iter().rev() {
+                if let Some(&p) = tree.parent.get(&u) {
+                    let w = sub[&u];
+                    *sub.get_mut(&p).unwrap_or(&mut 0.0) += w;
+                }
+            }
+            let rest_ok = |r: f64| r >= f64::from(left - 1) * lo - 1e-9 && r <= f64::from(left - 1) * hi + 1e-9;
+            let mut best: Option<(f64, u32, bool)> = None;
+            for &u in &tree.order {
+                let Some(&p) = tree.parent.get(&u) else { continue };
+                let same = g.compound[u as usize].is_some() && g.compound[u as usize] == g.compound[p as usize];
+                if goal.strict && same {
+                    continue;
+                }
+                let w = sub[&u];
+                let penalty = if same { goal.split_weight * ideal } else { 0.0 };
+                // The subtree, or everything else, can be the new grid.
+                for (part, is_sub) in [(w, true), (total - w, false)] {
+                    if part >= lo - 1e-9 && part <= hi + 1e-9 && rest_ok(total - part) {
+                        let s = (part - ideal).abs() + penalty + rng.unit() * 1e-6;
+                        if best.is_none_or(|(bs, _, _)| s < bs) {
+                            best = Some((s, u, is_sub));
+                        }
+                    }
+                }
+            }
+            let Some((_, u, is_sub)) = best else { continue };
+            let mut children: HashMap<u32, Vec<u32>> = HashMap::new();
+            for (&c, &p) in &tree.parent {
+                children.entry(p).or_default().push(c);
+            }
+            let mut part = vec![u];
+            let mut i = 0;
+            while i < part.len() {
+                if let Some(ch) = children.get(&part[i]) {
+                    part.extend_from_slice(ch);
+                }
+                i += 1;
+            }
+            if !is_sub {
+                part.sort_unstable();
+                part = remaining.iter().copied().filter(|v| part.binary_search(v).is_err()).collect();
+            }
+            chosen = Some(part);
+            break;
+        }
+        let part = chosen?;
+        for &u in &part {
+            assign[u as usize] = d;
+        }
+        remaining.retain(|&u| assign[u as usize] == u32::MAX);
+    }
+    Some(assign)
+}

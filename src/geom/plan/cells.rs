@@ -778,3 +778,61 @@ impl Mesh {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::polygon;
+
+    fn square(x0: f64, y0: f64, w: f64, h: f64) -> Polygon<f64> {
+        polygon![(x: x0, y: y0), (x: x0 + w, y: y0), (x: x0 + w, y: y0 + h), (x: x0, y: y0 + h), (x: x0, y: y0)]
+    }
+
+    fn ring_edges_of(p: &Polygon<f64>) -> Vec<[Coord<f64>; 2]> {
+        p.exterior().0.windows(2).map(|w| [w[0], w[1]]).collect()
+    }
+
+    #[test]
+    fn two_buildings_share_the_domain_along_the_middle_between_them() {
+        let domain = square(0.0, 0.0, 100.0, 40.0);
+        let (a, b) = (square(10.0, 10.0, 20.0, 20.0), square(70.0, 10.0, 20.0, 20.0));
+        let sites = [Site { footprint: &a, compound: None }, Site { footprint: &b, compound: None }];
+        let cells = Cells::build(&ring_edges_of(&domain), &sites, &[]).unwrap();
+        assert!((cells.area[0] + cells.area[1] - 4000.0).abs() < 1e-6, "{:?}", cells.area);
+        // Facing edges at x = 30 and x = 70: the cells meet at x = 50, so each has half.
+        assert!((cells.area[0] - 2000.0).abs() < 1.0, "{:?}", cells.area);
+        assert_eq!(cells.adjacent[0].len(), 1);
+        assert!((cells.adjacent[0][0].1 - 40.0).abs() < 1e-6, "shared edge {:?}", cells.adjacent[0]);
+        let rings = cells.dissolve(&[Some(0), Some(1)], 2, 1.0);
+        let xs: Vec<f64> = rings[0][0].iter().map(|c| c.x).collect();
+        assert!(xs.iter().all(|&x| x <= 50.0 + 1e-9) && xs.iter().any(|&x| (x - 50.0).abs() < 1e-9), "{xs:?}");
+        // The line between them is straight: the simplified ring is the rectangle itself.
+        assert_eq!(rings[0][0].len(), 5, "{:?}", rings[0][0]);
+    }
+
+    #[test]
+    fn a_compound_outline_pulls_the_road_space_to_its_buildings() {
+        // Building A sits in the far corner of its compound; B's wall is nearer the compound's edge
+        // than A is, but the land up to the middle of the road belongs to A's compound.
+        let domain = square(0.0, 0.0, 120.0, 50.0);
+        let compound = square(0.0, 0.0, 50.0, 50.0);
+        let (a, b) = (square(5.0, 5.0, 10.0, 10.0), square(70.0, 5.0, 10.0, 10.0));
+        let sites = [Site { footprint: &a, compound: Some(0) }, Site { footprint: &b, compound: None }];
+        let cells = Cells::build(&ring_edges_of(&domain), &sites, &[&compound]).unwrap();
+        assert!(cells.area[0] > 50.0 * 50.0, "A's cell holds its whole compound: {:?}", cells.area);
+        assert!((cells.area[0] + cells.area[1] - 6000.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn cells_tile_a_domain_with_a_hole() {
+        let outer = square(0.0, 0.0, 100.0, 100.0);
+        let hole = square(40.0, 40.0, 20.0, 20.0);
+        let mut border = ring_edges_of(&outer);
+        // The hole's ring reversed, as a locked grid's would be subtracted.
+        border.extend(hole.exterior().0.windows(2).map(|w| [w[1], w[0]]));
+        let (a, b) = (square(10.0, 10.0, 10.0, 10.0), square(80.0, 80.0, 10.0, 10.0));
+        let sites = [Site { footprint: &a, compound: None }, Site { footprint: &b, compound: None }];
+        let cells = Cells::build(&border, &sites, &[]).unwrap();
+        assert!((cells.area[0] + cells.area[1] - (10_000.0 - 400.0)).abs() < 1e-6, "{:?}", cells.area);
+    }
+}

@@ -162,7 +162,7 @@ impl<'g> Partition<'g> {
             let lo = goal.lo * (1.0 - slack);
             let hi = goal.hi * (1.0 + slack);
             for _ in 0..attempts {
-                if let Some(assign) = peel(g, k, lo, hi, goal, rng) {
+                if let Some(assign) = bisect_all(g, k, lo, hi, goal, rng) {
                     return Some(Self::from_assignment(g, goal, assign, k));
                 }
             }
@@ -248,7 +248,31 @@ impl<'g> Partition<'g> {
         let n = self.g.len();
         // A random edge between two grids picks the pair (pairs with long borders more often).
         let mut pair = None;
+        // Half the steps start from a grid out of range, so that a large plan's few misfits get
+        // the attention instead of waiting to be drawn among hundreds of grids.
+        let misfits: Vec<u32> = (0..self.districts.len() as u32)
+            .filter(|&d| {
+                let w = self.districts[d as usize].weight;
+                w < self.goal.lo - 1e-9 || w > self.goal.hi + 1e-9
+            })
+            .collect();
+        if !misfits.is_empty() && rng.below(2) == 0 {
+            let d = misfits[rng.below(misfits.len())];
+            let members = &self.districts[d as usize].members;
+            let border: Vec<u32> = members
+                .iter()
+                .flat_map(|&u| self.g.adjacent[u as usize].iter().map(|(v, _)| self.assign[*v as usize]))
+                .filter(|&e| e != d)
+                .collect();
+            if !border.is_empty() {
+                let e = border[rng.below(border.len())];
+                pair = Some((d.min(e), d.max(e)));
+            }
+        }
         for _ in 0..64 {
+            if pair.is_some() {
+                break;
+            }
             let u = rng.below(n);
             let adj = &self.g.adjacent[u];
             if adj.is_empty() {
@@ -377,81 +401,91 @@ impl<'g> Partition<'g> {
     }
 }
 
-/// Peels `k` grids off random spanning trees of the whole graph; `None` if a tree offers no cut.
-fn peel(g: &Graph, k: usize, lo: f64, hi: f64, goal: Goal, rng: &mut Rng) -> Option<Vec<u32>> {
-    let n = g.len();
-    let mut assign: Vec<u32> = vec![u32::MAX; n];
-    let mut remaining: Vec<u32> = (0..n as u32).collect();
-    for d in 0..k as u32 {
-        let left = k as u32 - d;
-        let total: f64 = remaining.iter().map(|&u| g.weight[u as usize] as f64).sum();
-        if left == 1 {
-            if total < lo - 1e-9 || total > hi + 1e-9 {
-                return None;
+/// Recursive bisection (as GerryChain's `recursive_tree_part`): a random spanning tree of the
+/// nodes is cut where one side can hold `k/2` grids of `[lo, hi]` and the other the rest, as near
+/// the proportional split as the tree allows; each side is split again. `None` if a tree offers no
+/// cut in a few tries.
+fn bisect_all(g: &Graph, k: usize, lo: f64, hi: f64, goal: Goal, rng: &mut Rng) -> Option<Vec<u32>> {
+    let mut assign: Vec<u32> = vec![u32::MAX; g.len()];
+    let mut next = 0u32;
+    let mut work: Vec<(Vec<u32>, usize)> = vec![((0..g.len() as u32).collect(), k)];
+    while let Some((nodes, k)) = work.pop() {
+        if k == 1 {
+            for &u in &nodes {
+                assign[u as usize] = next;
             }
-            for &u in &remaining {
-                assign[u as usize] = d;
-            }
-            return Some(assign);
+            next += 1;
+            continue;
         }
-        let ideal = total / f64::from(left);
-        let assign_ref = &assign;
-        let inside = |v: u32| assign_ref[v as usize] == u32::MAX;
-        let mut chosen: Option<Vec<u32>> = None;
-        for _ in 0..8 {
-            let tree = spanning_tree(g, &remaining, &inside, rng, goal.split_weight > 0.0)?;
-            let mut sub: HashMap<u32, f64> = remaining.iter().map(|&u| (u, g.weight[u as usize] as f64)).collect();
-            for &u in tree.order.iter().rev() {
-                if let Some(&p) = tree.parent.get(&u) {
-                    let w = sub[&u];
-                    *sub.get_mut(&p).unwrap_or(&mut 0.0) += w;
-                }
-            }
-            let rest_ok = |r: f64| r >= f64::from(left - 1) * lo - 1e-9 && r <= f64::from(left - 1) * hi + 1e-9;
-            let mut best: Option<(f64, u32, bool)> = None;
-            for &u in &tree.order {
-                let Some(&p) = tree.parent.get(&u) else { continue };
-                let same = g.compound[u as usize].is_some() && g.compound[u as usize] == g.compound[p as usize];
-                if goal.strict && same {
-                    continue;
-                }
+        let (a, b) = bisect(g, &nodes, k, lo, hi, goal, rng)?;
+        let ka = k / 2;
+        work.push((b, k - ka));
+        work.push((a, ka));
+    }
+    Some(assign)
+}
+
+/// Splits `nodes` (connected) into a part for `k/2` grids and the rest for `k − k/2`.
+fn bisect(
+    g: &Graph,
+    nodes: &[u32],
+    k: usize,
+    lo: f64,
+    hi: f64,
+    goal: Goal,
+    rng: &mut Rng,
+) -> Option<(Vec<u32>, Vec<u32>)> {
+    let mut sorted = nodes.to_vec();
+    sorted.sort_unstable();
+    let inside = |v: u32| sorted.binary_search(&v).is_ok();
+    let total: f64 = nodes.iter().map(|&u| g.weight[u as usize] as f64).sum();
+    let (ka, kb) = ((k / 2) as f64, (k - k / 2) as f64);
+    let fits = |w: f64, n: f64| w >= n * lo - 1e-9 && w <= n * hi + 1e-9;
+    let want = total * ka / k as f64;
+    for _ in 0..8 {
+        let tree = spanning_tree(g, &sorted, &inside, rng, goal.split_weight > 0.0)?;
+        let mut sub: HashMap<u32, f64> = nodes.iter().map(|&u| (u, g.weight[u as usize] as f64)).collect();
+        for &u in tree.order.iter().rev() {
+            if let Some(&p) = tree.parent.get(&u) {
                 let w = sub[&u];
-                let penalty = if same { goal.split_weight * ideal } else { 0.0 };
-                // The subtree, or everything else, can be the new grid.
-                for (part, is_sub) in [(w, true), (total - w, false)] {
-                    if part >= lo - 1e-9 && part <= hi + 1e-9 && rest_ok(total - part) {
-                        let s = (part - ideal).abs() + penalty + rng.unit() * 1e-6;
-                        if best.is_none_or(|(bs, _, _)| s < bs) {
-                            best = Some((s, u, is_sub));
-                        }
+                *sub.get_mut(&p).unwrap_or(&mut 0.0) += w;
+            }
+        }
+        let mut best: Option<(f64, u32, bool)> = None;
+        for &u in &tree.order {
+            let Some(&p) = tree.parent.get(&u) else { continue };
+            let same = g.compound[u as usize].is_some() && g.compound[u as usize] == g.compound[p as usize];
+            if goal.strict && same {
+                continue;
+            }
+            let w = sub[&u];
+            let penalty = if same { goal.split_weight * goal.ideal } else { 0.0 };
+            // The subtree can be either side.
+            for (part, is_sub) in [(w, true), (total - w, false)] {
+                if fits(part, ka) && fits(total - part, kb) {
+                    let s = (part - want).abs() + penalty + rng.unit() * 1e-6;
+                    if best.is_none_or(|(bs, _, _)| s < bs) {
+                        best = Some((s, u, is_sub));
                     }
                 }
             }
-            let Some((_, u, is_sub)) = best else { continue };
-            let mut children: HashMap<u32, Vec<u32>> = HashMap::new();
-            for (&c, &p) in &tree.parent {
-                children.entry(p).or_default().push(c);
-            }
-            let mut part = vec![u];
-            let mut i = 0;
-            while i < part.len() {
-                if let Some(ch) = children.get(&part[i]) {
-                    part.extend_from_slice(ch);
-                }
-                i += 1;
-            }
-            if !is_sub {
-                part.sort_unstable();
-                part = remaining.iter().copied().filter(|v| part.binary_search(v).is_err()).collect();
-            }
-            chosen = Some(part);
-            break;
         }
-        let part = chosen?;
-        for &u in &part {
-            assign[u as usize] = d;
+        let Some((_, u, is_sub)) = best else { continue };
+        let mut children: HashMap<u32, Vec<u32>> = HashMap::new();
+        for (&c, &p) in &tree.parent {
+            children.entry(p).or_default().push(c);
         }
-        remaining.retain(|&u| assign[u as usize] == u32::MAX);
+        let mut part = vec![u];
+        let mut i = 0;
+        while i < part.len() {
+            if let Some(ch) = children.get(&part[i]) {
+                part.extend_from_slice(ch);
+            }
+            i += 1;
+        }
+        part.sort_unstable();
+        let rest: Vec<u32> = sorted.iter().copied().filter(|v| part.binary_search(v).is_err()).collect();
+        return Some(if is_sub { (part, rest) } else { (rest, part) });
     }
-    Some(assign)
+    None
 }

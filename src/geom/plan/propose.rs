@@ -251,7 +251,9 @@ pub fn propose(
         })
         .collect();
     let outlines: Vec<&Polygon<f64>> = compound_outlines.iter().collect();
+    let t0 = std::time::Instant::now();
     let cells = Cells::build(&border, &sites, &outlines).map_err(PlanError::Failed)?;
+    eprintln!("DBG cells {:?}", t0.elapsed());
     if !progress(0.1) {
         return Err(PlanError::Cancelled);
     }
@@ -360,7 +362,7 @@ fn search<'g>(
     rng: &mut Rng,
     progress: &mut dyn FnMut(f32) -> bool,
 ) -> Result<Option<(Partition<'g>, usize)>, PlanError> {
-    let Some(mut p) = Partition::seed(g, goal, k, rng, 40) else { return Ok(None) };
+    let Some(mut p) = Partition::seed(g, goal, k, rng, 6) else { return Ok(None) };
     if k == 1 {
         return Ok(Some((p, 0)));
     }

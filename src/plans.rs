@@ -59,12 +59,8 @@ pub fn plan_grids(c: &Community, name: &str) -> Option<Vec<Grid>> {
 pub fn save_plan_edit(c: &Community, name: &str, grids: Vec<Grid>, next_id: PlanId) -> Result<Edit, EditError> {
     let name = name.trim();
     check_plan_name(c, name)?;
-    let plan = Plan {
-        id: next_id,
-        name: name.to_string(),
-        created: crate::time::now_rfc3339(&c.info.time_zone),
-        grids,
-    };
+    let plan =
+        Plan { id: next_id, name: name.to_string(), created: crate::time::now_rfc3339(&c.info.time_zone), grids };
     let edit = Edit::AddFeature(Feature::Plan(plan));
     // Checked here too, so that a bad grid is refused before anything is proposed to the store.
     edit.apply_to(&mut c.clone())?;
@@ -291,10 +287,7 @@ fn codes(c: &Community, grids: &[Grid]) -> HashMap<BuildingId, String> {
     let outlines: Vec<_> = grids.iter().map(|g| (g.id, &g.outline)).collect();
     let assignment = GridAssignment::compute(&outlines, c.buildings.iter().map(|b| (b.id, &b.footprint)));
     let code: HashMap<GridId, &str> = grids.iter().map(|g| (g.id, g.code.as_str())).collect();
-    c.buildings
-        .iter()
-        .filter_map(|b| Some((b.id, code.get(&assignment.grid_of(b.id)?)?.to_string())))
-        .collect()
+    c.buildings.iter().filter_map(|b| Some((b.id, code.get(&assignment.grid_of(b.id)?)?.to_string()))).collect()
 }
 
 #[cfg(test)]

@@ -154,8 +154,10 @@ fn activation_keeps_the_staff_of_surviving_codes_and_unassigns_the_others() {
     assert_eq!(v["stored_as"], "调整方案");
     assert_eq!(v["added"], serde_json::json!([gone]));
     let back = Store::open(&db, OpenMode::View).unwrap().load_community().unwrap();
-    assert_eq!(by_code(&back.grids).iter().map(|g| &g.outline).collect::<Vec<_>>(),
-        by_code(&before.grids).iter().map(|g| &g.outline).collect::<Vec<_>>());
+    assert_eq!(
+        by_code(&back.grids).iter().map(|g| &g.outline).collect::<Vec<_>>(),
+        by_code(&before.grids).iter().map(|g| &g.outline).collect::<Vec<_>>()
+    );
     assert_eq!(back.plan("调整方案").unwrap().grids.len(), grids.len());
 }
 
@@ -224,8 +226,7 @@ fn compare_counts_the_buildings_and_residents_that_change_grid() {
     let (grids, gone, new_code) = altered_grids(&c);
     let cmp = compare(&c, &c.grids, &grids);
     assert!(!cmp.moved.is_empty());
-    let moved_residents: u64 =
-        cmp.moved.iter().map(|id| u64::from(c.building(*id).unwrap().residents)).sum();
+    let moved_residents: u64 = cmp.moved.iter().map(|id| u64::from(c.building(*id).unwrap().residents)).sum();
     assert_eq!(cmp.transfers.iter().map(|t| t.residents).sum::<u64>(), moved_residents);
     assert_eq!(cmp.transfers.iter().map(|t| t.buildings).sum::<usize>(), cmp.moved.len());
     // Everything that moved went from the dropped code to the new one.

@@ -39,7 +39,9 @@ pub(super) fn run(db: Option<&Path>, action: Option<&PlanAction>, args: &Propose
             })?;
             activated(&report, *json)
         }
-        Some(PlanAction::Compare { a, b, json }) => compare(&open_existing(db, OpenMode::View, Lang::ZhCn)?, a, b, *json),
+        Some(PlanAction::Compare { a, b, json }) => {
+            compare(&open_existing(db, OpenMode::View, Lang::ZhCn)?, a, b, *json)
+        }
         Some(PlanAction::Delete { name }) => {
             apply_checked(db, |doc| Ok((plans::delete_plan_edit(&doc.community, name)?, ())))?;
             Ok(format!("已删除方案 (deleted plan) {name}\n"))
@@ -125,7 +127,9 @@ fn parse_range(text: &str) -> Result<(u32, u32)> {
 
 fn propose(db: Option<&Path>, args: &ProposeArgs) -> Result<String> {
     let Some(name) = args.name.as_deref() else {
-        bail!("请用 --name 给方案命名 (name the plan with --name NAME), 或使用子命令 (or use a subcommand): list, activate, compare, delete, duplicate");
+        bail!(
+            "请用 --name 给方案命名 (name the plan with --name NAME), 或使用子命令 (or use a subcommand): list, activate, compare, delete, duplicate"
+        );
     };
     // Refused names and flags cost nothing and leave the file as it is: checked on the document
     // opened read-only, before the proposal is computed.
@@ -149,11 +153,8 @@ fn propose(db: Option<&Path>, args: &ProposeArgs) -> Result<String> {
     let proposal = crate::geom::plan::propose(&view.community, &req, &mut progress).map_err(anyhow::Error::msg)?;
     let grids: Vec<crate::model::Grid> = proposal.grids.iter().map(|p| p.grid.clone()).collect();
     // Gaps and overlaps as `check` counts them, on a copy whose grid layer is the proposal.
-    let preview = Document::new(
-        crate::model::Community { grids: grids.clone(), ..view.community.clone() },
-        None,
-        Lang::ZhCn,
-    );
+    let preview =
+        Document::new(crate::model::Community { grids: grids.clone(), ..view.community.clone() }, None, Lang::ZhCn);
     let checker = preview.checker(CheckSettings::default());
     let report = checker.report();
     drop((view, preview));
@@ -201,7 +202,8 @@ fn propose(db: Option<&Path>, args: &ProposeArgs) -> Result<String> {
 
 fn list(doc: &Document, json: bool) -> Result<String> {
     let c = &doc.community;
-    let mut rows = vec![json!({"name": c.info.plan_name, "active": true, "grids": c.grids.len(), "created": Value::Null})];
+    let mut rows =
+        vec![json!({"name": c.info.plan_name, "active": true, "grids": c.grids.len(), "created": Value::Null})];
     rows.extend(
         c.plans.iter().map(|p| json!({"name": p.name, "active": false, "grids": p.grids.len(), "created": p.created})),
     );
@@ -269,10 +271,8 @@ fn compare(doc: &Document, a: &str, b: &str, json: bool) -> Result<String> {
         return Ok(format!("{}\n", serde_json::to_string(&value)?));
     }
     let residents: u64 = cmp.transfers.iter().map(|t| t.residents).sum();
-    let mut s = format!(
-        "{a} → {b}: {} 栋楼换网格 (buildings change grid), {residents} 名居民 (residents)\n",
-        cmp.moved.len()
-    );
+    let mut s =
+        format!("{a} → {b}: {} 栋楼换网格 (buildings change grid), {residents} 名居民 (residents)\n", cmp.moved.len());
     let code = |c: &Option<String>| c.clone().unwrap_or_else(|| "（无网格 / no grid）".into());
     for t in &cmp.transfers {
         s.push_str(&format!(

@@ -348,10 +348,40 @@ mod tests {
                     },
                 ],
             }),
+            Feature::Plan(Plan {
+                id: PlanId(2),
+                name: "方案二".into(),
+                created: "2026-12-01T09:00:00+08:00".into(),
+                grids: c.grids[..3].to_vec(),
+            }),
         ];
         for f in features {
             assert_eq!(Feature::from_json(f.entity(), &f.to_json()), Some(f.clone()), "{:?}", f.entity());
         }
+    }
+
+    #[test]
+    fn a_plan_needs_a_free_name_and_grids_with_distinct_codes() {
+        let mut c = crate::demo::kangle();
+        let plan = |name: &str, grids: Vec<crate::model::Grid>| {
+            Feature::Plan(Plan { id: PlanId(1), name: name.into(), created: String::new(), grids })
+        };
+        let active = c.info.plan_name.clone();
+        assert!(add(&mut c, &plan(&active, Vec::new())).is_err(), "the active plan's name");
+        assert!(add(&mut c, &plan(" ", Vec::new())).is_err());
+        let mut twice = c.grids[..2].to_vec();
+        twice[1].code = twice[0].code.clone();
+        assert!(add(&mut c, &plan("乙", twice)).unwrap_err().to_string().contains("code"));
+        let mut same_id = c.grids[..2].to_vec();
+        same_id[1].id = same_id[0].id;
+        assert!(add(&mut c, &plan("乙", same_id)).is_err());
+        assert_eq!(c, crate::demo::kangle());
+        let good = plan("乙", c.grids.clone());
+        add(&mut c, &good).unwrap();
+        let again = Feature::Plan(Plan { id: PlanId(2), ..c.plans[0].clone() });
+        assert!(add(&mut c, &again).is_err(), "name taken");
+        remove(&mut c, &good).unwrap();
+        assert_eq!(c, crate::demo::kangle());
     }
 
     #[test]

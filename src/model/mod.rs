@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 mod ids;
 mod patrol;
 mod staff;
-pub use ids::{AreaId, BuildingId, CompoundId, GridId, GroupId, OrganisationId, PlanId, RoadId, ShiftId, StaffId, TrackId};
+pub use ids::{
+    AreaId, BuildingId, CompoundId, GridId, GroupId, OrganisationId, PlanId, RoadId, ShiftId, StaffId, TrackId,
+};
 pub use patrol::{PatrolPoint, Track};
 pub use staff::{Shift, ShiftKind, Staff, StaffRole, is_iso_date, minutes_of_day};
 

@@ -71,16 +71,20 @@ pub(super) fn insert_track(tx: &Transaction<'_>, t: &Track) -> Result<()> {
 
 /// A stored plan and its grids.
 pub(super) fn insert_plan(tx: &Transaction<'_>, p: &Plan) -> Result<()> {
-    tx.prepare_cached("INSERT INTO plans (id, name, created) VALUES (?1, ?2, ?3)")?.execute(params![
-        p.id,
-        p.name,
-        p.created
-    ])?;
+    tx.prepare_cached("INSERT INTO plans (id, name, created) VALUES (?1, ?2, ?3)")?
+        .execute(params![p.id, p.name, p.created])?;
     let mut grid = tx.prepare_cached(
         "INSERT INTO plan_grids (plan_id, grid_id, code, name, colour, outline) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
     for g in &p.grids {
-        grid.execute(params![p.id, g.id, g.code, g.name, geometry::format_colour(g.colour), geometry::blob(&g.outline)])?;
+        grid.execute(params![
+            p.id,
+            g.id,
+            g.code,
+            g.name,
+            geometry::format_colour(g.colour),
+            geometry::blob(&g.outline)
+        ])?;
     }
     Ok(())
 }

@@ -8,8 +8,8 @@ use super::geometry;
 use super::{Result, StoreError};
 use crate::model::{
     Area, AreaId, Building, BuildingId, Community, CommunityInfo, Compound, CompoundId, CompoundKind, Grid, GridId,
-    Group, GroupId, Organisation, OrganisationId, OrganisationKind, PatrolPoint, Plan, PlanId, Road, RoadId, Shift, ShiftId,
-    ShiftKind, Staff, StaffId, StaffRole, Track, TrackId,
+    Group, GroupId, Organisation, OrganisationId, OrganisationKind, PatrolPoint, Plan, PlanId, Road, RoadId, Shift,
+    ShiftId, ShiftKind, Staff, StaffId, StaffRole, Track, TrackId,
 };
 
 /// A row that was left out of the community, and why.

@@ -38,7 +38,8 @@ done
 # Roads are not in `info`: compare the layer with its table.
 expect roads "$(count roads)" "$(sql_count 'SELECT count(*) FROM roads')"
 expect patrol_points "$(count patrol_points)" "$(sql_count 'SELECT count(*) FROM patrol_points')"
-for layer in boundary compounds roads buildings grids organisations patrol_points; do
+expect plan_grids "$(count plan_grids)" "$(sql_count 'SELECT count(*) FROM plan_grids')"
+for layer in boundary compounds roads buildings grids organisations patrol_points plan_grids; do
     column="$(sql_count "SELECT count(*) FROM gpkg_geometry_columns WHERE table_name = '$layer'")"
     expect "$layer registered" "$column" 1
 done
@@ -47,6 +48,8 @@ expect "R*Tree of organisations" "$(sql_count 'SELECT count(*) FROM rtree_organi
     "$(field organisations)"
 expect "R*Tree of patrol points" "$(sql_count 'SELECT count(*) FROM rtree_patrol_points_position')" \
     "$(sql_count 'SELECT count(*) FROM patrol_points')"
+expect "R*Tree of plan grids" "$(sql_count 'SELECT count(*) FROM rtree_plan_grids_outline')" \
+    "$(sql_count 'SELECT count(*) FROM plan_grids')"
 
 # GDAL's own validator, when the GDAL Python samples are installed (never downloaded).
 validator=/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py

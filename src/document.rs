@@ -280,6 +280,13 @@ impl Document {
         crate::model::TrackId(in_use.max(logged) + 1)
     }
 
+    /// An id for a new stored plan that no plan has had (see `next_staff_id`).
+    pub fn next_plan_id(&self) -> crate::model::PlanId {
+        let in_use = self.community.plans.iter().map(|p| p.id.get()).max().unwrap_or(0);
+        let logged = self.store.as_ref().and_then(|s| s.max_logged_id("plan").ok()).unwrap_or(0);
+        crate::model::PlanId(in_use.max(logged) + 1)
+    }
+
     /// Ids for features an import adds: above every id in use and every id the log has seen.
     pub fn first_new_ids(&self) -> crate::import::prepare::FirstIds {
         let logged = |entity: &str| self.store.as_ref().and_then(|s| s.max_logged_id(entity).ok()).unwrap_or(0);
@@ -393,7 +400,7 @@ impl Document {
     /// Brings derived data up to date with what an edit changed, without rebuilding the rest: the
     /// grid of an edited building gets the difference of its counts, labels follow names and numbers.
     fn refresh_after(&mut self, edit: &Edit) {
-        let map_feature = |f: &Feature| !matches!(f, Feature::Track(_));
+        let map_feature = |f: &Feature| !matches!(f, Feature::Track(_) | Feature::Plan(_));
         if edit.parts().iter().any(|p| matches!(p, Edit::AddFeature(f) | Edit::RemoveFeature(f) if map_feature(f))) {
             // Features came or went (an import): every derived thing may differ.
             let lang = self.lang;

@@ -359,6 +359,7 @@ texts! {
     LogKindRoad => "道路", "Road";
     LogKindOrganisation => "单位", "Organisation";
     LogKindTrack => "巡查轨迹", "Patrol track";
+    LogKindPlan => "网格方案", "Grid plan";
     PatrolTitle => "巡查覆盖", "Patrol coverage";
     PatrolMenu => "巡查覆盖与热力图", "Patrol coverage and heatmap";
     PatrolNoTracks => "还没有巡查轨迹：请从“文件 ▸ 导入巡查轨迹…”导入网格员手机或巡查终端记录的 GPX/CSV。", "No patrol tracks yet: import the GPX/CSV a grid worker's phone or terminal recorded (File ▸ Import patrol tracks…).";

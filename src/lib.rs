@@ -15,6 +15,7 @@ pub mod import;
 pub mod jobs;
 pub mod layers;
 pub mod model;
+pub mod plans;
 pub mod search;
 pub mod store;
 pub mod time;

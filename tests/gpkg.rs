@@ -186,6 +186,7 @@ fn geometry_columns_are_registered_with_their_types_and_indexes() {
             "grids.outline POLYGON features 4326",
             "organisations.position POINT features 4326",
             "patrol_points.position POINT features 4326",
+            "plan_grids.outline POLYGON features 4326",
             "roads.centerline LINESTRING features 4326",
         ]
     );
@@ -196,11 +197,11 @@ fn geometry_columns_are_registered_with_their_types_and_indexes() {
     assert_eq!(declared, "POINT");
     let attributes: i64 =
         conn.query_row("SELECT count(*) FROM gpkg_contents WHERE data_type = 'attributes'", [], |r| r.get(0)).unwrap();
-    assert_eq!(attributes, 8, "seven tables and patrol_tracks");
+    assert_eq!(attributes, 9, "seven tables, patrol_tracks and plans");
     let indexes: i64 = conn
         .query_row("SELECT count(*) FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index'", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(indexes, 7);
+    assert_eq!(indexes, 8);
     let srs: Vec<i64> = by_id(&conn, "SELECT srs_id FROM gpkg_spatial_ref_sys", |_| ()).into_keys().collect();
     assert_eq!(srs, [-1, 0, 4326]);
     let (min_x, max_y): (f64, f64) = conn

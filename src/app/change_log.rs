@@ -288,6 +288,7 @@ fn entity_text(e: Entity) -> T {
         Entity::Road => T::LogKindRoad,
         Entity::Organisation => T::LogKindOrganisation,
         Entity::Track => T::LogKindTrack,
+        Entity::Plan => T::LogKindPlan,
     }
 }
 
@@ -320,6 +321,9 @@ fn row(doc: &Document, e: &LogEntry, lang: Lang) -> Row {
         }
         Some(Entity::Track) => {
             c.tracks.iter().find(|t| t.id.get() == e.entity_id).map(|t| t.name.clone()).or_else(logged)
+        }
+        Some(Entity::Plan) => {
+            c.plans.iter().find(|p| p.id.get() == e.entity_id).map(|p| p.name.clone()).or_else(logged)
         }
         // "张三 2026-11-23": whose shift on which day, also for a removed one (from the entry).
         Some(Entity::Shift) => {

@@ -20,6 +20,7 @@ mod grids;
 mod heatmap;
 mod import;
 mod layers;
+mod plans;
 mod tables;
 mod tracks;
 
@@ -229,6 +230,9 @@ pub enum Command {
     Check {
         #[arg(long)]
         json: bool,
+        /// Check a stored plan (网格方案) instead of the active grids; the file is only read.
+        #[arg(long)]
+        plan: Option<String>,
         /// Pieces smaller than this (m²) are slivers and not reported.
         #[arg(long, default_value_t = 1.0)]
         tolerance_m2: f64,
@@ -284,11 +288,81 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Grid plans (网格方案): without a subcommand, propose a plan with balanced grids and store it
+    /// as plan NAME (not active): `plan --name NAME [--min N --max N | --households MIN-MAX]
+    /// [--grids N] [--lock CODE]... --json`. Subcommands: list, activate, compare, delete, duplicate.
+    Plan {
+        #[command(subcommand)]
+        action: Option<PlanAction>,
+        #[command(flatten)]
+        args: ProposeArgs,
+    },
     /// Print the totals of a community document.
     Info {
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
+    },
+}
+
+/// What `plan` proposes (without a subcommand).
+#[derive(Debug, clap::Args)]
+pub struct ProposeArgs {
+    /// Fewest residents per grid (with --max).
+    #[arg(long)]
+    pub min: Option<u32>,
+    /// Most residents per grid (with --min).
+    #[arg(long)]
+    pub max: Option<u32>,
+    /// Households per grid instead of residents: MIN-MAX, e.g. 300-500.
+    #[arg(long)]
+    pub households: Option<String>,
+    /// Exactly this many grids (locked ones included); without a range: grids of equal residents.
+    #[arg(long)]
+    pub grids: Option<usize>,
+    /// Seed of the search: the same seed gives the same plan.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// A current grid (by code) kept exactly as it is; repeat for several.
+    #[arg(long)]
+    pub lock: Vec<String>,
+    /// Keeping compounds whole: ignore | prefer (default) | strict.
+    #[arg(long, default_value = "prefer")]
+    pub compounds: String,
+    /// Name of the new plan (must be new).
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlanAction {
+    /// The plans of the document, the active one first.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make a stored plan the active one (the current grids are stored under the old name).
+    Activate {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Buildings, residents and households that change grid from plan A to plan B.
+    Compare {
+        a: String,
+        b: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a stored plan (not the active one).
+    Delete { name: String },
+    /// Copy a plan (the active one or a stored one) as a new stored plan.
+    Duplicate {
+        name: String,
+        #[arg(long = "as")]
+        as_name: String,
     },
 }
 
@@ -408,10 +482,15 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
             };
             import::new_document(out, name, code, subdistrict, &files, crs.as_deref(), on_invalid, *force)
         }
-        Command::Check { json, tolerance_m2 } => {
+        Command::Check { json, plan: Some(plan), tolerance_m2 } => {
+            let doc = open_existing(db, OpenMode::View, Lang::ZhCn)?;
+            plans::check_plan(&doc, plan, *json, *tolerance_m2)
+        }
+        Command::Check { json, plan: None, tolerance_m2 } => {
             let doc = open_existing(db, OpenMode::View, Lang::ZhCn)?;
             grids::check(&doc, *json, *tolerance_m2)
         }
+        Command::Plan { action, args } => plans::run(db, action.as_ref(), args),
         Command::Renumber { dry_run, json } => {
             let mode = if *dry_run { OpenMode::View } else { OpenMode::Edit };
             let mut doc = open_existing(db, mode, Lang::ZhCn)?;
@@ -613,6 +692,8 @@ pub fn info_json(doc: &Document) -> serde_json::Value {
         "organisations": t.organisations,
         "compounds": c.compounds.len(),
         "grids": t.grids,
+        "plan": c.info.plan_name,
+        "plans": c.plans.len(),
         "grid_residents": grid_residents,
         "grid_households": grid_households,
         "staff": staff,

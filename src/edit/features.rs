@@ -1,5 +1,6 @@
-//! Adding and removing whole map features — buildings, compounds, roads, organisations — as edits, so
-//! that an import is one undoable step in the change log like any other change. The change log keeps
+//! Adding and removing whole map features — buildings, compounds, roads, organisations, patrol tracks,
+//! stored grid plans — as edits, so that an import is one undoable step in the change log like any
+//! other change. The change log keeps
 //! each feature whole (as JSON, geometry as GeoJSON), so a removal can be reverted.
 
 use geo::{LineString, Point};
@@ -9,7 +10,7 @@ use super::field::{Entity, polygon_of};
 use super::{EditError, RowId};
 use crate::model::{
     Building, BuildingId, Community, Compound, CompoundId, CompoundKind, GroupId, Organisation, OrganisationId,
-    OrganisationKind, PatrolPoint, Road, RoadId, StaffId, Track, TrackId,
+    OrganisationKind, PatrolPoint, Plan, PlanId, Road, RoadId, StaffId, Track, TrackId,
 };
 
 /// A feature of one of the map layers a user imports.
@@ -21,6 +22,8 @@ pub enum Feature {
     Organisation(Organisation),
     /// A patrol track with all its points.
     Track(Track),
+    /// A stored grid plan with all its grids.
+    Plan(Plan),
 }
 
 impl Feature {
@@ -31,6 +34,7 @@ impl Feature {
             Self::Road(_) => Entity::Road,
             Self::Organisation(_) => Entity::Organisation,
             Self::Track(_) => Entity::Track,
+            Self::Plan(_) => Entity::Plan,
         }
     }
 
@@ -41,6 +45,7 @@ impl Feature {
             Self::Road(r) => r.id.get(),
             Self::Organisation(o) => o.id.get(),
             Self::Track(t) => t.id.get(),
+            Self::Plan(p) => p.id.get(),
         }
     }
 
@@ -51,6 +56,7 @@ impl Feature {
             Self::Road(r) => &r.name,
             Self::Organisation(o) => &o.name,
             Self::Track(t) => &t.name,
+            Self::Plan(p) => &p.name,
         }
     }
 
@@ -81,6 +87,10 @@ impl Feature {
                 "points": t.points.iter()
                     .map(|p| json!([p.time.as_millisecond(), p.position.x(), p.position.y()]))
                     .collect::<Vec<_>>(),
+            }),
+            Self::Plan(p) => json!({
+                "id": p.id, "name": p.name, "created": p.created,
+                "grids": p.grids.iter().map(super::grid_to_json).collect::<Vec<_>>(),
             }),
         }
     }
@@ -148,6 +158,12 @@ impl Feature {
                     })
                     .collect::<Option<_>>()?,
             }),
+            Entity::Plan => Self::Plan(Plan {
+                id: PlanId(id),
+                name: text("name")?,
+                created: text("created")?,
+                grids: v.get("grids")?.as_array()?.iter().map(super::grid_from_json).collect::<Option<_>>()?,
+            }),
             _ => return None,
         })
     }
@@ -202,6 +218,10 @@ pub(super) fn add(c: &mut Community, f: &Feature) -> Result<(), EditError> {
             check_track(t)?;
             insert_sorted(&mut c.tracks, t, |t| t.id.get())
         }
+        Feature::Plan(p) => {
+            check_plan(c, p)?;
+            insert_sorted(&mut c.plans, p, |p| p.id.get())
+        }
     };
     if ok { Ok(()) } else { Err(taken(f.entity(), f.id())) }
 }
@@ -249,7 +269,35 @@ pub(super) fn remove(c: &mut Community, f: &Feature) -> Result<(), EditError> {
         Feature::Road(r) => remove_exact(&mut c.roads, r, |r| r.id.get(), Entity::Road),
         Feature::Organisation(o) => remove_exact(&mut c.organisations, o, |o| o.id.get(), Entity::Organisation),
         Feature::Track(t) => remove_exact(&mut c.tracks, t, |t| t.id.get(), Entity::Track),
+        Feature::Plan(p) => remove_exact(&mut c.plans, p, |p| p.id.get(), Entity::Plan),
     }
+}
+
+/// A plan has a name no other plan (nor the active one) has, and grids that could be the grid
+/// layer: distinct ids and codes, names, valid outlines.
+fn check_plan(c: &Community, p: &Plan) -> Result<(), EditError> {
+    crate::plans::check_plan_name(c, &p.name)?;
+    let bad = |field: &'static str, value: &str, why: &str| EditError::BadValue {
+        field,
+        value: value.into(),
+        why: why.into(),
+    };
+    for (i, g) in p.grids.iter().enumerate() {
+        let earlier = &p.grids[..i];
+        if earlier.iter().any(|o| o.id == g.id) {
+            return Err(bad("id", &g.id.to_string(), "方案中网格编号重复 (two grids of the plan have this id)"));
+        }
+        if g.code.trim().is_empty() || earlier.iter().any(|o| o.code == g.code) {
+            return Err(bad("code", &g.code, "网格编码为空或重复 (the grid code is empty or repeated)"));
+        }
+        if g.name.trim().is_empty() {
+            return Err(bad("name", &g.name, "不能为空 (may not be empty)"));
+        }
+        if let Some(why) = crate::geom::validity::polygon_problem(&g.outline) {
+            return Err(bad("outline", &g.name, &why));
+        }
+    }
+    Ok(())
 }
 
 /// A track has points, in time order, at real positions (the coverage audit and the heatmap rely on it).
@@ -300,10 +348,40 @@ mod tests {
                     },
                 ],
             }),
+            Feature::Plan(Plan {
+                id: PlanId(2),
+                name: "方案二".into(),
+                created: "2026-12-01T09:00:00+08:00".into(),
+                grids: c.grids[..3].to_vec(),
+            }),
         ];
         for f in features {
             assert_eq!(Feature::from_json(f.entity(), &f.to_json()), Some(f.clone()), "{:?}", f.entity());
         }
+    }
+
+    #[test]
+    fn a_plan_needs_a_free_name_and_grids_with_distinct_codes() {
+        let mut c = crate::demo::kangle();
+        let plan = |name: &str, grids: Vec<crate::model::Grid>| {
+            Feature::Plan(Plan { id: PlanId(1), name: name.into(), created: String::new(), grids })
+        };
+        let active = c.info.plan_name.clone();
+        assert!(add(&mut c, &plan(&active, Vec::new())).is_err(), "the active plan's name");
+        assert!(add(&mut c, &plan(" ", Vec::new())).is_err());
+        let mut twice = c.grids[..2].to_vec();
+        twice[1].code = twice[0].code.clone();
+        assert!(add(&mut c, &plan("乙", twice)).unwrap_err().to_string().contains("code"));
+        let mut same_id = c.grids[..2].to_vec();
+        same_id[1].id = same_id[0].id;
+        assert!(add(&mut c, &plan("乙", same_id)).is_err());
+        assert_eq!(c, crate::demo::kangle());
+        let good = plan("乙", c.grids.clone());
+        add(&mut c, &good).unwrap();
+        let again = Feature::Plan(Plan { id: PlanId(2), ..c.plans[0].clone() });
+        assert!(add(&mut c, &again).is_err(), "name taken");
+        remove(&mut c, &good).unwrap();
+        assert_eq!(c, crate::demo::kangle());
     }
 
     #[test]

@@ -24,10 +24,12 @@ pub enum Entity {
     Organisation,
     /// A patrol track with its points (imported and removed whole).
     Track,
+    /// A stored grid plan with its grids (saved and removed whole).
+    Plan,
 }
 
 impl Entity {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::Building,
         Self::Grid,
         Self::Staff,
@@ -37,6 +39,7 @@ impl Entity {
         Self::Road,
         Self::Organisation,
         Self::Track,
+        Self::Plan,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -50,6 +53,7 @@ impl Entity {
             Self::Road => "road",
             Self::Organisation => "organisation",
             Self::Track => "track",
+            Self::Plan => "plan",
         }
     }
 
@@ -68,6 +72,7 @@ impl Entity {
             Self::Road => "roads",
             Self::Organisation => "organisations",
             Self::Track => "patrol_tracks",
+            Self::Plan => "plans",
         }
     }
 }
@@ -159,6 +164,7 @@ pub const FIELDS: &[Field] = &[
     f(Entity::Community, "grid_residents_max", Kind::Count),
     f(Entity::Community, "time_zone", Kind::TimeZone),
     f(Entity::Community, "boundary", Kind::Polygon),
+    f(Entity::Community, "plan_name", REQUIRED),
 ];
 
 /// The field `name` of `entity`, or a message listing the ones there are.
@@ -203,7 +209,7 @@ pub fn get(c: &Community, field: Field, id: RowId) -> Result<Value, EditError> {
     let missing = || not_found(field.entity, id);
     Ok(match field.entity {
         // Whole-feature layers have no editable fields (yet): no `Field` names them.
-        Entity::Compound | Entity::Road | Entity::Organisation | Entity::Track => return Err(missing()),
+        Entity::Compound | Entity::Road | Entity::Organisation | Entity::Track | Entity::Plan => return Err(missing()),
         Entity::Building => {
             let b = c.buildings.iter().find(|b| b.id.0 == id).ok_or_else(missing)?;
             match field.name {
@@ -253,6 +259,7 @@ pub fn get(c: &Community, field: Field, id: RowId) -> Result<Value, EditError> {
                 "time_zone" => Value::from(i.time_zone.as_str()),
                 "boundary" => crate::store::polygon_to_json(&i.boundary),
                 "grid_residents_min" => Value::from(i.grid_residents_min),
+                "plan_name" => Value::from(i.plan_name.as_str()),
                 _ => Value::from(i.grid_residents_max),
             }
         }
@@ -360,6 +367,9 @@ pub fn check(c: &Community, field: Field, id: RowId, value: &Value) -> Result<()
         (Entity::Grid, "code") if c.grids.iter().any(|g| g.id.0 != id && Some(g.code.as_str()) == value.as_str()) => {
             Err(bad("网格编码已被使用 (another grid has this code)"))
         }
+        (Entity::Community, "plan_name") if value.as_str().is_some_and(|name| c.plan(name).is_some()) => {
+            Err(bad("已有同名的方案 (a stored plan has this name)"))
+        }
         (Entity::Community, "grid_residents_min") if value.as_u64() > Some(u64::from(c.info.grid_residents_max)) => {
             Err(bad("下限不能大于上限 (the minimum may not exceed the maximum)"))
         }
@@ -409,7 +419,7 @@ pub(super) fn put(c: &mut Community, field: Field, id: RowId, value: &Value) -> 
     let text = || value.as_str().unwrap_or_default().to_string();
     let count = || value.as_u64().and_then(|n| u32::try_from(n).ok()).unwrap_or_default();
     match field.entity {
-        Entity::Compound | Entity::Road | Entity::Organisation | Entity::Track => return Err(missing()),
+        Entity::Compound | Entity::Road | Entity::Organisation | Entity::Track | Entity::Plan => return Err(missing()),
         Entity::Building => {
             let b = c.buildings.iter_mut().find(|b| b.id.0 == id).ok_or_else(missing)?;
             match field.name {
@@ -461,6 +471,7 @@ pub(super) fn put(c: &mut Community, field: Field, id: RowId, value: &Value) -> 
                 "time_zone" => i.time_zone = text(),
                 "boundary" => i.boundary = polygon_of(value).map_err(|why| bad_value(field, value, why))?,
                 "grid_residents_min" => i.grid_residents_min = count(),
+                "plan_name" => i.plan_name = text(),
                 _ => i.grid_residents_max = count(),
             }
         }
@@ -522,6 +533,7 @@ mod tests {
             Entity::Road => c.roads[0].id.get(),
             Entity::Organisation => c.organisations[0].id.get(),
             Entity::Track => c.tracks[0].id.get(),
+            Entity::Plan => 1,
         };
         for f in FIELDS.iter().copied().filter(|f| f.kind != Kind::Photo) {
             let id = ids(f.entity, &c);

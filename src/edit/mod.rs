@@ -228,7 +228,7 @@ impl Edit {
                     Entity::Grid => c.grids.iter().find(|g| g.id.0 == first.id).map(|g| g.name.clone()),
                     Entity::Staff => c.staff.iter().find(|s| s.id.0 == first.id).map(|s| s.name.clone()),
                     Entity::Community => Some("社区设置".to_string()),
-                    Entity::Compound | Entity::Road | Entity::Organisation | Entity::Track => None,
+                    Entity::Compound | Entity::Road | Entity::Organisation | Entity::Track | Entity::Plan => None,
                     Entity::Shift => c.shifts.iter().find(|s| s.id.0 == first.id).map(|sh| shift_label(c, sh)),
                 }
                 .unwrap_or_default();

@@ -51,4 +51,6 @@ ids! {
     ShiftId;
     /// 巡查轨迹
     TrackId;
+    /// 网格方案
+    PlanId;
 }

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 mod ids;
 mod patrol;
 mod staff;
-pub use ids::{AreaId, BuildingId, CompoundId, GridId, GroupId, OrganisationId, RoadId, ShiftId, StaffId, TrackId};
+pub use ids::{
+    AreaId, BuildingId, CompoundId, GridId, GroupId, OrganisationId, PlanId, RoadId, ShiftId, StaffId, TrackId,
+};
 pub use patrol::{PatrolPoint, Track};
 pub use staff::{Shift, ShiftKind, Staff, StaffRole, is_iso_date, minutes_of_day};
 
@@ -27,6 +29,9 @@ pub struct Community {
     pub shifts: Vec<Shift>,
     /// Patrol tracks (巡查轨迹), sorted by id; each holds its GPS points in time order.
     pub tracks: Vec<Track>,
+    /// Stored grid plans (网格方案), sorted by id. The active plan is not among them: its grids are
+    /// `grids` and its name is `info.plan_name`.
+    pub plans: Vec<Plan>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -43,7 +48,12 @@ pub struct CommunityInfo {
     pub hotline: String,
     /// IANA time zone name; decides what "today" is for patrol colours and print dates.
     pub time_zone: String,
+    /// Name of the active grid plan (网格方案), whose grids are `Community::grids`.
+    pub plan_name: String,
 }
+
+/// The name the active plan has until someone names it.
+pub const DEFAULT_PLAN_NAME: &str = "现行方案";
 
 impl Default for CommunityInfo {
     fn default() -> Self {
@@ -56,6 +66,7 @@ impl Default for CommunityInfo {
             grid_residents_max: 2000,
             hotline: String::new(),
             time_zone: "Asia/Shanghai".into(),
+            plan_name: DEFAULT_PLAN_NAME.into(),
         }
     }
 }
@@ -136,6 +147,17 @@ pub struct Building {
     /// Date of the last patrol visit (ISO 8601) as an imported attribute says; patrol tracks, where
     /// there are any, are what the map and the coverage audit go by.
     pub last_patrol: Option<String>,
+}
+
+/// A stored grid plan (网格方案): a named set of grids that is not the active one. Its grids keep
+/// the ids they had (or were proposed with); activating it matches them to the current grids by code.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plan {
+    pub id: PlanId,
+    pub name: String,
+    /// When it was stored, RFC 3339.
+    pub created: String,
+    pub grids: Vec<Grid>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -228,6 +250,11 @@ impl Community {
 
     pub fn grid(&self, id: GridId) -> Option<&Grid> {
         self.grids.iter().find(|g| g.id == id)
+    }
+
+    /// The stored plan of this name (the active plan is not stored: see `info.plan_name`).
+    pub fn plan(&self, name: &str) -> Option<&Plan> {
+        self.plans.iter().find(|p| p.name == name)
     }
 
     pub fn group(&self, id: GroupId) -> Option<&Group> {

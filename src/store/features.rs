@@ -6,7 +6,7 @@ use rusqlite::{Transaction, params};
 
 use super::{Result, StoreError, geometry};
 use crate::edit::Feature;
-use crate::model::{Building, Compound, Organisation, Road, Track};
+use crate::model::{Building, Compound, Organisation, Plan, Road, Track};
 
 pub(super) fn insert_building(tx: &Transaction<'_>, b: &Building) -> Result<()> {
     tx.prepare_cached(
@@ -69,6 +69,26 @@ pub(super) fn insert_track(tx: &Transaction<'_>, t: &Track) -> Result<()> {
     Ok(())
 }
 
+/// A stored plan and its grids.
+pub(super) fn insert_plan(tx: &Transaction<'_>, p: &Plan) -> Result<()> {
+    tx.prepare_cached("INSERT INTO plans (id, name, created) VALUES (?1, ?2, ?3)")?
+        .execute(params![p.id, p.name, p.created])?;
+    let mut grid = tx.prepare_cached(
+        "INSERT INTO plan_grids (plan_id, grid_id, code, name, colour, outline) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for g in &p.grids {
+        grid.execute(params![
+            p.id,
+            g.id,
+            g.code,
+            g.name,
+            geometry::format_colour(g.colour),
+            geometry::blob(&g.outline)
+        ])?;
+    }
+    Ok(())
+}
+
 /// GeoPackage's DATETIME text: ISO 8601 in UTC with milliseconds, as QGIS and GDAL read it.
 pub(super) fn patrol_time(t: jiff::Timestamp) -> String {
     t.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
@@ -81,12 +101,19 @@ pub(super) fn insert(tx: &Transaction<'_>, f: &Feature) -> Result<()> {
         Feature::Road(r) => insert_road(tx, r),
         Feature::Organisation(o) => insert_organisation(tx, o),
         Feature::Track(t) => insert_track(tx, t),
+        Feature::Plan(p) => insert_plan(tx, p),
     }
 }
 
 pub(super) fn delete(tx: &Transaction<'_>, f: &Feature) -> Result<()> {
-    if let Feature::Track(t) = f {
-        tx.prepare_cached("DELETE FROM patrol_points WHERE track_id = ?1")?.execute([t.id])?;
+    match f {
+        Feature::Track(t) => {
+            tx.prepare_cached("DELETE FROM patrol_points WHERE track_id = ?1")?.execute([t.id])?;
+        }
+        Feature::Plan(p) => {
+            tx.prepare_cached("DELETE FROM plan_grids WHERE plan_id = ?1")?.execute([p.id])?;
+        }
+        _ => {}
     }
     let table = f.entity().table();
     let n = tx.prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?.execute([f.id()])?;

@@ -246,6 +246,49 @@ pub(super) fn add_patrols(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
+/// Schema 7 → 8: grid plans. A plan is an attribute row; its grids are a feature layer of their own
+/// (filter by `plan_id` in QGIS to see one alternative plan), deleted with their plan. The active
+/// plan's grids stay in `grids`; its name is a column of the boundary row.
+pub(super) fn add_plans(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute_batch(
+        "CREATE TABLE plans (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            created TEXT
+        );
+        CREATE TABLE plan_grids (
+            id INTEGER PRIMARY KEY,
+            plan_id INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+            grid_id INTEGER NOT NULL,
+            code TEXT NOT NULL,
+            name TEXT NOT NULL,
+            colour TEXT NOT NULL,
+            outline POLYGON NOT NULL,
+            UNIQUE (plan_id, code)
+        );
+        ALTER TABLE boundary ADD COLUMN plan_name TEXT NOT NULL DEFAULT '现行方案';",
+    )?;
+    register_feature(tx, &PLAN_GRIDS)?;
+    tx.execute(
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES (?1, 'attributes', ?2, ?3)",
+        ["plans", "网格方案 (grid plans)", "保存的其他网格方案（现行方案的网格在 grids 中） (stored alternative grid plans; the active plan's grids are in grids)"],
+    )?;
+    Ok(())
+}
+
+const PLAN_GRIDS: Feature = Feature {
+    old: "",
+    table: "plan_grids",
+    column: "outline",
+    geometry_type: "POLYGON",
+    columns: "",
+    copy_into: "",
+    copy_from: "",
+    indexes: "",
+    identifier: "方案网格 (plan grids)",
+    description: "保存的网格方案中的网格 (the grids of stored plans)",
+};
+
 const PATROL_POINTS: Feature = Feature {
     old: "",
     table: "patrol_points",

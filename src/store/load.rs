@@ -8,8 +8,8 @@ use super::geometry;
 use super::{Result, StoreError};
 use crate::model::{
     Area, AreaId, Building, BuildingId, Community, CommunityInfo, Compound, CompoundId, CompoundKind, Grid, GridId,
-    Group, GroupId, Organisation, OrganisationId, OrganisationKind, PatrolPoint, Road, RoadId, Shift, ShiftId,
-    ShiftKind, Staff, StaffId, StaffRole, Track, TrackId,
+    Group, GroupId, Organisation, OrganisationId, OrganisationKind, PatrolPoint, Plan, PlanId, Road, RoadId, Shift,
+    ShiftId, ShiftKind, Staff, StaffId, StaffRole, Track, TrackId,
 };
 
 /// A row that was left out of the community, and why.
@@ -219,9 +219,22 @@ pub(super) fn load(conn: &Connection) -> Result<Loaded> {
     )?;
 
     let tracks = load_tracks(conn, p)?;
+    let plans = load_plans(conn, p)?;
 
-    let community =
-        Community { info, areas, groups, compounds, roads, buildings, grids, staff, organisations, shifts, tracks };
+    let community = Community {
+        info,
+        areas,
+        groups,
+        compounds,
+        roads,
+        buildings,
+        grids,
+        staff,
+        organisations,
+        shifts,
+        tracks,
+        plans,
+    };
     Ok(Loaded { community, problems })
 }
 
@@ -230,7 +243,8 @@ pub(super) fn load(conn: &Connection) -> Result<Loaded> {
 fn load_info(conn: &Connection, problems: &mut Vec<RowProblem>) -> Result<CommunityInfo> {
     let row = conn
         .query_row(
-            "SELECT name, subdistrict, code, boundary, grid_residents_min, grid_residents_max, hotline, time_zone
+            "SELECT name, subdistrict, code, boundary, grid_residents_min, grid_residents_max, hotline, time_zone,
+                    plan_name
              FROM boundary WHERE id = 1",
             [],
             |r| {
@@ -244,13 +258,14 @@ fn load_info(conn: &Connection, problems: &mut Vec<RowProblem>) -> Result<Commun
                         get::<u32>(r, 5)?,
                         get::<String>(r, 6)?,
                         get::<String>(r, 7)?,
+                        get::<String>(r, 8)?,
                     ))
                 })())
             },
         )
         .optional()?
         .ok_or(StoreError::Empty)?;
-    let (name, subdistrict, code, boundary, min, max, hotline, time_zone) =
+    let (name, subdistrict, code, boundary, min, max, hotline, time_zone, plan_name) =
         row.map_err(|reason| StoreError::Value { table: "boundary", id: 1, reason })?;
     let boundary = boundary.and_then(|b| geometry::polygon_from_blob(&b)).unwrap_or_else(|reason| {
         problems.push(RowProblem { table: "boundary", id: 1, reason });
@@ -265,7 +280,49 @@ fn load_info(conn: &Connection, problems: &mut Vec<RowProblem>) -> Result<Commun
         grid_residents_max: max,
         hotline,
         time_zone,
+        plan_name,
     })
+}
+
+/// Stored plans with their grids; a grid that cannot be read is a problem of its own and the rest
+/// of its plan stays.
+fn load_plans(conn: &Connection, p: &mut Vec<RowProblem>) -> Result<Vec<Plan>> {
+    let mut plans = rows(conn, "plans", "SELECT id, name, created FROM plans ORDER BY id", p, |r, id| {
+        Ok(Plan {
+            id: PlanId(id),
+            name: get(r, 1)?,
+            created: get::<Option<String>>(r, 2)?.unwrap_or_default(),
+            grids: Vec::new(),
+        })
+    })?;
+    let grids = rows(
+        conn,
+        "plan_grids",
+        "SELECT id, plan_id, grid_id, code, name, colour, outline FROM plan_grids ORDER BY plan_id, id",
+        p,
+        |r, _| {
+            let colour: String = get(r, 5)?;
+            let grid = Grid {
+                id: GridId(get(r, 2)?),
+                code: get(r, 3)?,
+                name: get(r, 4)?,
+                colour: geometry::parse_colour(&colour).ok_or_else(|| format!("颜色无效 (bad colour) {colour:?}"))?,
+                outline: geometry::polygon_from_blob(&get::<Vec<u8>>(r, 6)?)?,
+            };
+            Ok((get::<i64>(r, 1)?, grid))
+        },
+    )?;
+    for (plan_id, grid) in grids {
+        match plans.iter_mut().find(|plan| plan.id.get() == plan_id) {
+            Some(plan) => plan.grids.push(grid),
+            None => p.push(RowProblem {
+                table: "plan_grids",
+                id: plan_id,
+                reason: format!("属于不存在的方案 {plan_id} (belongs to no plan)"),
+            }),
+        }
+    }
+    Ok(plans)
 }
 
 /// Tracks with their points; a point that cannot be read is a problem of its own and the rest of

@@ -418,6 +418,8 @@ pub fn prepare_photo(bytes: &[u8]) -> std::result::Result<Vec<u8>, String> {
 
 fn clear_all(tx: &Transaction<'_>) -> Result<()> {
     for table in [
+        "plan_grids",
+        "plans",
         "patrol_points",
         "patrol_tracks",
         "shifts",
@@ -441,8 +443,8 @@ fn write_all(tx: &Transaction<'_>, c: &Community) -> Result<()> {
     let i = &c.info;
     tx.execute(
         "INSERT INTO boundary (id, name, subdistrict, code, boundary, grid_residents_min, grid_residents_max, hotline,
-                                time_zone)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                time_zone, plan_name)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             i.name,
             i.subdistrict,
@@ -451,7 +453,8 @@ fn write_all(tx: &Transaction<'_>, c: &Community) -> Result<()> {
             i.grid_residents_min,
             i.grid_residents_max,
             i.hotline,
-            i.time_zone
+            i.time_zone,
+            i.plan_name
         ],
     )?;
     for a in &c.areas {
@@ -486,6 +489,9 @@ fn write_all(tx: &Transaction<'_>, c: &Community) -> Result<()> {
     }
     for t in &c.tracks {
         features::insert_track(tx, t)?;
+    }
+    for p in &c.plans {
+        features::insert_plan(tx, p)?;
     }
     gpkg_schema::update_bounds(tx)
 }

@@ -137,6 +137,8 @@ const MIGRATIONS: &[Step] = &[
     Step::Rust(super::gpkg_schema::to_geopackage),
     // 6 → 7: patrol tracks and their points.
     Step::Rust(super::gpkg_schema::add_patrols),
+    // 7 → 8: named grid plans (网格方案) and the active plan's name.
+    Step::Rust(super::gpkg_schema::add_plans),
 ];
 
 /// The table that marks a file as a Wangge document (GeoPackage will own `application_id`).

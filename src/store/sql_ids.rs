@@ -3,7 +3,7 @@
 use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
 use crate::model::{
-    AreaId, BuildingId, CompoundId, GridId, GroupId, OrganisationId, RoadId, ShiftId, StaffId, TrackId,
+    AreaId, BuildingId, CompoundId, GridId, GroupId, OrganisationId, PlanId, RoadId, ShiftId, StaffId, TrackId,
 };
 
 macro_rules! sql_ids {
@@ -22,4 +22,4 @@ macro_rules! sql_ids {
     )*};
 }
 
-sql_ids!(AreaId, GroupId, CompoundId, RoadId, BuildingId, GridId, StaffId, OrganisationId, ShiftId, TrackId);
+sql_ids!(AreaId, GroupId, CompoundId, RoadId, BuildingId, GridId, StaffId, OrganisationId, ShiftId, TrackId, PlanId);

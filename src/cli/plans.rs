@@ -153,11 +153,17 @@ fn propose(db: Option<&Path>, args: &ProposeArgs) -> Result<String> {
     let proposal = crate::geom::plan::propose(&view.community, &req, &mut progress).map_err(anyhow::Error::msg)?;
     let grids: Vec<crate::model::Grid> = proposal.grids.iter().map(|p| p.grid.clone()).collect();
     // Gaps and overlaps as `check` counts them, on a copy whose grid layer is the proposal.
-    let preview =
-        Document::new(crate::model::Community { grids: grids.clone(), ..view.community.clone() }, None, Lang::ZhCn);
-    let checker = preview.checker(CheckSettings::default());
+    // (The checker alone: a whole preview document would also audit a month of patrols.)
+    let c = &view.community;
+    let projection = crate::geom::LocalProjection::for_community(c);
+    let checker = crate::geom::Checker::new(
+        projection.polygon_to_local(&c.info.boundary),
+        grids.iter().map(|g| (g.id, projection.polygon_to_local(&g.outline))).collect(),
+        c.buildings.iter().map(|b| (b.id, projection.polygon_to_local(&b.footprint))).collect(),
+        CheckSettings::default(),
+    );
     let report = checker.report();
-    drop((view, preview));
+    drop(view);
     let mut doc = open_existing(db, OpenMode::Edit, Lang::ZhCn)?;
     let edit = plans::save_plan_edit(&doc.community, name, grids, doc.next_plan_id())?;
     doc.apply(edit)?;

@@ -4,7 +4,7 @@
 //! How: the community is cut into one cell per building (a constrained Delaunay triangulation of the
 //! footprints, compound outlines and the boundary, split along its median dual), so cells meet along
 //! the middle of the roads between compounds. Buildings are then grouped on the cells' adjacency graph:
-//! spanning-tree peeling for a first plan, then ReCom-style recombination of neighbouring grid pairs
+//! recursive bisection of spanning trees for a first plan, then ReCom-style recombination of neighbouring grid pairs
 //! toward balance, whole compounds and compact shapes. Every step keeps every grid contiguous, so a
 //! proposal is valid by construction; it is deterministic for a seed.
 

@@ -1,6 +1,6 @@
 //! Grouping buildings into contiguous grids on their cells' adjacency graph.
 //!
-//! A first plan is peeled off a random spanning tree one grid at a time (each cut of a tree leaves
+//! A first plan comes from recursive bisection of random spanning trees (each cut of a tree leaves
 //! two connected parts). It is then improved by recombination (ReCom, as in GerryChain): two
 //! neighbouring grids are merged, a random spanning tree of the union is drawn, and the tree edge
 //! whose cut gives the best pair — in range, near the mean, compounds whole, compact — replaces the
@@ -151,20 +151,16 @@ fn spanning_tree(g: &Graph, nodes: &[u32], inside: &dyn Fn(u32) -> bool, rng: &m
 }
 
 impl<'g> Partition<'g> {
-    /// A first plan of `k` grids, peeled off random spanning trees: each grid's size within
-    /// `[lo, hi]` of the goal widened by `slack` (0.0: exactly the range).
+    /// A first plan of `k` grids by recursive bisection of random spanning trees, each grid's size
+    /// within the goal's range where the trees allow (see [`bisect_all`]).
     pub(super) fn seed(g: &'g Graph, goal: Goal, k: usize, rng: &mut Rng, attempts: usize) -> Option<Self> {
         let n = g.len();
         if k == 0 || n < k {
             return None;
         }
-        for slack in [0.0, 0.05, 0.15, 0.35, 1.0] {
-            let lo = goal.lo * (1.0 - slack);
-            let hi = goal.hi * (1.0 + slack);
-            for _ in 0..attempts {
-                if let Some(assign) = bisect_all(g, k, lo, hi, goal, rng) {
-                    return Some(Self::from_assignment(g, goal, assign, k));
-                }
+        for _ in 0..attempts {
+            if let Some(assign) = bisect_all(g, k, goal.lo, goal.hi, goal, rng) {
+                return Some(Self::from_assignment(g, goal, assign, k));
             }
         }
         None
@@ -248,7 +244,7 @@ impl<'g> Partition<'g> {
         let n = self.g.len();
         // A random edge between two grids picks the pair (pairs with long borders more often).
         let mut pair = None;
-        // Half the steps start from a grid out of range, so that a large plan's few misfits get
+        // Three steps in four start from a grid out of range (while there is one), so that a large plan's few misfits get
         // the attention instead of waiting to be drawn among hundreds of grids.
         let misfits: Vec<u32> = (0..self.districts.len() as u32)
             .filter(|&d| {
@@ -256,7 +252,7 @@ impl<'g> Partition<'g> {
                 w < self.goal.lo - 1e-9 || w > self.goal.hi + 1e-9
             })
             .collect();
-        if !misfits.is_empty() && rng.below(2) == 0 {
+        if !misfits.is_empty() && rng.below(4) != 0 {
             let d = misfits[rng.below(misfits.len())];
             let members = &self.districts[d as usize].members;
             let border: Vec<u32> = members
@@ -369,6 +365,73 @@ impl<'g> Partition<'g> {
         true
     }
 
+    /// Mends grids a little out of range by moving single buildings across a grid line (never one
+    /// whose grid would fall apart without it). Recombination gets a large plan almost right; the
+    /// last few grids a handful of residents over are quicker to mend one building at a time.
+    pub(super) fn repair_by_flips(&mut self, max_moves: usize) {
+        let (lo, hi) = (self.goal.lo - 1e-9, self.goal.hi + 1e-9);
+        for _ in 0..max_moves {
+            let misfit = (0..self.districts.len() as u32).find(|&d| {
+                let w = self.districts[d as usize].weight;
+                w < lo || w > hi
+            });
+            let Some(d) = misfit else { return };
+            let heavy = self.districts[d as usize].weight > hi;
+            // Over: give a border building to a neighbour with room. Under: take one from a neighbour.
+            let mut best: Option<(f64, u32, u32, u32)> = None;
+            for &u in &self.districts[d as usize].members {
+                for &(v, _) in &self.g.adjacent[u as usize] {
+                    let e = self.assign[v as usize];
+                    if e == d {
+                        continue;
+                    }
+                    let (node, from, to) = if heavy { (u, d, e) } else { (v, e, d) };
+                    let w = self.g.weight[node as usize] as f64;
+                    let (wf, wt) = (self.districts[from as usize].weight - w, self.districts[to as usize].weight + w);
+                    // The move must not push the other grid out of range, and must help.
+                    let other_ok = if heavy { wt <= hi } else { wf >= lo };
+                    if !other_ok || w <= 0.0 {
+                        continue;
+                    }
+                    let miss = |x: f64| (lo - x).max(0.0) + (x - hi).max(0.0);
+                    let gain = miss(self.districts[d as usize].weight) - miss(if heavy { wf } else { wt });
+                    if gain <= 0.0 || best.is_some_and(|b| b.0 >= gain) {
+                        continue;
+                    }
+                    if self.stays_connected(from, node) {
+                        best = Some((gain, node, from, to));
+                    }
+                }
+            }
+            let Some((_, node, from, to)) = best else { return };
+            self.assign[node as usize] = to;
+            self.districts[from as usize].members.retain(|&x| x != node);
+            let members = &mut self.districts[to as usize].members;
+            if let Err(at) = members.binary_search(&node) {
+                members.insert(at, node);
+            }
+            self.measure(from);
+            self.measure(to);
+            self.count_compounds();
+        }
+    }
+
+    /// Whether grid `d` is still one piece without `node`.
+    fn stays_connected(&self, d: u32, node: u32) -> bool {
+        let members = &self.districts[d as usize].members;
+        let Some(&start) = members.iter().find(|&&x| x != node) else { return false };
+        let mut seen: std::collections::HashSet<u32> = std::collections::HashSet::from([start]);
+        let mut stack = vec![start];
+        while let Some(u) = stack.pop() {
+            for &(v, _) in &self.g.adjacent[u as usize] {
+                if v != node && self.assign[v as usize] == d && seen.insert(v) {
+                    stack.push(v);
+                }
+            }
+        }
+        seen.len() + 1 == members.len()
+    }
+
     /// The score of grids `a` and `b` if they held `pa` and `pb` (sorted node lists).
     fn pair_score(&self, a: u32, b: u32, pa: &[u32], pb: &[u32]) -> f64 {
         let in_a = |v: u32| pa.binary_search(&v).is_ok();
@@ -403,8 +466,8 @@ impl<'g> Partition<'g> {
 
 /// Recursive bisection (as GerryChain's `recursive_tree_part`): a random spanning tree of the
 /// nodes is cut where one side can hold `k/2` grids of `[lo, hi]` and the other the rest, as near
-/// the proportional split as the tree allows; each side is split again. `None` if a tree offers no
-/// cut in a few tries.
+/// the proportional split as the tree allows; each side is split again. `None` if even the widest
+/// range offers no cut.
 fn bisect_all(g: &Graph, k: usize, lo: f64, hi: f64, goal: Goal, rng: &mut Rng) -> Option<Vec<u32>> {
     let mut assign: Vec<u32> = vec![u32::MAX; g.len()];
     let mut next = 0u32;
@@ -417,7 +480,11 @@ fn bisect_all(g: &Graph, k: usize, lo: f64, hi: f64, goal: Goal, rng: &mut Rng) 
             next += 1;
             continue;
         }
-        let (a, b) = bisect(g, &nodes, k, lo, hi, goal, rng)?;
+        // A split the trees cannot make within the range is made within a slightly wider one, for
+        // this part only: recombination then has a few misfits to mend, not a whole plan.
+        let (a, b) = [0.0, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0]
+            .into_iter()
+            .find_map(|slack| bisect(g, &nodes, k, lo * (1.0 - slack), hi * (1.0 + slack), goal, rng))?;
         let ka = k / 2;
         work.push((b, k - ka));
         work.push((a, ka));
@@ -442,7 +509,7 @@ fn bisect(
     let (ka, kb) = ((k / 2) as f64, (k - k / 2) as f64);
     let fits = |w: f64, n: f64| w >= n * lo - 1e-9 && w <= n * hi + 1e-9;
     let want = total * ka / k as f64;
-    for _ in 0..8 {
+    for _ in 0..4 {
         let tree = spanning_tree(g, &sorted, &inside, rng, goal.split_weight > 0.0)?;
         let mut sub: HashMap<u32, f64> = nodes.iter().map(|&u| (u, g.weight[u as usize] as f64)).collect();
         for &u in tree.order.iter().rev() {

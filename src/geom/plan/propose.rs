@@ -57,10 +57,11 @@ fn grid_count(total: u64, target: Option<Target>, count: GridCount, locked: usiz
             }
             let k = match count {
                 GridCount::Fixed(k) => free(k).ok_or_else(|| too_few(k, locked))?,
-                // The fewest grids whose mean stays out of the top tenth of the range (a plan at the
-                // very maximum has no room to balance), else the fewest that fit at all.
+                // The fewest grids whose mean leaves a quarter of the range as room to balance (248
+                // grids averaging 1,996 of at most 2,000 fit on paper but leave no room to move a
+                // building), else the fewest that fit at all.
                 GridCount::Fewest => {
-                    let comfortable = hi - (hi - lo) / 10;
+                    let comfortable = hi - (hi - lo) / 4;
                     let k = total.div_ceil(comfortable.max(1)).max(1);
                     if k * lo <= total { k as usize } else { total.div_ceil(hi).max(1) as usize }
                 }
@@ -251,9 +252,7 @@ pub fn propose(
         })
         .collect();
     let outlines: Vec<&Polygon<f64>> = compound_outlines.iter().collect();
-    let t0 = std::time::Instant::now();
     let cells = Cells::build(&border, &sites, &outlines).map_err(PlanError::Failed)?;
-    eprintln!("DBG cells {:?}", t0.elapsed());
     if !progress(0.1) {
         return Err(PlanError::Cancelled);
     }
@@ -380,6 +379,9 @@ fn search<'g>(
         if steps % 64 == 0 && !progress(0.1 + 0.85 * (steps as f32 / max_steps as f32).max(since_better as f32 / patience as f32)) {
             return Err(PlanError::Cancelled);
         }
+    }
+    if !p.in_range() {
+        p.repair_by_flips(20 * k);
     }
     Ok(Some((p, steps)))
 }

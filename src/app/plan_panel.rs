@@ -334,6 +334,12 @@ impl PlanPanel {
             self.compare_b = c.plans.first().map_or_else(|| c.info.plan_name.clone(), |p| p.name.clone());
         }
         self.locked.retain(|g| c.grid(*g).is_some());
+        // A plan compared with itself says nothing: the newest stored plan is the other one.
+        if self.compare_a == self.compare_b
+            && let Some(p) = c.plans.iter().rev().find(|p| p.name != self.compare_a)
+        {
+            self.compare_b = p.name.clone();
+        }
         if let Some((_, job)) = &mut self.running
             && let Some(result) = job.poll()
         {

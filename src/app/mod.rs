@@ -14,6 +14,7 @@ pub mod map_view;
 pub mod new_community;
 mod panels;
 pub mod patrol_panel;
+pub mod plan_panel;
 pub mod recent;
 pub mod saved_notice;
 pub mod scale_bar;
@@ -137,6 +138,10 @@ pub enum Command {
     ToggleChecks,
     /// Opens or closes the patrol panel (heatmap, compliance, blind spots).
     TogglePatrols,
+    /// Opens or closes the plan panel (网格方案).
+    TogglePlans,
+    /// A plan operation (save, duplicate, delete, activate); the result is shown in the panel.
+    Plan(plan_panel::PlanCommand),
     /// Centres the map on a building, close enough to see it.
     ZoomToBuilding(BuildingId),
     /// Centres the map on a point (lon/lat) close enough to see a small problem.
@@ -238,6 +243,7 @@ pub struct WanggeApp {
     pub change_log: change_log::ChangeLogPanel,
     pub checks: checks_panel::ChecksPanel,
     pub patrols: patrol_panel::PatrolPanel,
+    pub plans: plan_panel::PlanPanel,
     pub import_wizard: import_wizard::ImportWizard,
     pub track_import: track_import::TrackImportDialog,
     pub new_community: new_community::NewCommunityWizard,
@@ -318,6 +324,7 @@ impl WanggeApp {
             tool_cache: None,
             checks: Default::default(),
             patrols: Default::default(),
+            plans: Default::default(),
             import_wizard: Default::default(),
             track_import: Default::default(),
             new_community: Default::default(),
@@ -750,6 +757,18 @@ impl WanggeApp {
             Command::ToggleSnapping => self.tools.snapping = !self.tools.snapping,
             Command::ToggleChecks => self.checks.open = !self.checks.open,
             Command::TogglePatrols => self.patrols.open = !self.patrols.open,
+            Command::TogglePlans => self.plans.open = !self.plans.open,
+            Command::Plan(cmd) => {
+                let lang = self.settings.lang;
+                let mut outcome = Err(String::new());
+                self.run_edit(|d| {
+                    let r = plan_panel::execute(d, cmd, lang);
+                    outcome = r.as_ref().map(Clone::clone).map_err(ToString::to_string);
+                    // Shown in the panel, not in a message window.
+                    Ok(())
+                });
+                self.plans.finished(&self.doc, lang, outcome);
+            }
             Command::ZoomToBuilding(b) => {
                 if let Some(c) = patrol_panel::zoom_target(&self.doc, b) {
                     self.map_memory.center_at(walkers::lon_lat(c.x, c.y));
@@ -988,6 +1007,10 @@ impl WanggeApp {
             self.patrols.refresh(&self.doc, &ctx);
             commands.extend(self.patrols.ui(ui, &self.doc, self.settings.lang));
         }
+        if self.plans.open {
+            self.plans.refresh(&self.doc, self.settings.lang);
+            commands.extend(self.plans.ui(ui, &self.doc, self.settings.lang));
+        }
         commands.extend(jobs_bar(ui, self));
         commands.extend(panels::grid_panel(ui, self));
         if let Some(b) = self.selected_building {
@@ -1001,7 +1024,8 @@ impl WanggeApp {
         let mut tool_overlay = self.checks.overlay();
         tool_overlay.extend(self.tools.overlay(&tool_context(&self.doc, &self.tools, self.px_per_m, lang, cache)));
         let tool_active = self.tools.kind() != tools::ToolKind::Select;
-        let heat_shapes = self.patrols.shapes(&self.doc);
+        let mut heat_shapes = self.patrols.shapes(&self.doc);
+        heat_shapes.extend_from_slice(self.plans.shapes());
         let heat_legend = self.patrols.heat().map(|h| map_view::HeatLegend {
             title: lang.tr(T::PatrolHeatLegend),
             low: lang.tr(T::PatrolHeatLow),
@@ -1119,7 +1143,7 @@ impl WanggeApp {
         for c in commands {
             self.apply(&ctx, c);
         }
-        if self.patrols.is_computing() {
+        if self.patrols.is_computing() || self.plans.is_computing() {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
     }

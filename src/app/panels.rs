@@ -104,6 +104,10 @@ pub(super) fn menu_bar(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                 if ui.checkbox(&mut patrols_open, tr(T::PatrolMenu)).changed() {
                     out.push(Command::TogglePatrols);
                 }
+                let mut plans_open = app.plans.open;
+                if ui.checkbox(&mut plans_open, tr(T::PlanMenu)).changed() {
+                    out.push(Command::TogglePlans);
+                }
                 let mut online = app.settings.online_tiles;
                 let available = cfg!(feature = "online-tiles");
                 let toggle = ui

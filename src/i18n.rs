@@ -134,6 +134,23 @@ texts! {
     PrintCoverageMap => "巡查覆盖图", " patrol coverage map";
     PrintBlindRule => "盲区：连续 {n} 个半天未走访", "blind spot: {n} half days in a row without a visit";
     PrintMoreBlindSpots => "另有 {n} 处盲区未列出", "{n} more blind spots not listed";
+    PrintPlanCompare => "{c}网格调整对比：{a} → {b}", "{c} grid changes: {a} → {b}";
+    PrintPlanCompareDoc => "网格调整对比", " grid change comparison";
+    PrintContinued => "（续）", " (continued)";
+    PlanLegendNewLines => "本方案网格线", "Grid lines of this plan";
+    PlanLegendOldLines => "原方案网格线", "Grid lines of the previous plan";
+    PlanLegendMoved => "调整网格的楼栋（按新网格着色）", "Buildings that change grid (in the new grid's colour)";
+    PlanLegendUnchanged => "网格不变的楼栋", "Buildings that keep their grid";
+    PlanSummary => "调整概况", "Summary";
+    PlanMovedBuildings => "调整楼栋：{n} 栋", "Buildings that change grid: {n}";
+    PlanMovedResidents => "调整居民：{n} 人", "Residents who change grid: {n}";
+    PlanMovedHouseholds => "调整户数：{n} 户", "Households that change grid: {n}";
+    PlanGridCounts => "网格数：{a} → {b}", "Grids: {a} → {b}";
+    PlanTransfers => "网格间调整", "Transfers between grids";
+    PlanFromGrid => "原网格", "From grid";
+    PlanToGrid => "新网格", "To grid";
+    PlanNoGrid => "（无网格）", "(no grid)";
+    PlanNothingMoves => "两个方案中每栋楼的网格相同，没有调整", "Every building keeps its grid: nothing moves";
     // Print products.
     PrintPromise => "服务承诺：有求必应、有问必答、有难必帮。欢迎居民监督。", "Our promise: every request answered, every question replied, every difficulty helped. Residents are welcome to supervise our work.";
     PrintRosterNote => "白班 08:30–17:30；晚班 18:00–21:00；周末值班 09:00–17:00。错时上下班：网格员轮流承担晚间入户走访，晚间工作累计满8小时可调休1天（累计至本周末，跨周结转）。● 及底色标示晚间班次。", "Day 08:30–17:30; evening 18:00–21:00; weekend duty 09:00–17:00. Staggered hours: workers take turns at evening visits; every 8 accumulated evening hours earn one day off (counted up to the end of this week, carried over from earlier weeks). ● and shading mark evening shifts.";

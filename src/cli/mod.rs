@@ -349,12 +349,15 @@ pub enum PlanAction {
         #[arg(long)]
         json: bool,
     },
-    /// Buildings, residents and households that change grid from plan A to plan B.
+    /// Buildings, residents and households that change grid from plan A to plan B; with
+    /// `--out FILE.pdf` also the printed comparison (map and transfer table).
     Compare {
         a: String,
         b: String,
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        print: ComparePrint,
     },
     /// Remove a stored plan (not the active one).
     Delete { name: String },
@@ -364,6 +367,32 @@ pub enum PlanAction {
         #[arg(long = "as")]
         as_name: String,
     },
+}
+
+/// How `plan compare --out` prints the comparison.
+#[derive(Debug, clap::Args)]
+pub struct ComparePrint {
+    /// Write the printed comparison to this PDF file.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Paper: A0–A4 or WIDTHxHEIGHT in mm (default A3).
+    #[arg(long, requires = "out")]
+    pub paper: Option<String>,
+    /// Landscape (the default).
+    #[arg(long, requires = "out", conflicts_with = "portrait")]
+    pub landscape: bool,
+    /// Portrait instead of landscape.
+    #[arg(long, requires = "out")]
+    pub portrait: bool,
+    /// Language of the printed texts: zh (default) or en.
+    #[arg(long, requires = "out", value_parser = parse_lang)]
+    pub lang: Option<Lang>,
+    /// Print date on the pages (YYYY-MM-DD; default today).
+    #[arg(long, requires = "out")]
+    pub date: Option<String>,
+    /// Every colour in grey (luminance), for black-and-white printers.
+    #[arg(long, requires = "out")]
+    pub greyscale: bool,
 }
 
 #[derive(Debug, Subcommand)]

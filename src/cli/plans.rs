@@ -7,9 +7,11 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 
-use super::{PlanAction, ProposeArgs, open_existing};
+use super::{ComparePrint, PlanAction, ProposeArgs, open_existing};
 use crate::Document;
 use crate::edit::{Edit, EditError};
+use crate::export::{ExportOptions, PageSize, Product};
+use crate::files::{self, OutputKind};
 use crate::geom::checks::CheckSettings;
 use crate::geom::plan::{CompoundRule, GridCount, Metric, PlanRequest, Target};
 use crate::i18n::Lang;
@@ -39,8 +41,12 @@ pub(super) fn run(db: Option<&Path>, action: Option<&PlanAction>, args: &Propose
             })?;
             activated(&report, *json)
         }
-        Some(PlanAction::Compare { a, b, json }) => {
-            compare(&open_existing(db, OpenMode::View, Lang::ZhCn)?, a, b, *json)
+        Some(PlanAction::Compare { a, b, json, print }) => {
+            let doc = open_existing(db, OpenMode::View, print.lang.unwrap_or_default())?;
+            let summary = compare(&doc, a, b, *json)?;
+            let Some(out) = &print.out else { return Ok(summary) };
+            let written = print_compare(&doc, a, b, out, print)?;
+            Ok(if *json { summary } else { format!("{summary}{written}") })
         }
         Some(PlanAction::Delete { name }) => {
             apply_checked(db, |doc| Ok((plans::delete_plan_edit(&doc.community, name)?, ())))?;
@@ -291,6 +297,31 @@ fn compare(doc: &Document, a: &str, b: &str, json: bool) -> Result<String> {
         ));
     }
     Ok(s)
+}
+
+/// `plan compare A B --out FILE.pdf`: the printed comparison, written atomically (the plans are
+/// known to exist: `compare` ran first). Returns the line to print.
+fn print_compare(doc: &Document, a: &str, b: &str, out: &Path, print: &ComparePrint) -> Result<String> {
+    let paper: PageSize = print.paper.as_deref().unwrap_or("A3").parse()?;
+    let date = match &print.date {
+        Some(d) => match crate::time::parse_date(d) {
+            Some(d) => d,
+            None => bail!("日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD): {d:?}"),
+        },
+        None => crate::time::today(&doc.community.info.time_zone),
+    };
+    // Checked before the work, so a refused target costs nothing and is never touched.
+    let target = files::check_output(out, OutputKind::Export, &[super::doc_path(doc)?])?;
+    let opts = ExportOptions {
+        landscape: !print.portrait,
+        lang: print.lang.unwrap_or_default(),
+        date: date.to_string(),
+        greyscale: print.greyscale,
+        ..ExportOptions::new(Product::WallMap, paper)
+    };
+    let bytes = crate::export::plan_compare_pdf(doc, a, b, &opts)?;
+    files::write_atomically(&target, &bytes)?;
+    Ok(format!("已导出 (exported): {} ({} KB)\n", out.display(), bytes.len() / 1024))
 }
 
 /// `check --plan NAME`: the checks of a stored plan, on a copy in memory whose grid layer is the

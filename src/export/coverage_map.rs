@@ -92,6 +92,7 @@ pub fn coverage_map(
         fills: &fills,
         overlays: &overlays,
         hatch: opts.hatch,
+        dashed_grid_edges: true,
     };
     framed_map(&mut l, doc, &spec, u, Some(lang));
 

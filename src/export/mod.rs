@@ -124,6 +124,8 @@ pub enum ExportError {
     Coverage(String),
     #[error(transparent)]
     Pdf(#[from] pdf::PdfError),
+    #[error("没有方案 {0:?} (no such plan); 请用 plan list 查看 (see plan list)")]
+    NoSuchPlan(String),
     #[error("已取消 (cancelled)")]
     Cancelled,
     #[error(transparent)]
@@ -239,6 +241,21 @@ pub fn export_pdf_monitored(
     let style = pdf::PdfStyle { greyscale: opts.greyscale };
     pdf::write_pdf_styled(&pages, &title, font, opts.lang, style, &Part::new(monitor, 0.3, 1.0))
         .ok_or(ExportError::Cancelled)
+}
+
+/// The plan comparison (plan `from` → plan `to`, see [`products::plan_compare`]) as a PDF, on
+/// `opts.paper` (`opts.landscape`), in `opts.lang`, grey when `opts.greyscale`.
+pub fn plan_compare_pdf(doc: &Document, from: &str, to: &str, opts: &ExportOptions) -> Result<Vec<u8>, ExportError> {
+    if let Some(s) = opts.scale
+        && !(50..=1_000_000).contains(&s)
+    {
+        return Err(ExportError::BadScale(s));
+    }
+    let font = pdf::PdfFont::bundled()?;
+    let pages = products::plan_compare(doc, from, to, opts, opts.paper.oriented(opts.landscape), &font)?;
+    let title = products::plan_compare_title(doc, opts.lang);
+    let style = pdf::PdfStyle { greyscale: opts.greyscale };
+    pdf::write_pdf_styled(&pages, &title, &font, opts.lang, style, &()).ok_or(ExportError::Cancelled)
 }
 
 /// Builds the PDF and writes it to `target` atomically; returns its size in bytes. Cancelled at any

@@ -166,6 +166,7 @@ impl Ctx<'_> {
             fills: base_fills,
             overlays: &[],
             hatch: self.opts.hatch,
+            dashed_grid_edges: true,
         };
         self.map_with_furniture(&mut l, &spec, r.strip);
         let heading_pt = 10.0 * u;
@@ -245,6 +246,7 @@ impl Ctx<'_> {
             fills: &fills,
             overlays: &[],
             hatch: self.opts.hatch,
+            dashed_grid_edges: true,
         };
         self.map_with_furniture(&mut l, &spec, r.strip);
 

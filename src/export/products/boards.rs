@@ -204,6 +204,7 @@ pub fn boards(
                 fills: &fills,
                 overlays: &[],
                 hatch: opts.hatch,
+                dashed_grid_edges: true,
             };
             let scale = framed_map(&mut l, doc, &spec, u * 0.6, Some(lang));
             if let Some(item) = building.and_then(|b| doc.scene.building(b.id)) {

@@ -3,12 +3,14 @@
 
 mod atlas;
 mod boards;
+mod plan_compare;
 mod roster;
 mod staffing;
 mod wall_map;
 
 pub use atlas::atlas;
 pub use boards::boards;
+pub use plan_compare::{MOVED_EDGE, OLD_PLAN_LINE, document_title as plan_compare_title, plan_compare};
 pub use roster::{days_off_earned, roster, roster_week, week_of};
 pub use staffing::staffing;
 pub use wall_map::{ExtentByRoads, extent_by_roads, wall_map};
@@ -66,8 +68,12 @@ fn people(lang: Lang, n: u64) -> String {
 
 /// Title band at the top; returns the y where content may start.
 pub(super) fn header(l: &mut Layout, m: f32, u: f32, title: &str, subtitle: &str) -> f32 {
+    header_sized(l, m, u, title, subtitle, 22.0 * u * u)
+}
+
+/// [`header`] with the title in `title_pt`.
+fn header_sized(l: &mut Layout, m: f32, u: f32, title: &str, subtitle: &str, title_pt: f32) -> f32 {
     let w = l.page.width_mm;
-    let title_pt = 22.0 * u * u;
     l.text_styled([w / 2.0, m], title, title_pt, Align::Center, DARK, true);
     let sub_y = m + title_pt / PT_PER_MM * 1.35;
     let sub_pt = 10.0 * u;
@@ -108,6 +114,9 @@ pub(super) struct MapSpec<'a> {
     pub overlays: &'a [crate::layers::Shape],
     /// A hatch pattern per grid (black-and-white printers; `--hatch`).
     pub hatch: bool,
+    /// The grid boundaries again, dark and dashed, over the coloured ones (so they read in black
+    /// and white). Off where dashed lines mean something else (the plan comparison's old plan).
+    pub dashed_grid_edges: bool,
 }
 
 fn map_frame(doc: &Document, spec: &MapSpec<'_>) -> MapFrame {
@@ -150,7 +159,9 @@ fn map_frame(doc: &Document, spec: &MapSpec<'_>) -> MapFrame {
     if spec.hatch {
         extra.extend(hatching(doc, &palette, &view, scale));
     }
-    extra.extend(grid_outlines(doc, &view));
+    if spec.dashed_grid_edges {
+        extra.extend(grid_outlines(doc, &view));
+    }
     extra.extend(spec.overlays.iter().cloned());
     let labels_from =
         shapes.iter().position(|s| matches!(s, crate::layers::Shape::Text { .. })).unwrap_or(shapes.len());

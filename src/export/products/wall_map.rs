@@ -64,6 +64,7 @@ pub fn wall_map(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &
         fills: &fills,
         overlays: &[],
         hatch: opts.hatch,
+        dashed_grid_edges: true,
     };
     framed_map(&mut l, doc, &spec, u, Some(lang));
     // The frame's placement only: cloning the map would copy every shape of a 100,000-building map.

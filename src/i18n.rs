@@ -428,7 +428,7 @@ texts! {
     PlanNeedStaff => "需配备人员的网格", "Grids that need staff";
     PlanFrom => "原网格", "From";
     PlanTo => "新网格", "To";
-    PlanNoGrid => "无网格", "no grid";
+    PlanNoGridShort => "无网格", "no grid";
     PlanMoved => "{n} 栋楼调整网格", "{n} buildings change grid";
     PlanUnplanned => "{n} 栋楼不在任何网格内", "{n} buildings are in no grid";
     PlanNone => "无", "none";

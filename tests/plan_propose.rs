@@ -36,7 +36,11 @@ fn assert_valid(c: &Community, grids: &[Grid]) {
     );
     let report = checker.report();
     assert!(report.error.is_none(), "{:?}", report.error);
-    assert!(report.overlaps.is_empty(), "overlaps: {:?}", report.overlaps.iter().map(|o| o.area_m2).collect::<Vec<_>>());
+    assert!(
+        report.overlaps.is_empty(),
+        "overlaps: {:?}",
+        report.overlaps.iter().map(|o| o.area_m2).collect::<Vec<_>>()
+    );
     assert!(report.gaps.is_empty(), "gaps: {:?}", report.gaps.iter().map(|g| g.area_m2).collect::<Vec<_>>());
     assert!(report.outside.is_empty(), "outside: {:?}", report.outside.len());
     assert!(report.unassigned.is_empty(), "unassigned: {:?}", report.unassigned);
@@ -68,7 +72,8 @@ fn the_demo_in_the_community_range_gives_five_or_six_valid_grids_each_within_ran
     let polys: Vec<_> = grids.iter().map(|g| (g.id, &g.outline)).collect();
     let a = GridAssignment::compute(&polys, c.buildings.iter().map(|b| (b.id, &b.footprint)));
     for g in &p.grids {
-        let sum: u64 = c.buildings.iter().filter(|b| a.grid_of(b.id) == Some(g.grid.id)).map(|b| u64::from(b.residents)).sum();
+        let sum: u64 =
+            c.buildings.iter().filter(|b| a.grid_of(b.id) == Some(g.grid.id)).map(|b| u64::from(b.residents)).sum();
         assert_eq!(sum, g.residents, "{}", g.grid.code);
     }
 }
@@ -88,8 +93,8 @@ fn seven_grids_without_a_range_are_within_five_percent_of_the_mean() {
 #[test]
 fn households_are_a_target_too() {
     let c = wangge::demo::kangle();
-    let p = run(&c, &request(Some(Target { metric: Metric::Households, min: 600, max: 800 }), GridCount::Fewest))
-        .unwrap();
+    let p =
+        run(&c, &request(Some(Target { metric: Metric::Households, min: 600, max: 800 }), GridCount::Fewest)).unwrap();
     for g in &p.grids {
         assert!((600..=800).contains(&g.households), "{}: {}", g.grid.code, g.households);
     }

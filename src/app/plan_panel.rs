@@ -722,7 +722,7 @@ impl PlanPanel {
             }
         };
         ui.label(RichText::new(lang.tr_n(T::PlanMoved, cmp.moved.len())).strong());
-        let code = |x: &Option<String>| x.clone().unwrap_or_else(|| tr(T::PlanNoGrid).to_string());
+        let code = |x: &Option<String>| x.clone().unwrap_or_else(|| tr(T::PlanNoGridShort).to_string());
         egui::Grid::new("plan_transfers").striped(true).num_columns(5).spacing([10.0, 4.0]).show(ui, |ui| {
             for key in [T::PlanFrom, T::PlanTo, T::Residents, T::Households, T::Buildings] {
                 ui.label(RichText::new(tr(key)).strong());

@@ -107,7 +107,8 @@ type BorderTree = RTree<GeomWithData<RLine<[f64; 2]>, ()>>;
 
 fn near_border(tree: &BorderTree, a: Coord<f64>, b: Coord<f64>) -> bool {
     let r = BORDER_CLEARANCE_M;
-    let envelope = rstar::AABB::from_corners([a.x.min(b.x) - r, a.y.min(b.y) - r], [a.x.max(b.x) + r, a.y.max(b.y) + r]);
+    let envelope =
+        rstar::AABB::from_corners([a.x.min(b.x) - r, a.y.min(b.y) - r], [a.x.max(b.x) + r, a.y.max(b.y) + r]);
     tree.locate_in_envelope_intersecting(&envelope).any(|l| {
         let (s, e) = (l.geom().from, l.geom().to);
         segment_distance(a, b, Coord { x: s[0], y: s[1] }, Coord { x: e[0], y: e[1] }) < r
@@ -201,13 +202,12 @@ impl Cells {
                 by_compound.insert(k, point_tree(pts));
             }
         }
-        for v in 0..b.coords.len() {
-            if label[v].is_some() {
+        for (v, (slot, c)) in label.iter_mut().zip(&b.coords).enumerate() {
+            if slot.is_some() {
                 continue;
             }
-            let c = b.coords[v];
             let tree = compound_of.get(&(v as u32)).and_then(|k| by_compound.get(k)).unwrap_or(&all);
-            label[v] = tree.nearest_neighbor(&[c.x, c.y]).map(|p| p.data as u32);
+            *slot = tree.nearest_neighbor(&[c.x, c.y]).map(|p| p.data as u32);
         }
 
         let points: Vec<Point2<f64>> = b.coords.iter().map(|c| Point2::new(c.x, c.y)).collect();
@@ -241,15 +241,8 @@ impl Cells {
             }
         }
         let obstacles = RTree::bulk_load(segments);
-        let mut cells = Self {
-            coords,
-            n_vertices,
-            pieces,
-            obstacles,
-            area: Vec::new(),
-            outer: Vec::new(),
-            adjacent: Vec::new(),
-        };
+        let mut cells =
+            Self { coords, n_vertices, pieces, obstacles, area: Vec::new(), outer: Vec::new(), adjacent: Vec::new() };
         cells.reattach_strays(sites.len(), &own);
         cells.measure(sites.len());
         Ok(cells)
@@ -385,7 +378,12 @@ impl Cells {
     /// metres: exterior first (CCW), then holes. A group's cells must be connected. Lines between
     /// groups are simplified within `tolerance` (m), the same way for the groups on both sides, never
     /// across a footprint or the border, and not where that would make two lines cross.
-    pub(super) fn dissolve(&self, group: &[Option<usize>], n_groups: usize, tolerance: f64) -> Vec<Vec<Vec<Coord<f64>>>> {
+    pub(super) fn dissolve(
+        &self,
+        group: &[Option<usize>],
+        n_groups: usize,
+        tolerance: f64,
+    ) -> Vec<Vec<Vec<Coord<f64>>>> {
         let mut counts: Vec<HashMap<(u32, u32), u32>> = vec![HashMap::new(); n_groups];
         for p in &self.pieces {
             let Some(g) = group.get(p.owner as usize).copied().flatten() else { continue };
@@ -510,8 +508,9 @@ impl Cells {
             }
             let (a, b) = (self.coords[chain[i] as usize], self.coords[chain[j] as usize]);
             let (mut far, mut far_d) = (i + 1, -1.0);
-            for k in i + 1..j {
-                let d = segment_distance(self.coords[chain[k] as usize], self.coords[chain[k] as usize], a, b);
+            for (k, &v) in chain.iter().enumerate().take(j).skip(i + 1) {
+                let c = self.coords[v as usize];
+                let d = segment_distance(c, c, a, b);
                 if d > far_d {
                     far = k;
                     far_d = d;

@@ -102,4 +102,3 @@ pub enum PlanError {
     #[error("{0}")]
     Failed(String),
 }
-

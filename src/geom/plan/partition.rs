@@ -455,7 +455,8 @@ impl<'g> Partition<'g> {
                 }
             }
             for (c, (ia, ib)) in here {
-                let others = self.compound_counts.get(&c).map_or(0, |m| m.keys().filter(|&&d| d != a && d != b).count());
+                let others =
+                    self.compound_counts.get(&c).map_or(0, |m| m.keys().filter(|&&d| d != a && d != b).count());
                 let grids = others + usize::from(ia) + usize::from(ib);
                 s += grids.saturating_sub(1) as f64 * self.split_penalty(c);
             }

@@ -40,9 +40,9 @@ fn grid_count(total: u64, target: Option<Target>, count: GridCount, locked: usiz
     let free = |k: usize| k.checked_sub(locked).filter(|&k| k > 0);
     match (target, count) {
         (None, GridCount::Fixed(k)) => free(k).ok_or_else(|| too_few(k, locked)),
-        (None, GridCount::Fewest) => Err(PlanError::Impossible(
-            "请给出人数范围或网格数 (give a size range or a number of grids)".into(),
-        )),
+        (None, GridCount::Fewest) => {
+            Err(PlanError::Impossible("请给出人数范围或网格数 (give a size range or a number of grids)".into()))
+        }
         (Some(t), count) => {
             let (zh, en) = unit(t.metric);
             let (lo, hi) = (u64::from(t.min), u64::from(t.max));
@@ -124,7 +124,8 @@ fn domain_border(boundary: &Polygon<f64>, locked: &[&Polygon<f64>]) -> Vec<[Coor
     vertices.dedup();
     let tree = RTree::bulk_load(vertices);
     const ON_EDGE_M: f64 = 1e-6;
-    let mut count: HashMap<([u64; 2], [u64; 2]), (usize, [Coord<f64>; 2])> = HashMap::new();
+    type Edge = ([u64; 2], [u64; 2]);
+    let mut count: HashMap<Edge, (usize, [Coord<f64>; 2])> = HashMap::new();
     let mut order = Vec::new();
     for ring in rings {
         for w in ring.0.windows(2) {
@@ -186,11 +187,7 @@ pub(crate) fn projection(c: &Community) -> LocalProjection {
 
 /// Proposes a plan. `progress` is told the fraction done (0–1) now and then and returns false to
 /// cancel. Nothing in `c` changes: the caller stores the result as a plan through an edit.
-pub fn propose(
-    c: &Community,
-    req: &PlanRequest,
-    progress: &mut dyn FnMut(f32) -> bool,
-) -> Result<Proposal, PlanError> {
+pub fn propose(c: &Community, req: &PlanRequest, progress: &mut dyn FnMut(f32) -> bool) -> Result<Proposal, PlanError> {
     let metric = req.target.map_or(Metric::Residents, |t| t.metric);
     let projection = projection(c);
     let layer = GridLayer::from_community(c, &projection);
@@ -269,7 +266,9 @@ pub fn propose(
         outer: nodes.iter().map(|&s| cells.outer[s]).collect(),
         adjacent: nodes
             .iter()
-            .map(|&s| cells.adjacent[s].iter().filter_map(|(t, len)| Some((*node_of.get(&(*t as usize))?, *len))).collect())
+            .map(|&s| {
+                cells.adjacent[s].iter().filter_map(|(t, len)| Some((*node_of.get(&(*t as usize))?, *len))).collect()
+            })
             .collect(),
     };
     if let Some(parts) = components(&graph).filter(|&n| n > 1) {
@@ -299,7 +298,9 @@ pub fn propose(
                 if !progress(0.97) {
                     return Err(PlanError::Cancelled);
                 }
-                return Ok(finish(c, req, &layer, &current, &pool, &nodes, &cells, &partition, steps, unplanned, metric));
+                return Ok(finish(
+                    c, req, &layer, &current, &pool, &nodes, &cells, &partition, steps, unplanned, metric,
+                ));
             }
             found => {
                 // The fewest grids did not fit: one more may.
@@ -376,7 +377,9 @@ fn search<'g>(
         } else {
             since_better += 1;
         }
-        if steps % 64 == 0 && !progress(0.1 + 0.85 * (steps as f32 / max_steps as f32).max(since_better as f32 / patience as f32)) {
+        if steps % 64 == 0
+            && !progress(0.1 + 0.85 * (steps as f32 / max_steps as f32).max(since_better as f32 / patience as f32))
+        {
             return Err(PlanError::Cancelled);
         }
     }
@@ -504,12 +507,7 @@ fn finish(
             .collect();
     }
     out.sort_by(|a, b| a.grid.code.cmp(&b.grid.code));
-    Proposal {
-        grids: out.into_iter().map(ProposedGrid::from).collect(),
-        split_compounds: split,
-        steps,
-        unplanned,
-    }
+    Proposal { grids: out.into_iter().map(ProposedGrid::from).collect(), split_compounds: split, steps, unplanned }
 }
 
 fn ring_area(r: &[Coord<f64>]) -> f64 {

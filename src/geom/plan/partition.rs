@@ -106,6 +106,42 @@ struct Tree {
     parent: HashMap<u32, u32>,
 }
 
+impl Tree {
+    /// The weight below each node (its own included), leaves first.
+    fn subtree_weights(&self, g: &Graph) -> HashMap<u32, f64> {
+        let mut sub: HashMap<u32, f64> = self.order.iter().map(|&u| (u, g.weight[u as usize] as f64)).collect();
+        for &u in self.order.iter().rev() {
+            if let Some(&p) = self.parent.get(&u) {
+                let w = sub[&u];
+                *sub.get_mut(&p).unwrap_or(&mut 0.0) += w;
+            }
+        }
+        sub
+    }
+
+    fn children(&self) -> HashMap<u32, Vec<u32>> {
+        let mut ch: HashMap<u32, Vec<u32>> = HashMap::new();
+        for (&c, &p) in &self.parent {
+            ch.entry(p).or_default().push(c);
+        }
+        ch
+    }
+
+    /// The nodes of the subtree under `u`, sorted.
+    fn subtree(u: u32, children: &HashMap<u32, Vec<u32>>) -> Vec<u32> {
+        let mut part = vec![u];
+        let mut i = 0;
+        while i < part.len() {
+            if let Some(ch) = children.get(&part[i]) {
+                part.extend_from_slice(ch);
+            }
+            i += 1;
+        }
+        part.sort_unstable();
+        part
+    }
+}
+
 fn spanning_tree(g: &Graph, nodes: &[u32], inside: &dyn Fn(u32) -> bool, rng: &mut Rng, bias: bool) -> Option<Tree> {
     let index: HashMap<u32, u32> = nodes.iter().enumerate().map(|(i, &n)| (n, i as u32)).collect();
     let mut edges: Vec<(f64, u32, u32)> = Vec::new();
@@ -291,14 +327,7 @@ impl<'g> Partition<'g> {
         };
         let bias = self.goal.split_weight > 0.0;
         let Some(tree) = spanning_tree(self.g, &nodes, &in_pair, rng, bias) else { return false };
-        // Subtree sizes, leaves first.
-        let mut sub: HashMap<u32, f64> = nodes.iter().map(|&u| (u, self.g.weight[u as usize] as f64)).collect();
-        for &u in tree.order.iter().rev() {
-            if let Some(&p) = tree.parent.get(&u) {
-                let w = sub[&u];
-                *sub.get_mut(&p).unwrap_or(&mut 0.0) += w;
-            }
-        }
+        let sub = tree.subtree_weights(self.g);
         let total: f64 = self.districts[a as usize].weight + self.districts[b as usize].weight;
         let goal = self.goal;
         // Candidate cuts by size first; the few best are scored in full.
@@ -319,25 +348,11 @@ impl<'g> Partition<'g> {
             .collect();
         candidates.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
         candidates.truncate(6);
-        let children = {
-            let mut ch: HashMap<u32, Vec<u32>> = HashMap::new();
-            for (&c, &p) in &tree.parent {
-                ch.entry(p).or_default().push(c);
-            }
-            ch
-        };
+        let children = tree.children();
         let current = self.pair_score(a, b, &self.districts[a as usize].members, &self.districts[b as usize].members);
         let mut best: Option<(f64, Vec<u32>, Vec<u32>)> = None;
         for (_, u) in candidates {
-            let mut part = vec![u];
-            let mut i = 0;
-            while i < part.len() {
-                if let Some(ch) = children.get(&part[i]) {
-                    part.extend_from_slice(ch);
-                }
-                i += 1;
-            }
-            part.sort_unstable();
+            let part = Tree::subtree(u, &children);
             let rest: Vec<u32> = nodes.iter().copied().filter(|v| part.binary_search(v).is_err()).collect();
             let s = self.pair_score(a, b, &part, &rest);
             if best.as_ref().is_none_or(|(bs, _, _)| s < *bs) {
@@ -512,13 +527,7 @@ fn bisect(
     let want = total * ka / k as f64;
     for _ in 0..4 {
         let tree = spanning_tree(g, &sorted, &inside, rng, goal.split_weight > 0.0)?;
-        let mut sub: HashMap<u32, f64> = nodes.iter().map(|&u| (u, g.weight[u as usize] as f64)).collect();
-        for &u in tree.order.iter().rev() {
-            if let Some(&p) = tree.parent.get(&u) {
-                let w = sub[&u];
-                *sub.get_mut(&p).unwrap_or(&mut 0.0) += w;
-            }
-        }
+        let sub = tree.subtree_weights(g);
         let mut best: Option<(f64, u32, bool)> = None;
         for &u in &tree.order {
             let Some(&p) = tree.parent.get(&u) else { continue };
@@ -539,19 +548,7 @@ fn bisect(
             }
         }
         let Some((_, u, is_sub)) = best else { continue };
-        let mut children: HashMap<u32, Vec<u32>> = HashMap::new();
-        for (&c, &p) in &tree.parent {
-            children.entry(p).or_default().push(c);
-        }
-        let mut part = vec![u];
-        let mut i = 0;
-        while i < part.len() {
-            if let Some(ch) = children.get(&part[i]) {
-                part.extend_from_slice(ch);
-            }
-            i += 1;
-        }
-        part.sort_unstable();
+        let part = Tree::subtree(u, &tree.children());
         let rest: Vec<u32> = sorted.iter().copied().filter(|v| part.binary_search(v).is_err()).collect();
         return Some(if is_sub { (part, rest) } else { (rest, part) });
     }

@@ -16,6 +16,7 @@ pub mod jobs;
 pub mod layers;
 pub mod model;
 pub mod plans;
+pub mod rng;
 pub mod search;
 pub mod store;
 pub mod time;

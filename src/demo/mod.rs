@@ -21,6 +21,7 @@ use crate::model::{
     Group, GroupId, Organisation, OrganisationId, OrganisationKind, Road, RoadId, Shift, ShiftId, ShiftKind, Staff,
     StaffId, StaffRole,
 };
+use crate::rng::Rng;
 
 pub const TOTAL_BUILDINGS: usize = 188;
 pub const TOTAL_DWELLINGS: u32 = 6012;
@@ -101,32 +102,6 @@ pub const GRID_COLOURS: [[u8; 3]; 7] = [
     [255, 217, 47],
     [229, 196, 148],
 ];
-
-/// SplitMix64: tiny, deterministic and identical on every platform.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn range(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (hi - lo) * self.unit()
-    }
-
-    fn index(&mut self, len: usize) -> usize {
-        (self.next_u64() % len as u64) as usize
-    }
-}
 
 /// Local plane → WGS-84, rounded to 1e-7° (≈1 cm) so that the output is stable across platforms'
 /// trigonometry and identical vertices stay identical.

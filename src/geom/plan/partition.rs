@@ -9,29 +9,11 @@
 
 use std::collections::HashMap;
 
-/// SplitMix64: tiny, and the same sequence for a seed on every platform and in every version.
-pub(super) struct Rng(u64);
+pub(super) use crate::rng::Rng;
 
-impl Rng {
-    pub(super) fn new(seed: u64) -> Self {
-        Self(seed ^ 0x9E37_79B9_7F4A_7C15)
-    }
-
-    pub(super) fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n.max(1) as u64) as usize
-    }
+/// The search's generator, seeded apart from the demo's for the same number.
+pub(super) fn rng(seed: u64) -> Rng {
+    Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
 }
 
 /// The building graph.
@@ -288,8 +270,8 @@ impl<'g> Partition<'g> {
                 w < self.goal.lo - 1e-9 || w > self.goal.hi + 1e-9
             })
             .collect();
-        if !misfits.is_empty() && rng.below(4) != 0 {
-            let d = misfits[rng.below(misfits.len())];
+        if !misfits.is_empty() && rng.index(4) != 0 {
+            let d = misfits[rng.index(misfits.len())];
             let members = &self.districts[d as usize].members;
             let border: Vec<u32> = members
                 .iter()
@@ -297,7 +279,7 @@ impl<'g> Partition<'g> {
                 .filter(|&e| e != d)
                 .collect();
             if !border.is_empty() {
-                let e = border[rng.below(border.len())];
+                let e = border[rng.index(border.len())];
                 pair = Some((d.min(e), d.max(e)));
             }
         }
@@ -305,12 +287,12 @@ impl<'g> Partition<'g> {
             if pair.is_some() {
                 break;
             }
-            let u = rng.below(n);
+            let u = rng.index(n);
             let adj = &self.g.adjacent[u];
             if adj.is_empty() {
                 continue;
             }
-            let (v, _) = adj[rng.below(adj.len())];
+            let (v, _) = adj[rng.index(adj.len())];
             let (a, b) = (self.assign[u], self.assign[v as usize]);
             if a != b {
                 pair = Some((a.min(b), a.max(b)));

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use geo::{Area, BoundingRect, Coord, LineString, Polygon};
 
 use super::cells::{Cells, Site};
-use super::partition::{Goal, Graph, Partition, Rng};
+use super::partition::{Goal, Graph, Partition, Rng, rng};
 use super::{CompoundRule, GridCount, Metric, PlanError, PlanRequest, Proposal, ProposedGrid, Target};
 use crate::geom::grid_ops::GridLayer;
 use crate::geom::{GridAssignment, LocalProjection};
@@ -283,7 +283,7 @@ pub fn propose(c: &Community, req: &PlanRequest, progress: &mut dyn FnMut(f32) -
         CompoundRule::Prefer => (0.3, false),
         CompoundRule::Strict => (0.3, true),
     };
-    let mut rng = Rng::new(req.seed);
+    let mut rng = rng(req.seed);
     let mut k = k;
     loop {
         let ideal = planned_total / k as f64;

@@ -625,6 +625,37 @@ texts! {
     DemoNewOwn => "新建自己的社区…", "Create your community…";
     DemoOpenOwn => "打开社区文件…", "Open a community file…";
     DemoBadgeHint => "这是演示用的虚构社区；新建或打开您自己的社区文档", "This is a made-up community for trying things out; create or open your own community";
+    // Cases (事件)
+    Cases => "事件", "Cases";
+    Case => "事件", "Case";
+    CaseBirthRegistration => "生育登记", "Birth registration";
+    CaseDisabilityRegistration => "残疾人登记", "Disability registration";
+    CaseMilitaryRegistration => "兵役登记", "Military service registration";
+    CaseEmploymentDifficulty => "就业困难登记", "Employment difficulty registration";
+    CaseServiceOther => "其他服务", "Other service";
+    CaseEnvironment => "环境卫生", "Environment and sanitation";
+    CasePublicFacility => "公共设施", "Public facilities";
+    CaseSafetyHazard => "治安隐患", "Order and safety hazard";
+    CaseDispute => "矛盾纠纷", "Dispute";
+    CaseProperty => "物业管理", "Property management";
+    CaseOther => "其他问题", "Other problem";
+    CaseReported => "已上报", "Reported";
+    CaseAccepted => "已受理", "Accepted";
+    CaseHandling => "处理中", "Handling";
+    CaseResolved => "社区办结", "Resolved in the community";
+    CaseEscalated => "已转办", "Escalated";
+    CaseFeedback => "已反馈", "Feedback";
+    CaseClosed => "已结案", "Closed";
+    SeverityNormal => "一般", "Normal";
+    SeverityHigh => "较急", "High";
+    SeverityUrgent => "紧急", "Urgent";
+    CaseOverdue => "逾期", "Overdue";
+    Assessment => "考核", "Assessment";
+    AspectConduct => "德", "Conduct";
+    AspectAbility => "能", "Ability";
+    AspectDiligence => "勤", "Diligence";
+    AspectResults => "绩", "Results";
+    AspectHonesty => "廉", "Honesty";
 }
 
 /// A staff title as printed: the standard titles (free text in the data, 党委书记, 居委会主任 …) in

@@ -289,6 +289,8 @@ fn entity_text(e: Entity) -> T {
         Entity::Organisation => T::LogKindOrganisation,
         Entity::Track => T::LogKindTrack,
         Entity::Plan => T::LogKindPlan,
+        Entity::Case | Entity::CaseStep => T::Case,
+        Entity::Score => T::Assessment,
     }
 }
 
@@ -324,6 +326,24 @@ fn row(doc: &Document, e: &LogEntry, lang: Lang) -> Row {
         }
         Some(Entity::Plan) => {
             c.plans.iter().find(|p| p.id.get() == e.entity_id).map(|p| p.name.clone()).or_else(logged)
+        }
+        // "#12 环境卫生" for a case; "#12 已受理" for one of its steps.
+        Some(Entity::Case) => {
+            let v = if e.new.is_null() { &e.old } else { &e.new };
+            let category = v.get("category").and_then(Value::as_str).and_then(crate::model::CaseCategory::parse);
+            Some(format!("#{} {}", e.entity_id, category.map_or("", |k| lang.tr(k.label()))))
+        }
+        Some(Entity::CaseStep) => {
+            let v = if e.new.is_null() { &e.old } else { &e.new };
+            let case = v.get("case_id").and_then(Value::as_i64).unwrap_or_default();
+            let status = v.get("status").and_then(Value::as_str).and_then(crate::model::CaseStatus::parse);
+            Some(format!("#{case} {}", status.map_or("", |k| lang.tr(k.label()))))
+        }
+        Some(Entity::Score) => {
+            let v = if e.new.is_null() { &e.old } else { &e.new };
+            let staff = v.get("staff_id").and_then(Value::as_i64);
+            let who = staff.and_then(|id| c.staff.iter().find(|s| s.id.get() == id)).map_or("", |s| s.name.as_str());
+            Some(format!("{who} {}", v.get("month").and_then(Value::as_str).unwrap_or_default()))
         }
         // "张三 2026-11-23": whose shift on which day, also for a removed one (from the entry).
         Some(Entity::Shift) => {

@@ -14,6 +14,7 @@ use crate::i18n::Lang;
 use crate::store::OpenMode;
 use crate::{Document, demo, store};
 
+mod cases;
 mod coverage;
 mod edits;
 mod grids;
@@ -297,6 +298,12 @@ pub enum Command {
         #[command(flatten)]
         args: ProposeArgs,
     },
+    /// Cases (事件): `case add --category C --lon X --lat Y --text T` prints the new id;
+    /// `case update ID --status S [--to ROLE_OR_STAFF_ID]`; `case list [--status S] [--grid CODE] --json`.
+    Case {
+        #[command(subcommand)]
+        action: cases::CaseAction,
+    },
     /// Print the totals of a community document.
     Info {
         /// Print one JSON object instead of text.
@@ -520,6 +527,7 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
             grids::check(&doc, *json, *tolerance_m2)
         }
         Command::Plan { action, args } => plans::run(db, action.as_ref(), args),
+        Command::Case { action } => cases::run(db, action),
         Command::Renumber { dry_run, json } => {
             let mode = if *dry_run { OpenMode::View } else { OpenMode::Edit };
             let mut doc = open_existing(db, mode, Lang::ZhCn)?;

@@ -64,7 +64,10 @@ pub(super) fn run(db: Option<&Path>, action: Option<&PlanAction>, args: &Propose
 /// Makes the edit on the document opened read-only first and checks it there, so that a refused
 /// command never opens the file for writing (which alone changes its bytes); then makes it again on
 /// the document opened for editing and applies it.
-fn apply_checked<T>(db: Option<&Path>, make: impl Fn(&Document) -> Result<(Edit, T), EditError>) -> Result<T> {
+pub(super) fn apply_checked<T>(
+    db: Option<&Path>,
+    make: impl Fn(&Document) -> Result<(Edit, T), EditError>,
+) -> Result<T> {
     let view = open_existing(db, OpenMode::View, Lang::ZhCn)?;
     let (edit, _) = make(&view)?;
     edit.apply_to(&mut view.community.clone())?;

@@ -6,6 +6,7 @@
 //! parcels between roads, then rotated and converted to WGS-84. Grids are unions of whole parcels,
 //! so they follow roads and compound edges and tile the community exactly.
 
+pub mod cases;
 mod district;
 mod names;
 pub mod patrols;
@@ -459,6 +460,7 @@ pub fn kangle() -> Community {
 pub fn kangle_on(today: jiff::civil::Date) -> Community {
     let mut community = kangle_without_tracks();
     community.tracks = patrols(&community, today);
+    community.cases = cases::cases(&community, today);
     community
 }
 

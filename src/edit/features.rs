@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 use super::field::{Entity, polygon_of};
 use super::{EditError, RowId};
 use crate::model::{
-    Building, BuildingId, Community, Compound, CompoundId, CompoundKind, GroupId, Organisation, OrganisationId,
-    OrganisationKind, PatrolPoint, Plan, PlanId, Road, RoadId, StaffId, Track, TrackId,
+    AspectScore, Building, BuildingId, Case, CaseStep, Community, Compound, CompoundId, CompoundKind, GroupId,
+    Organisation, OrganisationId, OrganisationKind, PatrolPoint, Plan, PlanId, Road, RoadId, StaffId, Track, TrackId,
 };
 
 /// A feature of one of the map layers a user imports.
@@ -24,6 +24,12 @@ pub enum Feature {
     Track(Track),
     /// A stored grid plan with all its grids.
     Plan(Plan),
+    /// A case (事件) as reported, with its workflow steps so far.
+    Case(Case),
+    /// One more step of a case's workflow; only the latest step of a case can be removed.
+    CaseStep(CaseStep),
+    /// The leaders' score of a staff member for a month (考核).
+    Score(AspectScore),
 }
 
 impl Feature {
@@ -35,6 +41,9 @@ impl Feature {
             Self::Organisation(_) => Entity::Organisation,
             Self::Track(_) => Entity::Track,
             Self::Plan(_) => Entity::Plan,
+            Self::Case(_) => Entity::Case,
+            Self::CaseStep(_) => Entity::CaseStep,
+            Self::Score(_) => Entity::Score,
         }
     }
 
@@ -46,6 +55,9 @@ impl Feature {
             Self::Organisation(o) => o.id.get(),
             Self::Track(t) => t.id.get(),
             Self::Plan(p) => p.id.get(),
+            Self::Case(k) => k.id.get(),
+            Self::CaseStep(st) => st.id.get(),
+            Self::Score(sc) => sc.id.get(),
         }
     }
 
@@ -57,6 +69,9 @@ impl Feature {
             Self::Organisation(o) => &o.name,
             Self::Track(t) => &t.name,
             Self::Plan(p) => &p.name,
+            Self::Case(k) => &k.description,
+            Self::CaseStep(st) => st.status.as_str(),
+            Self::Score(sc) => &sc.month,
         }
     }
 
@@ -92,6 +107,9 @@ impl Feature {
                 "id": p.id, "name": p.name, "created": p.created,
                 "grids": p.grids.iter().map(super::grid_to_json).collect::<Vec<_>>(),
             }),
+            Self::Case(k) => super::case_record::case_to_json(k),
+            Self::CaseStep(st) => super::case_record::step_to_json(st),
+            Self::Score(sc) => super::case_record::score_to_json(sc),
         }
     }
 
@@ -164,6 +182,9 @@ impl Feature {
                 created: text("created")?,
                 grids: v.get("grids")?.as_array()?.iter().map(super::grid_from_json).collect::<Option<_>>()?,
             }),
+            Entity::Case => Self::Case(super::case_record::case_from_json(v)?),
+            Entity::CaseStep => Self::CaseStep(super::case_record::step_from_json(v)?),
+            Entity::Score => Self::Score(super::case_record::score_from_json(v)?),
             _ => return None,
         })
     }
@@ -222,6 +243,18 @@ pub(super) fn add(c: &mut Community, f: &Feature) -> Result<(), EditError> {
             check_plan(c, p)?;
             insert_sorted(&mut c.plans, p, |p| p.id.get())
         }
+        Feature::Case(k) => {
+            super::case_record::check_case(c, k)?;
+            insert_sorted(&mut c.cases, k, |k| k.id.get())
+        }
+        Feature::CaseStep(st) => {
+            super::case_record::add_step(c, st)?;
+            true
+        }
+        Feature::Score(sc) => {
+            super::case_record::check_score(c, sc)?;
+            insert_sorted(&mut c.scores, sc, |s| s.id.get())
+        }
     };
     if ok { Ok(()) } else { Err(taken(f.entity(), f.id())) }
 }
@@ -270,6 +303,9 @@ pub(super) fn remove(c: &mut Community, f: &Feature) -> Result<(), EditError> {
         Feature::Organisation(o) => remove_exact(&mut c.organisations, o, |o| o.id.get(), Entity::Organisation),
         Feature::Track(t) => remove_exact(&mut c.tracks, t, |t| t.id.get(), Entity::Track),
         Feature::Plan(p) => remove_exact(&mut c.plans, p, |p| p.id.get(), Entity::Plan),
+        Feature::Case(k) => remove_exact(&mut c.cases, k, |k| k.id.get(), Entity::Case),
+        Feature::CaseStep(st) => super::case_record::remove_step(c, st),
+        Feature::Score(sc) => remove_exact(&mut c.scores, sc, |s| s.id.get(), Entity::Score),
     }
 }
 

@@ -26,10 +26,16 @@ pub enum Entity {
     Track,
     /// A stored grid plan with its grids (saved and removed whole).
     Plan,
+    /// A case with its steps (reported and removed whole).
+    Case,
+    /// One workflow step of a case.
+    CaseStep,
+    /// A leader's monthly aspect score of a staff member.
+    Score,
 }
 
 impl Entity {
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 13] = [
         Self::Building,
         Self::Grid,
         Self::Staff,
@@ -40,6 +46,9 @@ impl Entity {
         Self::Organisation,
         Self::Track,
         Self::Plan,
+        Self::Case,
+        Self::CaseStep,
+        Self::Score,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -54,6 +63,9 @@ impl Entity {
             Self::Organisation => "organisation",
             Self::Track => "track",
             Self::Plan => "plan",
+            Self::Case => "case",
+            Self::CaseStep => "case_step",
+            Self::Score => "score",
         }
     }
 
@@ -73,6 +85,9 @@ impl Entity {
             Self::Organisation => "organisations",
             Self::Track => "patrol_tracks",
             Self::Plan => "plans",
+            Self::Case => "cases",
+            Self::CaseStep => "case_steps",
+            Self::Score => "aspect_scores",
         }
     }
 }
@@ -106,6 +121,8 @@ pub enum Kind {
     Photo,
     /// A valid polygon in lon/lat, as a GeoJSON geometry object in edits and the log.
     Polygon,
+    /// The office's case deadlines or assessment weights, a JSON object.
+    Rules,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -165,6 +182,8 @@ pub const FIELDS: &[Field] = &[
     f(Entity::Community, "time_zone", Kind::TimeZone),
     f(Entity::Community, "boundary", Kind::Polygon),
     f(Entity::Community, "plan_name", REQUIRED),
+    f(Entity::Community, "case_deadlines", Kind::Rules),
+    f(Entity::Community, "assessment_weights", Kind::Rules),
 ];
 
 /// The field `name` of `entity`, or a message listing the ones there are.
@@ -197,6 +216,7 @@ pub fn parse_text(field: Field, text: &str) -> Result<Value, EditError> {
         Kind::Photo if text.is_empty() => Value::Null,
         Kind::Photo => return Err(bad("照片请用 staff-photo 设置 (set photos with staff-photo)")),
         Kind::Polygon => serde_json::from_str(text).map_err(|_| bad("应为 GeoJSON 面 (a GeoJSON Polygon)"))?,
+        Kind::Rules => serde_json::from_str(text).map_err(|_| bad("应为 JSON 对象 (a JSON object)"))?,
     })
 }
 
@@ -209,7 +229,14 @@ pub fn get(c: &Community, field: Field, id: RowId) -> Result<Value, EditError> {
     let missing = || not_found(field.entity, id);
     Ok(match field.entity {
         // Whole-feature layers have no editable fields (yet): no `Field` names them.
-        Entity::Compound | Entity::Road | Entity::Organisation | Entity::Track | Entity::Plan => return Err(missing()),
+        Entity::Compound
+        | Entity::Road
+        | Entity::Organisation
+        | Entity::Track
+        | Entity::Plan
+        | Entity::Case
+        | Entity::CaseStep
+        | Entity::Score => return Err(missing()),
         Entity::Building => {
             let b = c.buildings.iter().find(|b| b.id.0 == id).ok_or_else(missing)?;
             match field.name {
@@ -260,6 +287,8 @@ pub fn get(c: &Community, field: Field, id: RowId) -> Result<Value, EditError> {
                 "boundary" => crate::store::polygon_to_json(&i.boundary),
                 "grid_residents_min" => Value::from(i.grid_residents_min),
                 "plan_name" => Value::from(i.plan_name.as_str()),
+                "case_deadlines" => super::case_record::deadlines_to_json(&i.rules),
+                "assessment_weights" => super::case_record::weights_to_json(&i.rules.weights),
                 _ => Value::from(i.grid_residents_max),
             }
         }
@@ -350,6 +379,12 @@ pub fn check(c: &Community, field: Field, id: RowId, value: &Value) -> Result<()
             let roles: Vec<&str> = StaffRole::ALL.iter().map(|r| r.as_str()).collect();
             value.as_str().and_then(StaffRole::parse).ok_or_else(|| bad(&format!("应为 {}", roles.join(" | "))))?;
         }
+        Kind::Rules if field.name == "case_deadlines" => {
+            super::case_record::deadlines_from_json(value).map_err(|why| bad(&why))?;
+        }
+        Kind::Rules => {
+            super::case_record::weights_from_json(value).map_err(|why| bad(&why))?;
+        }
         Kind::Polygon => {
             polygon_of(value).map_err(|why| bad(&why))?;
         }
@@ -419,7 +454,14 @@ pub(super) fn put(c: &mut Community, field: Field, id: RowId, value: &Value) -> 
     let text = || value.as_str().unwrap_or_default().to_string();
     let count = || value.as_u64().and_then(|n| u32::try_from(n).ok()).unwrap_or_default();
     match field.entity {
-        Entity::Compound | Entity::Road | Entity::Organisation | Entity::Track | Entity::Plan => return Err(missing()),
+        Entity::Compound
+        | Entity::Road
+        | Entity::Organisation
+        | Entity::Track
+        | Entity::Plan
+        | Entity::Case
+        | Entity::CaseStep
+        | Entity::Score => return Err(missing()),
         Entity::Building => {
             let b = c.buildings.iter_mut().find(|b| b.id.0 == id).ok_or_else(missing)?;
             match field.name {
@@ -472,6 +514,14 @@ pub(super) fn put(c: &mut Community, field: Field, id: RowId, value: &Value) -> 
                 "boundary" => i.boundary = polygon_of(value).map_err(|why| bad_value(field, value, why))?,
                 "grid_residents_min" => i.grid_residents_min = count(),
                 "plan_name" => i.plan_name = text(),
+                "case_deadlines" => {
+                    i.rules.deadline_days =
+                        super::case_record::deadlines_from_json(value).map_err(|why| bad_value(field, value, why))?
+                }
+                "assessment_weights" => {
+                    i.rules.weights =
+                        super::case_record::weights_from_json(value).map_err(|why| bad_value(field, value, why))?
+                }
                 _ => i.grid_residents_max = count(),
             }
         }
@@ -533,7 +583,7 @@ mod tests {
             Entity::Road => c.roads[0].id.get(),
             Entity::Organisation => c.organisations[0].id.get(),
             Entity::Track => c.tracks[0].id.get(),
-            Entity::Plan => 1,
+            Entity::Plan | Entity::Case | Entity::CaseStep | Entity::Score => 1,
         };
         for f in FIELDS.iter().copied().filter(|f| f.kind != Kind::Photo) {
             let id = ids(f.entity, &c);

@@ -2,6 +2,7 @@
 //! before anything is written, and is written by the store in one transaction together with its
 //! change-log rows (`Document::apply`). No egui here: the CLI, the GUI and tests make the same edits.
 
+mod case_record;
 mod features;
 pub mod field;
 mod grid_layer;
@@ -10,6 +11,7 @@ mod staff_record;
 
 use serde_json::Value;
 
+pub use case_record::{deadlines_from_json, deadlines_to_json, weights_from_json, weights_to_json};
 pub use features::Feature;
 pub use field::{Entity, Field, Kind};
 pub use grid_layer::{LayerEdit, grid_from_json, grid_to_json, next_grid_code, next_grid_colour, renumber_edit};
@@ -228,7 +230,14 @@ impl Edit {
                     Entity::Grid => c.grids.iter().find(|g| g.id.0 == first.id).map(|g| g.name.clone()),
                     Entity::Staff => c.staff.iter().find(|s| s.id.0 == first.id).map(|s| s.name.clone()),
                     Entity::Community => Some("社区设置".to_string()),
-                    Entity::Compound | Entity::Road | Entity::Organisation | Entity::Track | Entity::Plan => None,
+                    Entity::Compound
+                    | Entity::Road
+                    | Entity::Organisation
+                    | Entity::Track
+                    | Entity::Plan
+                    | Entity::Case
+                    | Entity::CaseStep
+                    | Entity::Score => None,
                     Entity::Shift => c.shifts.iter().find(|s| s.id.0 == first.id).map(|sh| shift_label(c, sh)),
                 }
                 .unwrap_or_default();

@@ -53,4 +53,10 @@ ids! {
     TrackId;
     /// 网格方案
     PlanId;
+    /// 事件
+    CaseId;
+    /// One step of a case's workflow.
+    CaseStepId;
+    /// The leaders' monthly score of a staff member (考核).
+    ScoreId;
 }

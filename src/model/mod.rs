@@ -4,11 +4,17 @@
 use geo::{LineString, Point, Polygon};
 use serde::{Deserialize, Serialize};
 
+mod case;
 mod ids;
 mod patrol;
 mod staff;
+pub use case::{
+    Aspect, AspectScore, AssessmentWeights, Case, CaseCategory, CaseStatus, CaseStep, Handler, OfficeRules, Severity,
+    is_month,
+};
 pub use ids::{
-    AreaId, BuildingId, CompoundId, GridId, GroupId, OrganisationId, PlanId, RoadId, ShiftId, StaffId, TrackId,
+    AreaId, BuildingId, CaseId, CaseStepId, CompoundId, GridId, GroupId, OrganisationId, PlanId, RoadId, ScoreId,
+    ShiftId, StaffId, TrackId,
 };
 pub use patrol::{PatrolPoint, Track};
 pub use staff::{Shift, ShiftKind, Staff, StaffRole, is_iso_date, minutes_of_day};
@@ -32,6 +38,10 @@ pub struct Community {
     /// Stored grid plans (网格方案), sorted by id. The active plan is not among them: its grids are
     /// `grids` and its name is `info.plan_name`.
     pub plans: Vec<Plan>,
+    /// Cases (事件) with their workflow steps, sorted by id.
+    pub cases: Vec<Case>,
+    /// The leaders' monthly scores of the five aspects (考核), sorted by id.
+    pub scores: Vec<AspectScore>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -50,6 +60,8 @@ pub struct CommunityInfo {
     pub time_zone: String,
     /// Name of the active grid plan (网格方案), whose grids are `Community::grids`.
     pub plan_name: String,
+    /// Case deadlines and assessment weights.
+    pub rules: OfficeRules,
 }
 
 /// The name the active plan has until someone names it.
@@ -67,6 +79,7 @@ impl Default for CommunityInfo {
             hotline: String::new(),
             time_zone: "Asia/Shanghai".into(),
             plan_name: DEFAULT_PLAN_NAME.into(),
+            rules: OfficeRules::default(),
         }
     }
 }
@@ -278,6 +291,10 @@ impl Community {
 
     pub fn staff_member(&self, id: StaffId) -> Option<&Staff> {
         self.staff.iter().find(|s| s.id == id)
+    }
+
+    pub fn case(&self, id: CaseId) -> Option<&Case> {
+        self.cases.iter().find(|k| k.id == id)
     }
 
     pub fn track(&self, id: TrackId) -> Option<&Track> {

@@ -6,7 +6,7 @@ use rusqlite::{Transaction, params};
 
 use super::{Result, StoreError, geometry};
 use crate::edit::Feature;
-use crate::model::{Building, Compound, Organisation, Plan, Road, Track};
+use crate::model::{AspectScore, Building, Case, CaseStep, Compound, Organisation, Plan, Road, Track};
 
 pub(super) fn insert_building(tx: &Transaction<'_>, b: &Building) -> Result<()> {
     tx.prepare_cached(
@@ -89,6 +89,93 @@ pub(super) fn insert_plan(tx: &Transaction<'_>, p: &Plan) -> Result<()> {
     Ok(())
 }
 
+/// A case, its steps and photos. `status` and `reported` repeat the steps' for QGIS.
+pub(super) fn insert_case(tx: &Transaction<'_>, k: &Case) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO cases (id, category, severity, description, reporter_name, reporter_phone, building_id,
+                            status, reported, position)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        k.id,
+        k.category.as_str(),
+        k.severity.as_str(),
+        k.description,
+        k.reporter_name,
+        k.reporter_phone,
+        k.building_id,
+        k.status().as_str(),
+        k.reported(),
+        geometry::blob(&k.position)
+    ])?;
+    for (seq, st) in k.steps.iter().enumerate() {
+        insert_step_row(tx, st, seq)?;
+    }
+    let mut photo = tx.prepare_cached("INSERT INTO case_photos (case_id, seq, photo) VALUES (?1, ?2, ?3)")?;
+    for (seq, p) in k.photos.iter().enumerate() {
+        photo.execute(params![k.id, seq as i64, p])?;
+    }
+    Ok(())
+}
+
+fn insert_step_row(tx: &Transaction<'_>, st: &CaseStep, seq: usize) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO case_steps (id, case_id, seq, status, time, operator_id, handler, handler_staff_id, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        st.id,
+        st.case_id,
+        seq as i64,
+        st.status.as_str(),
+        st.time,
+        st.operator,
+        st.handler.map(crate::model::Handler::as_str),
+        st.handler_staff,
+        st.note
+    ])?;
+    Ok(())
+}
+
+/// The case's status column follows its latest step.
+fn refresh_case_status(tx: &Transaction<'_>, case: crate::model::CaseId) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE cases SET status = coalesce(
+            (SELECT status FROM case_steps WHERE case_id = ?1 ORDER BY seq DESC LIMIT 1), 'reported')
+         WHERE id = ?1",
+    )?
+    .execute([case])?;
+    Ok(())
+}
+
+fn insert_step(tx: &Transaction<'_>, st: &CaseStep) -> Result<()> {
+    let seq: i64 = tx
+        .prepare_cached("SELECT coalesce(max(seq) + 1, 0) FROM case_steps WHERE case_id = ?1")?
+        .query_row([st.case_id], |r| r.get(0))?;
+    insert_step_row(tx, st, seq as usize)?;
+    refresh_case_status(tx, st.case_id)
+}
+
+pub(super) fn insert_score(tx: &Transaction<'_>, s: &AspectScore) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO aspect_scores (id, staff_id, month, conduct, ability, diligence, results, honesty, comment, scored_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        s.id,
+        s.staff_id,
+        s.month,
+        s.scores[0],
+        s.scores[1],
+        s.scores[2],
+        s.scores[3],
+        s.scores[4],
+        s.comment,
+        s.scored_by
+    ])?;
+    Ok(())
+}
+
 /// GeoPackage's DATETIME text: ISO 8601 in UTC with milliseconds, as QGIS and GDAL read it.
 pub(super) fn patrol_time(t: jiff::Timestamp) -> String {
     t.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
@@ -102,6 +189,9 @@ pub(super) fn insert(tx: &Transaction<'_>, f: &Feature) -> Result<()> {
         Feature::Organisation(o) => insert_organisation(tx, o),
         Feature::Track(t) => insert_track(tx, t),
         Feature::Plan(p) => insert_plan(tx, p),
+        Feature::Case(k) => insert_case(tx, k),
+        Feature::CaseStep(st) => insert_step(tx, st),
+        Feature::Score(s) => insert_score(tx, s),
     }
 }
 
@@ -112,6 +202,17 @@ pub(super) fn delete(tx: &Transaction<'_>, f: &Feature) -> Result<()> {
         }
         Feature::Plan(p) => {
             tx.prepare_cached("DELETE FROM plan_grids WHERE plan_id = ?1")?.execute([p.id])?;
+        }
+        Feature::Case(k) => {
+            tx.prepare_cached("DELETE FROM case_steps WHERE case_id = ?1")?.execute([k.id])?;
+            tx.prepare_cached("DELETE FROM case_photos WHERE case_id = ?1")?.execute([k.id])?;
+        }
+        Feature::CaseStep(st) => {
+            let n = tx.prepare_cached("DELETE FROM case_steps WHERE id = ?1")?.execute([st.id])?;
+            if n == 0 {
+                return Err(StoreError::Value { table: "case_steps", id: st.id.get(), reason: "no such row".into() });
+            }
+            return refresh_case_status(tx, st.case_id);
         }
         _ => {}
     }

@@ -276,6 +276,95 @@ pub(super) fn add_plans(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
+/// Schema 8 → 9: the office's week. Cases are a point layer (QGIS can style it by `status`, which
+/// is kept equal to the latest step's); their steps, photos and the leaders' aspect scores are
+/// attribute tables. Case deadlines and assessment weights are JSON columns of the boundary row.
+/// References to staff, grids and buildings are plain ids, not foreign keys: a case keeps its
+/// history when a person leaves or a building is re-imported.
+pub(super) fn add_cases(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute_batch(
+        "CREATE TABLE cases (
+            id INTEGER PRIMARY KEY,
+            category TEXT NOT NULL,
+            severity TEXT NOT NULL DEFAULT 'normal',
+            description TEXT NOT NULL,
+            reporter_name TEXT NOT NULL DEFAULT '',
+            reporter_phone TEXT NOT NULL DEFAULT '',
+            building_id INTEGER,
+            status TEXT NOT NULL,
+            reported DATETIME NOT NULL,
+            position POINT NOT NULL
+        );
+        CREATE TABLE case_steps (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            time DATETIME NOT NULL,
+            operator_id INTEGER,
+            handler TEXT,
+            handler_staff_id INTEGER,
+            note TEXT NOT NULL DEFAULT '',
+            UNIQUE (case_id, seq)
+        );
+        CREATE TABLE case_photos (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            photo BLOB NOT NULL,
+            UNIQUE (case_id, seq)
+        );
+        CREATE TABLE aspect_scores (
+            id INTEGER PRIMARY KEY,
+            staff_id INTEGER NOT NULL,
+            month TEXT NOT NULL,
+            conduct INTEGER NOT NULL CHECK (conduct BETWEEN 0 AND 100),
+            ability INTEGER NOT NULL CHECK (ability BETWEEN 0 AND 100),
+            diligence INTEGER NOT NULL CHECK (diligence BETWEEN 0 AND 100),
+            results INTEGER NOT NULL CHECK (results BETWEEN 0 AND 100),
+            honesty INTEGER NOT NULL CHECK (honesty BETWEEN 0 AND 100),
+            comment TEXT NOT NULL DEFAULT '',
+            scored_by INTEGER,
+            UNIQUE (staff_id, month)
+        );
+        ALTER TABLE boundary ADD COLUMN case_deadlines TEXT NOT NULL DEFAULT '';
+        ALTER TABLE boundary ADD COLUMN assessment_weights TEXT NOT NULL DEFAULT '';",
+    )?;
+    register_feature(tx, &CASES)?;
+    for (table, identifier, description) in [
+        (
+            "case_steps",
+            "事件处理步骤 (case steps)",
+            "每个事件的受理、处理、转办、反馈、结案记录 (each case's workflow steps)",
+        ),
+        ("case_photos", "事件照片 (case photos)", "事件的现场照片 (photos of cases)"),
+        (
+            "aspect_scores",
+            "考核评分 (assessment scores)",
+            "领导按月对人员德能勤绩廉的评分 (the leaders' monthly scores)",
+        ),
+    ] {
+        tx.execute(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES (?1, 'attributes', ?2, ?3)",
+            [table, identifier, description],
+        )?;
+    }
+    Ok(())
+}
+
+const CASES: Feature = Feature {
+    old: "",
+    table: "cases",
+    column: "position",
+    geometry_type: "POINT",
+    columns: "",
+    copy_into: "",
+    copy_from: "",
+    indexes: "",
+    identifier: "事件 (cases)",
+    description: "网格员记录的民生需求和问题 (residents' needs and problems recorded by grid workers)",
+};
+
 const PLAN_GRIDS: Feature = Feature {
     old: "",
     table: "plan_grids",

@@ -7,8 +7,9 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use super::geometry;
 use super::{Result, StoreError};
 use crate::model::{
-    Area, AreaId, Building, BuildingId, Community, CommunityInfo, Compound, CompoundId, CompoundKind, Grid, GridId,
-    Group, GroupId, Organisation, OrganisationId, OrganisationKind, PatrolPoint, Plan, PlanId, Road, RoadId, Shift,
+    Area, AreaId, AspectScore, Building, BuildingId, Case, CaseCategory, CaseId, CaseStatus, CaseStep, CaseStepId,
+    Community, CommunityInfo, Compound, CompoundId, CompoundKind, Grid, GridId, Group, GroupId, Handler, OfficeRules,
+    Organisation, OrganisationId, OrganisationKind, PatrolPoint, Plan, PlanId, Road, RoadId, ScoreId, Severity, Shift,
     ShiftId, ShiftKind, Staff, StaffId, StaffRole, Track, TrackId,
 };
 
@@ -220,6 +221,8 @@ pub(super) fn load(conn: &Connection) -> Result<Loaded> {
 
     let tracks = load_tracks(conn, p)?;
     let plans = load_plans(conn, p)?;
+    let cases = load_cases(conn, p)?;
+    let scores = load_scores(conn, p)?;
 
     let community = Community {
         info,
@@ -234,6 +237,8 @@ pub(super) fn load(conn: &Connection) -> Result<Loaded> {
         shifts,
         tracks,
         plans,
+        cases,
+        scores,
     };
     Ok(Loaded { community, problems })
 }
@@ -244,7 +249,7 @@ fn load_info(conn: &Connection, problems: &mut Vec<RowProblem>) -> Result<Commun
     let row = conn
         .query_row(
             "SELECT name, subdistrict, code, boundary, grid_residents_min, grid_residents_max, hotline, time_zone,
-                    plan_name
+                    plan_name, case_deadlines, assessment_weights
              FROM boundary WHERE id = 1",
             [],
             |r| {
@@ -259,14 +264,20 @@ fn load_info(conn: &Connection, problems: &mut Vec<RowProblem>) -> Result<Commun
                         get::<String>(r, 6)?,
                         get::<String>(r, 7)?,
                         get::<String>(r, 8)?,
+                        get::<String>(r, 9)?,
+                        get::<String>(r, 10)?,
                     ))
                 })())
             },
         )
         .optional()?
         .ok_or(StoreError::Empty)?;
-    let (name, subdistrict, code, boundary, min, max, hotline, time_zone, plan_name) =
+    let (name, subdistrict, code, boundary, min, max, hotline, time_zone, plan_name, deadlines, weights) =
         row.map_err(|reason| StoreError::Value { table: "boundary", id: 1, reason })?;
+    let rules = office_rules(&deadlines, &weights).unwrap_or_else(|reason| {
+        problems.push(RowProblem { table: "boundary", id: 1, reason });
+        OfficeRules::default()
+    });
     let boundary = boundary.and_then(|b| geometry::polygon_from_blob(&b)).unwrap_or_else(|reason| {
         problems.push(RowProblem { table: "boundary", id: 1, reason });
         CommunityInfo::default().boundary
@@ -281,7 +292,137 @@ fn load_info(conn: &Connection, problems: &mut Vec<RowProblem>) -> Result<Commun
         hotline,
         time_zone,
         plan_name,
+        rules,
     })
+}
+
+/// The office's rules from the boundary row's JSON columns (empty: the defaults).
+fn office_rules(deadlines: &str, weights: &str) -> RowResult<OfficeRules> {
+    let mut rules = OfficeRules::default();
+    let json = |text: &str| -> RowResult<serde_json::Value> {
+        serde_json::from_str(text).map_err(|e| format!("规则无法读取 (unreadable rules): {e}"))
+    };
+    if !deadlines.trim().is_empty() {
+        rules.deadline_days = crate::edit::deadlines_from_json(&json(deadlines)?)?;
+    }
+    if !weights.trim().is_empty() {
+        rules.weights = crate::edit::weights_from_json(&json(weights)?)?;
+    }
+    Ok(rules)
+}
+
+/// Cases with their steps and photos, in id order; a step or photo that cannot be read is a
+/// problem of its own. A case whose steps do not start with its report is left out whole.
+fn load_cases(conn: &Connection, p: &mut Vec<RowProblem>) -> Result<Vec<Case>> {
+    let mut cases = rows(
+        conn,
+        "cases",
+        "SELECT id, category, severity, description, reporter_name, reporter_phone, building_id, position
+         FROM cases ORDER BY id",
+        p,
+        |r, id| {
+            let (category, severity): (String, String) = (get(r, 1)?, get(r, 2)?);
+            Ok(Case {
+                id: CaseId(id),
+                category: kind(CaseCategory::parse(&category), &category)?,
+                severity: kind(Severity::parse(&severity), &severity)?,
+                description: get(r, 3)?,
+                reporter_name: get(r, 4)?,
+                reporter_phone: get(r, 5)?,
+                building_id: get(r, 6)?,
+                position: geometry::point_from_blob(&get::<Vec<u8>>(r, 7)?)?,
+                photos: Vec::new(),
+                steps: Vec::new(),
+            })
+        },
+    )?;
+    let steps = rows(
+        conn,
+        "case_steps",
+        "SELECT id, case_id, status, time, operator_id, handler, handler_staff_id, note
+         FROM case_steps ORDER BY case_id, seq, id",
+        p,
+        |r, id| {
+            let status: String = get(r, 2)?;
+            let handler: Option<String> = get(r, 5)?;
+            let time: String = get(r, 3)?;
+            time.parse::<jiff::Timestamp>().map_err(|e| format!("时间无法读取 {time:?} (unreadable time): {e}"))?;
+            Ok(CaseStep {
+                id: CaseStepId(id),
+                case_id: CaseId(get(r, 1)?),
+                status: kind(CaseStatus::parse(&status), &status)?,
+                time,
+                operator: get(r, 4)?,
+                handler: match handler {
+                    None => None,
+                    Some(h) => Some(kind(Handler::parse(&h), &h)?),
+                },
+                handler_staff: get(r, 6)?,
+                note: get(r, 7)?,
+            })
+        },
+    )?;
+    let photos = rows(
+        conn,
+        "case_photos",
+        "SELECT id, case_id, photo FROM case_photos ORDER BY case_id, seq, id",
+        p,
+        |r, _| Ok((CaseId(get(r, 1)?), get::<Vec<u8>>(r, 2)?)),
+    )?;
+    for st in steps {
+        match cases.iter_mut().find(|k| k.id == st.case_id) {
+            Some(k) => k.steps.push(st),
+            None => p.push(RowProblem {
+                table: "case_steps",
+                id: st.id.get(),
+                reason: format!("属于不存在的事件 {} (belongs to no case)", st.case_id),
+            }),
+        }
+    }
+    for (case_id, photo) in photos {
+        if let Some(k) = cases.iter_mut().find(|k| k.id == case_id) {
+            k.photos.push(photo);
+        }
+    }
+    cases.retain(|k| {
+        let starts = k.steps.first().is_some_and(|s| s.status == CaseStatus::Reported);
+        if !starts {
+            p.push(RowProblem {
+                table: "cases",
+                id: k.id.get(),
+                reason: "事件缺少上报记录 (the case has no report step)".into(),
+            });
+        }
+        starts
+    });
+    Ok(cases)
+}
+
+fn load_scores(conn: &Connection, p: &mut Vec<RowProblem>) -> Result<Vec<AspectScore>> {
+    rows(
+        conn,
+        "aspect_scores",
+        "SELECT id, staff_id, month, conduct, ability, diligence, results, honesty, comment, scored_by
+         FROM aspect_scores ORDER BY id",
+        p,
+        |r, id| {
+            let score = |i: usize| -> RowResult<u8> {
+                get::<u8>(r, i)?
+                    .le(&100)
+                    .then_some(0)
+                    .ok_or_else(|| "分数超出 0–100 (a score is out of 0–100)".to_string())?;
+                get::<u8>(r, i)
+            };
+            Ok(AspectScore {
+                id: ScoreId(id),
+                staff_id: get(r, 1)?,
+                month: get(r, 2)?,
+                scores: [score(3)?, score(4)?, score(5)?, score(6)?, score(7)?],
+                comment: get(r, 8)?,
+                scored_by: get(r, 9)?,
+            })
+        },
+    )
 }
 
 /// Stored plans with their grids; a grid that cannot be read is a problem of its own and the rest

@@ -418,6 +418,10 @@ pub fn prepare_photo(bytes: &[u8]) -> std::result::Result<Vec<u8>, String> {
 
 fn clear_all(tx: &Transaction<'_>) -> Result<()> {
     for table in [
+        "case_photos",
+        "case_steps",
+        "cases",
+        "aspect_scores",
         "plan_grids",
         "plans",
         "patrol_points",
@@ -443,8 +447,8 @@ fn write_all(tx: &Transaction<'_>, c: &Community) -> Result<()> {
     let i = &c.info;
     tx.execute(
         "INSERT INTO boundary (id, name, subdistrict, code, boundary, grid_residents_min, grid_residents_max, hotline,
-                                time_zone, plan_name)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                time_zone, plan_name, case_deadlines, assessment_weights)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             i.name,
             i.subdistrict,
@@ -454,7 +458,9 @@ fn write_all(tx: &Transaction<'_>, c: &Community) -> Result<()> {
             i.grid_residents_max,
             i.hotline,
             i.time_zone,
-            i.plan_name
+            i.plan_name,
+            crate::edit::deadlines_to_json(&i.rules).to_string(),
+            crate::edit::weights_to_json(&i.rules.weights).to_string()
         ],
     )?;
     for a in &c.areas {
@@ -492,6 +498,12 @@ fn write_all(tx: &Transaction<'_>, c: &Community) -> Result<()> {
     }
     for p in &c.plans {
         features::insert_plan(tx, p)?;
+    }
+    for k in &c.cases {
+        features::insert_case(tx, k)?;
+    }
+    for s in &c.scores {
+        features::insert_score(tx, s)?;
     }
     gpkg_schema::update_bounds(tx)
 }

@@ -139,6 +139,8 @@ const MIGRATIONS: &[Step] = &[
     Step::Rust(super::gpkg_schema::add_patrols),
     // 7 → 8: named grid plans (网格方案) and the active plan's name.
     Step::Rust(super::gpkg_schema::add_plans),
+    // 8 → 9: cases, their steps and photos, aspect scores, office rules.
+    Step::Rust(super::gpkg_schema::add_cases),
 ];
 
 /// The table that marks a file as a Wangge document (GeoPackage will own `application_id`).

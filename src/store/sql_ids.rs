@@ -3,7 +3,8 @@
 use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
 use crate::model::{
-    AreaId, BuildingId, CompoundId, GridId, GroupId, OrganisationId, PlanId, RoadId, ShiftId, StaffId, TrackId,
+    AreaId, BuildingId, CaseId, CaseStepId, CompoundId, GridId, GroupId, OrganisationId, PlanId, RoadId, ScoreId,
+    ShiftId, StaffId, TrackId,
 };
 
 macro_rules! sql_ids {
@@ -22,4 +23,19 @@ macro_rules! sql_ids {
     )*};
 }
 
-sql_ids!(AreaId, GroupId, CompoundId, RoadId, BuildingId, GridId, StaffId, OrganisationId, ShiftId, TrackId, PlanId);
+sql_ids!(
+    AreaId,
+    GroupId,
+    CompoundId,
+    RoadId,
+    BuildingId,
+    GridId,
+    StaffId,
+    OrganisationId,
+    ShiftId,
+    TrackId,
+    PlanId,
+    CaseId,
+    CaseStepId,
+    ScoreId
+);

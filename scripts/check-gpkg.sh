@@ -39,7 +39,8 @@ done
 expect roads "$(count roads)" "$(sql_count 'SELECT count(*) FROM roads')"
 expect patrol_points "$(count patrol_points)" "$(sql_count 'SELECT count(*) FROM patrol_points')"
 expect plan_grids "$(count plan_grids)" "$(sql_count 'SELECT count(*) FROM plan_grids')"
-for layer in boundary compounds roads buildings grids organisations patrol_points plan_grids; do
+expect cases "$(count cases)" "$(sql_count 'SELECT count(*) FROM cases')"
+for layer in boundary compounds roads buildings grids organisations patrol_points plan_grids cases; do
     column="$(sql_count "SELECT count(*) FROM gpkg_geometry_columns WHERE table_name = '$layer'")"
     expect "$layer registered" "$column" 1
 done
@@ -50,6 +51,8 @@ expect "R*Tree of patrol points" "$(sql_count 'SELECT count(*) FROM rtree_patrol
     "$(sql_count 'SELECT count(*) FROM patrol_points')"
 expect "R*Tree of plan grids" "$(sql_count 'SELECT count(*) FROM rtree_plan_grids_outline')" \
     "$(sql_count 'SELECT count(*) FROM plan_grids')"
+expect "R*Tree of cases" "$(sql_count 'SELECT count(*) FROM rtree_cases_position')" \
+    "$(sql_count 'SELECT count(*) FROM cases')"
 
 # GDAL's own validator, when the GDAL Python samples are installed (never downloaded).
 validator=/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py

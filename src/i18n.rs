@@ -651,6 +651,17 @@ texts! {
     SeverityUrgent => "紧急", "Urgent";
     CaseOverdue => "逾期", "Overdue";
     Assessment => "考核", "Assessment";
+    PrintAssessment => "网格员月度考核表", "Monthly assessment of grid staff";
+    AssessRank => "名次", "Rank";
+    AssessPatrol => "巡查(半天)", "Patrols (half days)";
+    AssessOwnRounds => "本人巡查", "Own rounds";
+    AssessCases => "事件 办/结/按时", "Cases handled/closed/on time";
+    AssessData => "数据更新", "Data updates";
+    AssessEvening => "错时(小时)", "Evening hours";
+    AssessTotal => "综合得分", "Score";
+    AssessWeights => "权重：巡查 {patrol}、事件 {cases}、数据 {data}、错时 {evening}、德能勤绩廉 {aspects}", "Weights: patrols {patrol}, cases {cases}, data {data}, evening {evening}, five aspects {aspects}";
+    AssessNote => "巡查：网格本月已巡查的半天数/应巡查半天数（每天上午、下午各一次）。事件：本人处理过的事件数/本月结案数/其中按期结案数。数据更新：本人本月的变更记录条数，以本月最多者为满分。错时：本月晚间走访小时数，24 小时为满分；累计每 8 小时可调休一天。德能勤绩廉由社区领导评分（0–100）。无依据的部分不计分，其权重由其余部分分担。", "Patrols: half days of the month the grid was patrolled / half days due (morning and afternoon). Cases: cases the person handled / closed this month / closed by the deadline. Data updates: the person's change-log entries this month, the most of anyone scoring full marks. Evening: hours of evening visits, 24 h scoring full marks; every 8 accumulated hours earn a day off. The five aspects are scored 0–100 by the community leaders. A part with nothing to go by is left out and the other weights carry the score.";
+    AssessComments => "领导评语", "Leaders' comments";
     AspectConduct => "德", "Conduct";
     AspectAbility => "能", "Ability";
     AspectDiligence => "勤", "Diligence";

@@ -2,6 +2,7 @@
 
 #[cfg(feature = "gui")]
 pub mod app;
+pub mod assessment;
 pub mod cases;
 pub mod cli;
 pub mod demo;

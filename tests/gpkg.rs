@@ -182,6 +182,7 @@ fn geometry_columns_are_registered_with_their_types_and_indexes() {
         [
             "boundary.boundary POLYGON features 4326",
             "buildings.footprint POLYGON features 4326",
+            "cases.position POINT features 4326",
             "compounds.outline POLYGON features 4326",
             "grids.outline POLYGON features 4326",
             "organisations.position POINT features 4326",
@@ -197,11 +198,11 @@ fn geometry_columns_are_registered_with_their_types_and_indexes() {
     assert_eq!(declared, "POINT");
     let attributes: i64 =
         conn.query_row("SELECT count(*) FROM gpkg_contents WHERE data_type = 'attributes'", [], |r| r.get(0)).unwrap();
-    assert_eq!(attributes, 9, "seven tables, patrol_tracks and plans");
+    assert_eq!(attributes, 12, "seven tables, patrol_tracks, plans, case_steps, case_photos and aspect_scores");
     let indexes: i64 = conn
         .query_row("SELECT count(*) FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index'", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(indexes, 8);
+    assert_eq!(indexes, 9);
     let srs: Vec<i64> = by_id(&conn, "SELECT srs_id FROM gpkg_spatial_ref_sys", |_| ()).into_keys().collect();
     assert_eq!(srs, [-1, 0, 4326]);
     let (min_x, max_y): (f64, f64) = conn

@@ -14,6 +14,7 @@ use crate::i18n::Lang;
 use crate::store::OpenMode;
 use crate::{Document, demo, store};
 
+mod assess;
 mod cases;
 mod coverage;
 mod edits;
@@ -25,6 +26,7 @@ mod plans;
 mod tables;
 mod tracks;
 
+pub use assess::AssessAction;
 pub use import::Refusal;
 
 #[derive(Debug, Parser)]
@@ -114,6 +116,20 @@ pub enum Command {
         /// Map frames: a hatch pattern per grid (neighbours differ), for black-and-white printers.
         #[arg(long)]
         hatch: bool,
+        /// Assessment: the month, YYYY-MM (default: last month). `--out FILE.xlsx` writes a workbook.
+        #[arg(long)]
+        month: Option<String>,
+    },
+    /// The monthly assessment (考核): `assess --month 2026-11 [--json]` shows the ranking;
+    /// `assess score --staff ID --month 2026-11 --scores 90,85,88,92,95 [--comment T] [--by ID]`
+    /// records the leaders' score of 德、能、勤、绩、廉.
+    Assess {
+        #[command(subcommand)]
+        action: Option<AssessAction>,
+        #[arg(long)]
+        month: Option<String>,
+        #[arg(long)]
+        json: bool,
     },
     /// Attach a photo (JPEG or PNG) to a staff member, for supervision boards and staff badges.
     StaffPhoto {
@@ -528,6 +544,7 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
         }
         Command::Plan { action, args } => plans::run(db, action.as_ref(), args),
         Command::Case { action } => cases::run(db, action),
+        Command::Assess { action, month, json } => assess::run(db, action.as_ref(), month.as_deref(), *json),
         Command::Renumber { dry_run, json } => {
             let mode = if *dry_run { OpenMode::View } else { OpenMode::Edit };
             let mut doc = open_existing(db, mode, Lang::ZhCn)?;
@@ -550,6 +567,7 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
             overlay,
             greyscale,
             hatch,
+            month,
         } => {
             let product = Product::parse(product).with_context(|| {
                 format!(
@@ -558,7 +576,7 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
             })?;
             let default_paper = match product {
                 Product::WallMap | Product::Coverage => "A1",
-                Product::Atlas => "A4",
+                Product::Atlas | Product::Assessment => "A4",
                 _ => "A3",
             };
             let paper: PageSize = paper.as_deref().unwrap_or(default_paper).parse()?;
@@ -594,12 +612,23 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
             if window.is_some() && product != Product::Coverage {
                 bail!("--from/--to 只用于巡查覆盖图 (only the coverage map takes --from/--to)");
             }
+            if month.is_some() && product != Product::Assessment {
+                bail!("--month 只用于考核表 (only the assessment takes --month)");
+            }
+            if let Some(m) = month {
+                crate::assessment::Month::parse(m).map_err(anyhow::Error::msg)?;
+            }
+            let xlsx = out.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+            if xlsx && product != Product::Assessment {
+                bail!("只有考核表可导出为 .xlsx (only the assessment is written as .xlsx; the others are PDF)");
+            }
             let lang = lang.unwrap_or_default();
             let doc = open_existing(db, OpenMode::View, lang)?;
             // Checked before the work, so a refused target costs nothing and is never touched.
             let target = files::check_output(out, OutputKind::Export, &[doc_path(&doc)?])?;
             let opts = ExportOptions {
-                landscape: *landscape,
+                // The assessment's sixteen columns want the long side.
+                landscape: *landscape || product == Product::Assessment,
                 scale: *scale,
                 tiles,
                 overlap_mm: *overlap_mm,
@@ -613,9 +642,10 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
                 hatch: *hatch,
                 // A date given prints the roster of its week; without one, the week of the latest shifts.
                 week_of: date,
+                month: month.clone(),
                 ..ExportOptions::new(product, paper)
             };
-            let bytes = export::export_pdf(&doc, &opts)?;
+            let bytes = if xlsx { export::assessment_xlsx(&doc, &opts)? } else { export::export_pdf(&doc, &opts)? };
             files::write_atomically(&target, &bytes)?;
             Ok(format!("已导出 (exported): {} ({} KB)\n", out.display(), bytes.len() / 1024))
         }

@@ -157,3 +157,23 @@ pub fn cases(c: &Community, today: Date) -> Vec<Case> {
     }
     out
 }
+
+/// The leaders' scores of the five aspects for last month, for every grid leader and worker
+/// (80–98, a comment for some), as the office enters them at the start of a month.
+pub fn scores(c: &Community, today: Date) -> Vec<crate::model::AspectScore> {
+    let month = crate::assessment::Month::last_before(today);
+    let leader = c.staff.iter().find(|s| s.role == StaffRole::CommunityLeader).map(|s| s.id);
+    let comments = ["巡查认真，台账清楚", "群众评价好", "矛盾调处及时", "数据更新需加强", ""];
+    let mut rng = Rng(0x5C0_2E5 ^ month.first.year() as u64 * 12 + month.first.month() as u64);
+    crate::assessment::assessed(c)
+        .enumerate()
+        .map(|(i, s)| crate::model::AspectScore {
+            id: crate::model::ScoreId(i as i64 + 1),
+            staff_id: s.id,
+            month: month.text.clone(),
+            scores: std::array::from_fn(|_| 80 + rng.index(19) as u8),
+            comment: comments[rng.index(comments.len())].to_string(),
+            scored_by: leader,
+        })
+        .collect()
+}

@@ -461,6 +461,7 @@ pub fn kangle_on(today: jiff::civil::Date) -> Community {
     let mut community = kangle_without_tracks();
     community.tracks = patrols(&community, today);
     community.cases = cases::cases(&community, today);
+    community.scores = cases::scores(&community, today);
     community
 }
 

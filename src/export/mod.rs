@@ -29,10 +29,13 @@ pub enum Product {
     Staffing,
     /// The patrol heatmap, time since the last visit and blind spots, with compliance per grid.
     Coverage,
+    /// The monthly assessment table of the grid staff (考核).
+    Assessment,
 }
 
 impl Product {
-    pub const ALL: [Self; 6] = [Self::WallMap, Self::Atlas, Self::Boards, Self::Roster, Self::Staffing, Self::Coverage];
+    pub const ALL: [Self; 7] =
+        [Self::WallMap, Self::Atlas, Self::Boards, Self::Roster, Self::Staffing, Self::Coverage, Self::Assessment];
 
     /// The CLI name.
     pub fn as_str(self) -> &'static str {
@@ -43,6 +46,7 @@ impl Product {
             Self::Roster => "roster",
             Self::Staffing => "staffing",
             Self::Coverage => "coverage",
+            Self::Assessment => "assessment",
         }
     }
 
@@ -53,7 +57,7 @@ impl Product {
     /// Whether the product prints grids (all but the staffing chart): a community without any
     /// cannot have it.
     pub fn needs_grids(self) -> bool {
-        self != Self::Staffing
+        !matches!(self, Self::Staffing | Self::Assessment)
     }
 }
 
@@ -83,6 +87,8 @@ pub struct ExportOptions {
     /// Roster: print the week containing this day (the CLI's `--date`); the week of the latest
     /// shifts on file when `None`.
     pub week_of: Option<jiff::civil::Date>,
+    /// Assessment: the month "YYYY-MM"; the month before today when `None`.
+    pub month: Option<String>,
 }
 
 impl ExportOptions {
@@ -103,6 +109,7 @@ impl ExportOptions {
             greyscale: false,
             hatch: false,
             week_of: None,
+            month: None,
         }
     }
 }
@@ -142,6 +149,27 @@ impl ExportError {
     }
 }
 
+/// The month an assessment is for and its ranked figures.
+pub fn assessment_of(
+    doc: &Document,
+    opts: &ExportOptions,
+) -> Result<(crate::assessment::Month, Vec<crate::assessment::StaffMonth>), ExportError> {
+    let month = match &opts.month {
+        Some(m) => crate::assessment::Month::parse(m).map_err(ExportError::Coverage)?,
+        None => crate::assessment::Month::last_before(crate::time::today(&doc.community.info.time_zone)),
+    };
+    let months = crate::assessment::assess(doc, &month, crate::time::now_timestamp());
+    Ok((month, months))
+}
+
+/// The assessment as an Excel workbook: the ranking table as numbers where they are numbers.
+pub fn assessment_xlsx(doc: &Document, opts: &ExportOptions) -> Result<Vec<u8>, ExportError> {
+    let (month, months) = assessment_of(doc, opts)?;
+    let headers = products::assessment_headers(opts.lang);
+    let rows = products::assessment_rows(doc, opts.lang, &months);
+    table_files::sheet_bytes(&month.text, &headers, &rows).map_err(|e| ExportError::Coverage(e.to_string()))
+}
+
 /// The pages of a product, before tiling.
 pub fn layouts(doc: &Document, opts: &ExportOptions, measure: &dyn TextMeasure) -> Result<Vec<Layout>, ExportError> {
     layouts_monitored(doc, opts, measure, &())
@@ -175,6 +203,10 @@ pub fn layouts_monitored(
         Product::Roster => single(products::roster(doc, opts, page, measure)),
         Product::Staffing => single(products::staffing(doc, opts, page, measure)),
         Product::Coverage => single(coverage_map::coverage_map(doc, opts, page, measure)?),
+        Product::Assessment => {
+            let (month, months) = assessment_of(doc, opts)?;
+            single(products::assessment(doc, opts, page, measure, &month, &months))
+        }
     };
     // A cancelled product stops early with fewer pages: never hand those out as the result.
     if monitor.is_cancelled() {

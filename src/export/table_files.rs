@@ -56,6 +56,50 @@ pub fn xlsx_bytes(table: &Table) -> Result<Vec<u8>, XlsxError> {
     workbook.save_to_buffer()
 }
 
+/// A report table as one sheet: a bold, frozen header row; cells that read as numbers are
+/// written as numbers, so that Excel can sort and sum them.
+pub fn sheet_bytes(name: &str, headers: &[String], rows: &[Vec<String>]) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    add_sheet(&mut workbook, name, headers, rows)?;
+    workbook.save_to_buffer()
+}
+
+/// Adds one report sheet to a workbook (a report of several sheets calls it once per sheet).
+pub fn add_sheet(
+    workbook: &mut Workbook,
+    name: &str,
+    headers: &[String],
+    rows: &[Vec<String>],
+) -> Result<(), XlsxError> {
+    let sheet = workbook.add_worksheet();
+    // Excel's limits on sheet names: 31 characters, none of []:*?/\.
+    let clean: String = name.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
+    sheet.set_name(if clean.is_empty() { "Sheet1" } else { &clean })?;
+    let bold = Format::new().set_bold();
+    let mut widths: Vec<f64> = headers.iter().map(|h| display_width(h)).collect();
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string_with_format(0, col_index(c)?, h, &bold)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let r = u32::try_from(r + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
+        for (c, cell) in row.iter().enumerate() {
+            let ci = col_index(c)?;
+            match cell.parse::<f64>() {
+                Ok(x) if x.is_finite() => sheet.write_number(r, ci, x)?,
+                _ => sheet.write_string(r, ci, cell)?,
+            };
+            if let Some(w) = widths.get_mut(c) {
+                *w = w.max(display_width(cell));
+            }
+        }
+    }
+    for (c, w) in widths.iter().enumerate() {
+        sheet.set_column_width(col_index(c)?, (w + 2.0).clamp(MIN_WIDTH, MAX_WIDTH))?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
 fn col_index(c: usize) -> Result<u16, XlsxError> {
     u16::try_from(c).map_err(|_| XlsxError::RowColumnLimitError)
 }

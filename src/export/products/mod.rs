@@ -1,6 +1,7 @@
 //! The printed products, each a function from the document to page layouts, and the parts they share
 //! (title band, footer, framed map, north arrow, scale bar).
 
+mod assessment;
 mod atlas;
 mod boards;
 mod plan_compare;
@@ -8,6 +9,7 @@ mod roster;
 mod staffing;
 mod wall_map;
 
+pub use assessment::{assessment, assessment_headers, assessment_rows};
 pub use atlas::atlas;
 pub use boards::boards;
 pub use plan_compare::{MOVED_EDGE, OLD_PLAN_LINE, document_title as plan_compare_title, plan_compare};
@@ -45,6 +47,7 @@ pub fn title(doc: &Document, opts: &ExportOptions) -> String {
         Product::Roster => format!("{name}{}", lang.tr(T::PrintDutyRoster)),
         Product::Staffing => format!("{name}{}", lang.tr(T::PrintStaffingChart)),
         Product::Coverage => format!("{name}{}", lang.tr(T::PrintCoverageMap)),
+        Product::Assessment => format!("{name}{}", lang.tr(T::PrintAssessment)),
     }
 }
 

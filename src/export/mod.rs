@@ -19,6 +19,7 @@ use crate::jobs::{Monitor, Part};
 
 pub use layout::{Layout, TextMeasure};
 pub use paper::PageSize;
+pub use products::BadgeSize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Product {
@@ -29,10 +30,13 @@ pub enum Product {
     Staffing,
     /// The patrol heatmap, time since the last visit and blind spots, with compliance per grid.
     Coverage,
+    /// Staff badges (工作牌) on A4 with crop marks, optionally with their back sides.
+    Badges,
 }
 
 impl Product {
-    pub const ALL: [Self; 6] = [Self::WallMap, Self::Atlas, Self::Boards, Self::Roster, Self::Staffing, Self::Coverage];
+    pub const ALL: [Self; 7] =
+        [Self::WallMap, Self::Atlas, Self::Boards, Self::Roster, Self::Staffing, Self::Coverage, Self::Badges];
 
     /// The CLI name.
     pub fn as_str(self) -> &'static str {
@@ -43,6 +47,7 @@ impl Product {
             Self::Roster => "roster",
             Self::Staffing => "staffing",
             Self::Coverage => "coverage",
+            Self::Badges => "badges",
         }
     }
 
@@ -50,10 +55,10 @@ impl Product {
         Self::ALL.into_iter().find(|p| p.as_str() == s)
     }
 
-    /// Whether the product prints grids (all but the staffing chart): a community without any
-    /// cannot have it.
+    /// Whether the product prints grids (all but the staffing chart and the badges): a community
+    /// without any cannot have it.
     pub fn needs_grids(self) -> bool {
-        self != Self::Staffing
+        !matches!(self, Self::Staffing | Self::Badges)
     }
 }
 
@@ -83,6 +88,12 @@ pub struct ExportOptions {
     /// Roster: print the week containing this day (the CLI's `--date`); the week of the latest
     /// shifts on file when `None`.
     pub week_of: Option<jiff::civil::Date>,
+    /// Badges: the card (85.6 × 54 mm) or the hanging badge (90 × 120 mm).
+    pub badge_size: BadgeSize,
+    /// Badges: a QR code with the phone as a vCard.
+    pub badge_qr: bool,
+    /// Badges: a back page after each sheet, for long-edge duplex printing.
+    pub badge_back: bool,
 }
 
 impl ExportOptions {
@@ -103,6 +114,9 @@ impl ExportOptions {
             greyscale: false,
             hatch: false,
             week_of: None,
+            badge_size: BadgeSize::Card,
+            badge_qr: true,
+            badge_back: false,
         }
     }
 }
@@ -175,6 +189,8 @@ pub fn layouts_monitored(
         Product::Roster => single(products::roster(doc, opts, page, measure)),
         Product::Staffing => single(products::staffing(doc, opts, page, measure)),
         Product::Coverage => single(coverage_map::coverage_map(doc, opts, page, measure)?),
+        // Cards are cut from A4 whatever paper the other products use.
+        Product::Badges => products::badges(doc, opts, measure),
     };
     // A cancelled product stops early with fewer pages: never hand those out as the result.
     if monitor.is_cancelled() {

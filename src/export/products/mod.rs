@@ -2,6 +2,7 @@
 //! (title band, footer, framed map, north arrow, scale bar).
 
 mod atlas;
+mod badges;
 mod boards;
 mod plan_compare;
 mod roster;
@@ -9,6 +10,7 @@ mod staffing;
 mod wall_map;
 
 pub use atlas::atlas;
+pub use badges::{BadgeSize, CARD_EDGE, CROP_MARK, badge_back_slot, badge_slots, badges, crop_marks, vcard};
 pub use boards::boards;
 pub use plan_compare::{MOVED_EDGE, OLD_PLAN_LINE, document_title as plan_compare_title, plan_compare};
 pub use roster::{days_off_earned, roster, roster_week, week_of};
@@ -45,6 +47,7 @@ pub fn title(doc: &Document, opts: &ExportOptions) -> String {
         Product::Roster => format!("{name}{}", lang.tr(T::PrintDutyRoster)),
         Product::Staffing => format!("{name}{}", lang.tr(T::PrintStaffingChart)),
         Product::Coverage => format!("{name}{}", lang.tr(T::PrintCoverageMap)),
+        Product::Badges => format!("{name}{}", lang.tr(T::PrintStaffBadges)),
     }
 }
 

@@ -651,6 +651,7 @@ texts! {
     SeverityUrgent => "紧急", "Urgent";
     CaseOverdue => "逾期", "Overdue";
     Assessment => "考核", "Assessment";
+    ProductAssessment => "考核表（上月）", "Assessment (last month)";
     PrintAssessment => "网格员月度考核表", "Monthly assessment of grid staff";
     AssessRank => "名次", "Rank";
     AssessPatrol => "巡查(半天)", "Patrols (half days)";
@@ -667,6 +668,23 @@ texts! {
     AspectDiligence => "勤", "Diligence";
     AspectResults => "绩", "Results";
     AspectHonesty => "廉", "Honesty";
+    // Staff badges (工作牌): the print product, its options and the card texts.
+    ProductBadges => "工作牌", "Staff badges";
+    PrintStaffBadges => "工作牌", " staff badges";
+    BadgeTitle => "工作牌", "STAFF BADGE";
+    BadgeSizeCard => "卡片 85.6×54 毫米", "Card 85.6 × 54 mm";
+    BadgeSizeHanging => "挂牌 90×120 毫米", "Hanging badge 90 × 120 mm";
+    BadgeQr => "二维码（电话名片）", "QR code (phone contact)";
+    BadgeBack => "背面（双面打印）", "Back side (duplex)";
+    BadgePhoto => "照片", "Photo";
+    BadgeGrid => "网格：", "Grid: ";
+    BadgeCompounds => "包保小区：", "Compounds: ";
+    BadgeDuties => "工作职责", "Duties";
+    BadgeFront => "正面", "front";
+    BadgeBackSide => "背面（长边翻转双面打印）", "back (duplex, flip on long edge)";
+    BadgeCutHint => "沿裁切线裁下", "cut along the crop marks";
+    BadgeLeaderDuties => "统筹社区网格化服务管理工作，督导网格长、网格员履职，协调解决网格上报的问题。", "Leads the community's grid service work, supervises grid leaders and workers, and resolves the problems the grids escalate.";
+    BadgeLiaisonDuties => "联系包保小区，配合网格员做好治安、城市管理、矛盾纠纷调解等工作，及时处置网格上报的问题。", "Serves the compounds assigned, works with the grid workers on public order, urban management and mediation, and handles the cases the grids pass on.";
 }
 
 /// A staff title as printed: the standard titles (free text in the data, 党委书记, 居委会主任 …) in

@@ -255,3 +255,34 @@ fn the_demo_has_a_month_of_cases_in_every_state_ending_today() {
     }
     assert_eq!(wangge::demo::kangle_on(today).cases, c.cases, "deterministic");
 }
+
+#[test]
+fn a_schema_8_document_gains_cases_and_keeps_everything_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = empty_demo(dir.path());
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "DROP TABLE case_steps; DROP TABLE case_photos; DROP TABLE aspect_scores; DROP TABLE cases;
+         DROP TABLE rtree_cases_position;
+         DELETE FROM gpkg_extensions WHERE table_name = 'cases';
+         DELETE FROM gpkg_geometry_columns WHERE table_name = 'cases';
+         DELETE FROM gpkg_contents WHERE table_name IN ('cases', 'case_steps', 'case_photos', 'aspect_scores');
+         ALTER TABLE boundary DROP COLUMN case_deadlines; ALTER TABLE boundary DROP COLUMN assessment_weights;
+         UPDATE wangge_meta SET value = '8' WHERE key = 'schema_version';",
+    )
+    .unwrap();
+    drop(conn);
+    let before = wangge::demo::kangle();
+    let mut doc = Document::open(&db, OpenMode::Edit, Lang::ZhCn).unwrap();
+    assert!(doc.upgrade_backup.is_some(), "a backup before the upgrade");
+    assert!(doc.community.cases.is_empty());
+    assert_eq!(doc.community.buildings, before.buildings);
+    assert_eq!(doc.community.info.rules, wangge::model::OfficeRules::default());
+    let edit = cases::report_edit(
+        &doc.community,
+        new_case(&doc.community, CaseCategory::Property, 3, "2026-11-23T09:00:00+08:00"),
+    );
+    doc.apply(edit).unwrap();
+    drop(doc);
+    assert_eq!(Document::open(&db, OpenMode::View, Lang::ZhCn).unwrap().community.cases.len(), 1);
+}

@@ -253,7 +253,13 @@ fn a_schema_7_document_gains_plans() {
     let db = demo(dir.path());
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute_batch(
-        "DROP TABLE plan_grids; DROP TABLE rtree_plan_grids_outline; DROP TABLE plans;
+        "DROP TABLE case_steps; DROP TABLE case_photos; DROP TABLE aspect_scores; DROP TABLE cases;
+         DROP TABLE rtree_cases_position;
+         DELETE FROM gpkg_extensions WHERE table_name = 'cases';
+         DELETE FROM gpkg_geometry_columns WHERE table_name = 'cases';
+         DELETE FROM gpkg_contents WHERE table_name IN ('cases', 'case_steps', 'case_photos', 'aspect_scores');
+         ALTER TABLE boundary DROP COLUMN case_deadlines; ALTER TABLE boundary DROP COLUMN assessment_weights;
+         DROP TABLE plan_grids; DROP TABLE rtree_plan_grids_outline; DROP TABLE plans;
          DELETE FROM gpkg_extensions WHERE table_name = 'plan_grids';
          DELETE FROM gpkg_geometry_columns WHERE table_name = 'plan_grids';
          DELETE FROM gpkg_contents WHERE table_name IN ('plan_grids', 'plans');

@@ -262,3 +262,21 @@ fn the_wall_map_prints_the_overlay_shown_on_the_map() {
     let opts = h.state().export.options(Lang::ZhCn, "Asia/Shanghai");
     assert_eq!(opts.overlay, wangge::layers::overlay::BuildingOverlay::ByGrid, "only the wall map takes it");
 }
+
+#[test]
+fn the_badges_preview_follows_the_back_side_and_size() {
+    let mut h = start(Document::new(wangge::demo::kangle(), None, Lang::ZhCn));
+    h.get_by_label("打印/导出…").click();
+    h.run_steps(3);
+    h.get_by_label("工作牌").click();
+    h.run_steps(3);
+    assert_eq!(h.state().export.paper_name(), ("A4", false), "badges are cut from A4");
+    let staff = h.state().doc.community.staff.len();
+    let fronts = staff.div_ceil(8);
+    step_until(&mut h, "the badges preview", |h| h.state().export.preview_pages() == Some(fronts));
+    h.get_by_label("背面（双面打印）").click();
+    step_until(&mut h, "the back pages", |h| h.state().export.preview_pages() == Some(2 * fronts));
+    h.get_by_label("挂牌 90×120 毫米").click();
+    step_until(&mut h, "hanging badges", |h| h.state().export.preview_pages() == Some(2 * staff.div_ceil(4)));
+    assert!(h.query_by_label("二维码（电话名片）").is_some());
+}

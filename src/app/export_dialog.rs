@@ -25,7 +25,8 @@ const PAPERS: [&str; 5] = ["A0", "A1", "A2", "A3", "A4"];
 fn default_paper(p: Product) -> (usize, bool) {
     match p {
         Product::WallMap | Product::Coverage => (1, true),
-        Product::Atlas | Product::Roster => (4, false),
+        Product::Assessment => (4, true),
+        Product::Atlas | Product::Roster | Product::Badges => (4, false),
         Product::Boards | Product::Staffing => (3, false),
     }
 }
@@ -63,8 +64,12 @@ pub struct ExportDialog {
     greyscale: bool,
     /// Wall map: what the buildings are coloured by.
     overlay: BuildingOverlay,
+    /// Badges: card or hanging badge, QR code, back side.
+    badge_size: export::BadgeSize,
+    badge_qr: bool,
+    badge_back: bool,
     /// The paper and orientation each product had when the user left it (by `Product::ALL` order).
-    papers: [(usize, bool); 6],
+    papers: [(usize, bool); Product::ALL.len()],
     /// The product `paper` and `landscape` belong to (the radio buttons change `product` first).
     paper_of: Product,
     /// Preview magnification: 1 fits the page.
@@ -100,6 +105,9 @@ impl Default for ExportDialog {
             overlap_mm: 10.0,
             per_building: false,
             greyscale: false,
+            badge_size: export::BadgeSize::Card,
+            badge_qr: true,
+            badge_back: false,
             page: 0,
             font: None,
             preview: None,
@@ -118,6 +126,8 @@ fn product_name(lang: Lang, p: Product) -> &'static str {
         Product::Roster => T::ProductRoster,
         Product::Staffing => T::ProductStaffing,
         Product::Coverage => T::ProductCoverage,
+        Product::Badges => T::ProductBadges,
+        Product::Assessment => T::ProductAssessment,
     })
 }
 
@@ -146,6 +156,9 @@ impl ExportDialog {
             window: None,
             overlay: if self.product == Product::WallMap { self.overlay } else { BuildingOverlay::ByGrid },
             greyscale: self.greyscale,
+            badge_size: self.badge_size,
+            badge_qr: self.badge_qr,
+            badge_back: self.badge_back,
             ..ExportOptions::new(self.product, paper)
         }
     }
@@ -259,6 +272,9 @@ impl ExportDialog {
                     if self.product == Product::Boards {
                         ui.checkbox(&mut self.per_building, lang.tr(T::ExportPerBuilding));
                     }
+                    if self.product == Product::Badges {
+                        self.badges_ui(ui, lang);
+                    }
                     if self.product == Product::WallMap {
                         egui::ComboBox::from_label(lang.tr(T::ExportPrintOverlay))
                             .selected_text(lang.tr(self.overlay.label()))
@@ -293,6 +309,15 @@ impl ExportDialog {
         });
         self.open = open;
         chosen
+    }
+
+    /// Badges: the size, the QR code and the back side (they always print on A4).
+    fn badges_ui(&mut self, ui: &mut Ui, lang: Lang) {
+        for size in export::BadgeSize::ALL {
+            ui.radio_value(&mut self.badge_size, size, lang.tr(size.label()));
+        }
+        ui.checkbox(&mut self.badge_qr, lang.tr(T::BadgeQr));
+        ui.checkbox(&mut self.badge_back, lang.tr(T::BadgeBack));
     }
 
     /// Paper, orientation, scale (with what "automatic" chose, and a warning when a chosen scale

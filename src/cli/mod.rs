@@ -66,15 +66,15 @@ pub enum Command {
         #[arg(long, hide = true, default_value_t = 100)]
         district_grids: usize,
     },
-    /// Export a printable PDF (wall-map, atlas, boards, roster, staffing), the grid layer as
+    /// Export a printable PDF (wall-map, atlas, boards, roster, staffing, coverage, badges), the grid layer as
     /// GeoJSON (`export grids --out FILE.geojson`) or one layer as GeoJSON, Excel or CSV
     /// (`export layer buildings --out FILE.xlsx`).
     Export {
-        /// wall-map | atlas | boards | roster | staffing | grids | layer
+        /// wall-map | atlas | boards | roster | staffing | coverage | badges | grids | layer
         product: String,
         /// For `layer`: boundary | compounds | roads | buildings | grids | organisations | staff | grid-stats
         name: Option<String>,
-        /// Paper: A0–A4 or WIDTHxHEIGHT in mm (default: A1 for the wall map, A4 for the atlas, A3 otherwise).
+        /// Paper: A0–A4 or WIDTHxHEIGHT in mm (default: A1 for the wall map, A4 for the atlas and badges, A3 otherwise).
         #[arg(long)]
         paper: Option<String>,
         /// Landscape instead of portrait.
@@ -119,6 +119,15 @@ pub enum Command {
         /// Assessment: the month, YYYY-MM (default: last month). `--out FILE.xlsx` writes a workbook.
         #[arg(long)]
         month: Option<String>,
+        /// Badges: `card` (85.6 × 54 mm, default) or `hanging` (90 × 120 mm).
+        #[arg(long, value_parser = ["card", "hanging"])]
+        size: Option<String>,
+        /// Badges: without the QR code (the phone as a vCard).
+        #[arg(long)]
+        no_qr: bool,
+        /// Badges: a back page after each sheet (duties, hotline), for long-edge duplex printing.
+        #[arg(long)]
+        back: bool,
     },
     /// The monthly assessment (考核): `assess --month 2026-11 [--json]` shows the ranking;
     /// `assess score --staff ID --month 2026-11 --scores 90,85,88,92,95 [--comment T] [--by ID]`
@@ -568,15 +577,18 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
             greyscale,
             hatch,
             month,
+            size,
+            no_qr,
+            back,
         } => {
             let product = Product::parse(product).with_context(|| {
                 format!(
-                    "未知的导出类型 (unknown product) {product:?}: wall-map, atlas, boards, roster, staffing, coverage, grids, layer"
+                    "未知的导出类型 (unknown product) {product:?}: wall-map, atlas, boards, roster, staffing, coverage, badges, grids, layer"
                 )
             })?;
             let default_paper = match product {
                 Product::WallMap | Product::Coverage => "A1",
-                Product::Atlas | Product::Assessment => "A4",
+                Product::Atlas | Product::Assessment | Product::Badges => "A4",
                 _ => "A3",
             };
             let paper: PageSize = paper.as_deref().unwrap_or(default_paper).parse()?;
@@ -609,6 +621,15 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
             if overlay != crate::layers::overlay::BuildingOverlay::ByGrid && product != Product::WallMap {
                 bail!("--overlay 只用于网格图 (only the wall map takes --overlay)");
             }
+            if (size.is_some() || *no_qr || *back) && product != Product::Badges {
+                bail!("--size、--no-qr 与 --back 只用于工作牌 (only the badges take --size, --no-qr and --back)");
+            }
+            let badge_size = match size.as_deref() {
+                None => export::BadgeSize::default(),
+                Some(s) => export::BadgeSize::parse(s).with_context(|| {
+                    format!("工作牌尺寸应为 card 或 hanging (--size must be card or hanging): {s:?}")
+                })?,
+            };
             if window.is_some() && product != Product::Coverage {
                 bail!("--from/--to 只用于巡查覆盖图 (only the coverage map takes --from/--to)");
             }
@@ -643,6 +664,9 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
                 // A date given prints the roster of its week; without one, the week of the latest shifts.
                 week_of: date,
                 month: month.clone(),
+                badge_size,
+                badge_qr: !*no_qr,
+                badge_back: *back,
                 ..ExportOptions::new(product, paper)
             };
             let bytes = if xlsx { export::assessment_xlsx(&doc, &opts)? } else { export::export_pdf(&doc, &opts)? };

@@ -19,6 +19,7 @@ use crate::jobs::{Monitor, Part};
 
 pub use layout::{Layout, TextMeasure};
 pub use paper::PageSize;
+pub use products::BadgeSize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Product {
@@ -31,11 +32,21 @@ pub enum Product {
     Coverage,
     /// The monthly assessment table of the grid staff (考核).
     Assessment,
+    /// Staff badges (工作牌) on A4 with crop marks, optionally with their back sides.
+    Badges,
 }
 
 impl Product {
-    pub const ALL: [Self; 7] =
-        [Self::WallMap, Self::Atlas, Self::Boards, Self::Roster, Self::Staffing, Self::Coverage, Self::Assessment];
+    pub const ALL: [Self; 8] = [
+        Self::WallMap,
+        Self::Atlas,
+        Self::Boards,
+        Self::Roster,
+        Self::Staffing,
+        Self::Coverage,
+        Self::Assessment,
+        Self::Badges,
+    ];
 
     /// The CLI name.
     pub fn as_str(self) -> &'static str {
@@ -47,6 +58,7 @@ impl Product {
             Self::Staffing => "staffing",
             Self::Coverage => "coverage",
             Self::Assessment => "assessment",
+            Self::Badges => "badges",
         }
     }
 
@@ -54,10 +66,10 @@ impl Product {
         Self::ALL.into_iter().find(|p| p.as_str() == s)
     }
 
-    /// Whether the product prints grids (all but the staffing chart): a community without any
-    /// cannot have it.
+    /// Whether the product prints grids (all but the staffing chart and the badges): a community
+    /// without any cannot have it.
     pub fn needs_grids(self) -> bool {
-        !matches!(self, Self::Staffing | Self::Assessment)
+        !matches!(self, Self::Staffing | Self::Assessment | Self::Badges)
     }
 }
 
@@ -89,6 +101,12 @@ pub struct ExportOptions {
     pub week_of: Option<jiff::civil::Date>,
     /// Assessment: the month "YYYY-MM"; the month before today when `None`.
     pub month: Option<String>,
+    /// Badges: the card (85.6 × 54 mm) or the hanging badge (90 × 120 mm).
+    pub badge_size: BadgeSize,
+    /// Badges: a QR code with the phone as a vCard.
+    pub badge_qr: bool,
+    /// Badges: a back page after each sheet, for long-edge duplex printing.
+    pub badge_back: bool,
 }
 
 impl ExportOptions {
@@ -110,6 +128,9 @@ impl ExportOptions {
             hatch: false,
             week_of: None,
             month: None,
+            badge_size: BadgeSize::Card,
+            badge_qr: true,
+            badge_back: false,
         }
     }
 }
@@ -207,6 +228,8 @@ pub fn layouts_monitored(
             let (month, months) = assessment_of(doc, opts)?;
             single(products::assessment(doc, opts, page, measure, &month, &months))
         }
+        // Cards are cut from A4 whatever paper the other products use.
+        Product::Badges => products::badges(doc, opts, measure),
     };
     // A cancelled product stops early with fewer pages: never hand those out as the result.
     if monitor.is_cancelled() {

@@ -80,7 +80,7 @@ fn this_building_callout(
 }
 
 /// A neutral silhouette where a staff member has no photo.
-fn silhouette(l: &mut Layout, r: RectMm) {
+pub(super) fn silhouette(l: &mut Layout, r: RectMm) {
     l.rect(r, Some([226, 230, 236, 255]), Some(StrokeMm::solid(0.5, GREY)));
     let c = [r.x + r.w / 2.0, r.y + r.h * 0.38];
     let head_r = r.w * 0.2;

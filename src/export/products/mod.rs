@@ -3,6 +3,7 @@
 
 mod assessment;
 mod atlas;
+mod badges;
 mod boards;
 mod plan_compare;
 mod roster;
@@ -11,6 +12,7 @@ mod wall_map;
 
 pub use assessment::{assessment, assessment_headers, assessment_rows};
 pub use atlas::atlas;
+pub use badges::{BadgeSize, CARD_EDGE, CROP_MARK, badge_back_slot, badge_slots, badges, crop_marks, vcard};
 pub use boards::boards;
 pub use plan_compare::{MOVED_EDGE, OLD_PLAN_LINE, document_title as plan_compare_title, plan_compare};
 pub use roster::{days_off_earned, roster, roster_week, week_of};
@@ -48,6 +50,7 @@ pub fn title(doc: &Document, opts: &ExportOptions) -> String {
         Product::Staffing => format!("{name}{}", lang.tr(T::PrintStaffingChart)),
         Product::Coverage => format!("{name}{}", lang.tr(T::PrintCoverageMap)),
         Product::Assessment => format!("{name}{}", lang.tr(T::PrintAssessment)),
+        Product::Badges => format!("{name}{}", lang.tr(T::PrintStaffBadges)),
     }
 }
 

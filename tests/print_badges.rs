@@ -4,7 +4,6 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use lopdf::Document as Pdf;
 use wangge::export::layout::{BLACK, EstimatedMeasure, Item, Layout, RectMm};
 use wangge::export::products::{CARD_EDGE, CROP_MARK, badge_back_slot, badge_slots, vcard};
 use wangge::export::{self, BadgeSize, ExportOptions, PageSize, Product};
@@ -12,7 +11,7 @@ use wangge::{Document, Lang};
 
 #[path = "common/pdf_text.rs"]
 mod pdf_text;
-use pdf_text::to_unicode;
+use pdf_text::pdf_text;
 
 const A4: PageSize = PageSize { width_mm: 210.0, height_mm: 297.0 };
 
@@ -225,30 +224,6 @@ fn staff_without_grids_still_get_badges() {
     let doc = Document::new(community, None, Lang::En);
     let pages = pages(&doc, &ExportOptions { lang: Lang::En, ..options(BadgeSize::Hanging, true, false) });
     assert_eq!(pages.iter().map(|p| cards(p).len()).sum::<usize>(), staff);
-}
-
-/// Every `<hex> Tj` of the document decoded, one line per text object, and the page sizes in mm.
-fn pdf_text(bytes: &[u8]) -> (String, Vec<(f64, f64)>) {
-    let pdf = Pdf::load_mem(bytes).unwrap();
-    let map = to_unicode(&pdf);
-    let mut out = String::new();
-    let mut sizes = Vec::new();
-    let num = |o: &lopdf::Object| o.as_float().map(f64::from).or_else(|_| o.as_i64().map(|v| v as f64)).unwrap();
-    for (_, id) in pdf.get_pages() {
-        let media = pdf.get_dictionary(id).unwrap().get(b"MediaBox").unwrap().as_array().unwrap().clone();
-        sizes.push((num(&media[2]) * 25.4 / 72.0, num(&media[3]) * 25.4 / 72.0));
-        let content = pdf.get_page_content(id).unwrap();
-        let content = String::from_utf8_lossy(&content);
-        for chunk in content.split("Tj").collect::<Vec<_>>().iter().rev().skip(1).rev() {
-            let Some(start) = chunk.rfind('<') else { continue };
-            let hex = chunk[start + 1..].trim_end().trim_end_matches('>');
-            for c in (0..hex.len() / 4).filter_map(|i| u16::from_str_radix(&hex[i * 4..i * 4 + 4], 16).ok()) {
-                out.push_str(map.get(&c).map_or("?", String::as_str));
-            }
-            out.push('\n');
-        }
-    }
-    (out, sizes)
 }
 
 #[test]

@@ -48,3 +48,27 @@ pub fn to_unicode(pdf: &Pdf) -> std::collections::HashMap<u16, String> {
     }
     map
 }
+
+/// Every `<hex> Tj` of the document decoded, one line per text object, and the page sizes in mm.
+pub fn pdf_text(bytes: &[u8]) -> (String, Vec<(f64, f64)>) {
+    let pdf = Pdf::load_mem(bytes).unwrap();
+    let map = to_unicode(&pdf);
+    let mut out = String::new();
+    let mut sizes = Vec::new();
+    let num = |o: &lopdf::Object| o.as_float().map(f64::from).or_else(|_| o.as_i64().map(|v| v as f64)).unwrap();
+    for (_, id) in pdf.get_pages() {
+        let media = pdf.get_dictionary(id).unwrap().get(b"MediaBox").unwrap().as_array().unwrap().clone();
+        sizes.push((num(&media[2]) * 25.4 / 72.0, num(&media[3]) * 25.4 / 72.0));
+        let content = pdf.get_page_content(id).unwrap();
+        let content = String::from_utf8_lossy(&content);
+        for chunk in content.split("Tj").collect::<Vec<_>>().iter().rev().skip(1).rev() {
+            let Some(start) = chunk.rfind('<') else { continue };
+            let hex = chunk[start + 1..].trim_end().trim_end_matches('>');
+            for c in (0..hex.len() / 4).filter_map(|i| u16::from_str_radix(&hex[i * 4..i * 4 + 4], 16).ok()) {
+                out.push_str(map.get(&c).map_or("?", String::as_str));
+            }
+            out.push('\n');
+        }
+    }
+    (out, sizes)
+}

@@ -76,8 +76,9 @@ pub struct StaffMonth {
     /// Change-log entries made under this person's name in the month.
     pub data_updates: usize,
     pub evening_hours: f64,
-    /// Evening hours from all shifts up to the month's end: every 8 h earn a day off.
-    pub evening_hours_total: f64,
+    /// The evening balance at the month's end, in hours: all evening hours up to then, less 8 h
+    /// for each day off (调休) taken.
+    pub evening_balance_h: f64,
     pub aspects: Option<AspectScore>,
     /// 0–100 each; `None` when there is nothing to go by.
     pub patrol_score: Option<f64>,
@@ -92,8 +93,9 @@ pub struct StaffMonth {
 }
 
 impl StaffMonth {
+    /// Days off still to take at the month's end (every 8 h of balance).
     pub fn days_off_earned(&self) -> u32 {
-        (self.evening_hours_total / 8.0).floor() as u32
+        (self.evening_balance_h.max(0.0) / 8.0).floor() as u32
     }
 }
 
@@ -190,7 +192,8 @@ pub fn assess(doc: &Document, month: &Month, now: Timestamp) -> Vec<StaffMonth> 
                     .sum()
             };
             let evening_hours = shift_hours(&|d| month.contains_day(d));
-            let evening_hours_total = shift_hours(&|d| d < month.end);
+            let last_day = month.end.yesterday().map(|d| d.to_string()).unwrap_or_default();
+            let evening_balance_h = crate::model::evening_balance_minutes(&c.shifts, s.id, &last_day) as f64 / 60.0;
             let grid_rounds =
                 s.grid_id.and_then(|g| grid_half.get(&g)).map_or(0, |h| h.iter().filter(|&&i| i < due).count());
             let own_rounds = own_half.get(&s.id).map_or(0, |h| h.len());
@@ -210,7 +213,7 @@ pub fn assess(doc: &Document, month: &Month, now: Timestamp) -> Vec<StaffMonth> 
                 cases_closed_on_time: on_time,
                 data_updates,
                 evening_hours,
-                evening_hours_total,
+                evening_balance_h,
                 patrol_score: (s.grid_id.is_some() && due > 0).then(|| pct(grid_rounds as f64, due as f64)),
                 cases_score: (closed > 0).then(|| pct(on_time as f64, closed as f64)),
                 data_score: (most_updates > 0).then(|| pct(data_updates as f64, most_updates as f64)),

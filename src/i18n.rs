@@ -651,6 +651,8 @@ texts! {
     SeverityUrgent => "紧急", "Urgent";
     CaseOverdue => "逾期", "Overdue";
     Assessment => "考核", "Assessment";
+    DayOffShift => "调休", "Day off (in lieu)";
+    PrintDayOff => "调休", "Off in lieu";
     ProductAssessment => "考核表（上月）", "Assessment (last month)";
     PrintAssessment => "网格员月度考核表", "Monthly assessment of grid staff";
     AssessRank => "名次", "Rank";

@@ -168,6 +168,26 @@ fn the_figures_and_the_weighted_score_of_a_fixture_month() {
     assert_eq!(colleague.own_rounds, 0);
     assert!(all.windows(2).all(|w| w[0].total >= w[1].total - 0.05), "ranked by score");
     assert_eq!(all[0].rank, 1);
+    // A day off (调休) in November uses 8 of the 18 hours: one day left, in the roster too.
+    let mut c = doc.community.clone();
+    c.shifts.push(Shift {
+        id: ShiftId(100),
+        staff_id: worker.id,
+        day: "2026-11-28".into(),
+        start: "08:30".into(),
+        end: "17:30".into(),
+        kind: ShiftKind::DayOff,
+    });
+    let with_day_off = Document::new(c, None, Lang::ZhCn);
+    let m = assess(&with_day_off, &month, ts("2026-12-03T10:00:00+08:00"))
+        .into_iter()
+        .find(|m| m.staff == worker.id)
+        .unwrap();
+    assert!((m.evening_balance_h - 10.0).abs() < 1e-9);
+    assert_eq!(m.days_off_earned(), 1);
+    assert!((m.evening_hours - 12.0).abs() < 1e-9, "a day off is not evening work");
+    assert_eq!(wangge::export::products::days_off_earned(&with_day_off, worker.id, "2026-11-27"), 2);
+    assert_eq!(wangge::export::products::days_off_earned(&with_day_off, worker.id, "2026-11-30"), 1);
     // A month still running only requires the half days begun so far.
     let running = assess(&doc, &Month::parse("2026-12").unwrap(), ts("2026-12-03T10:00:00+08:00"));
     assert_eq!(running[0].rounds_required, 5, "1st, 2nd and the morning of the 3rd");

@@ -416,7 +416,13 @@ impl StaffEditor {
         let edit = writable(doc);
         let mut shifts: Vec<&Shift> = c.shifts.iter().filter(|x| x.staff_id == s.id).collect();
         shifts.sort_by(|a, b| (&a.day, &a.start, a.id).cmp(&(&b.day, &b.start, b.id)));
-        let kind_name = |k: ShiftKind| tr(if k == ShiftKind::Day { T::DayShift } else { T::EveningShift });
+        let kind_name = |k: ShiftKind| {
+            tr(match k {
+                ShiftKind::Day => T::DayShift,
+                ShiftKind::Evening => T::EveningShift,
+                ShiftKind::DayOff => T::DayOffShift,
+            })
+        };
         if shifts.is_empty() {
             ui.label("—");
         } else {
@@ -444,7 +450,7 @@ impl StaffEditor {
                             let _ = egui::ComboBox::from_id_salt(("shift_kind", id))
                                 .selected_text(kind_name(kind))
                                 .show_ui(ui, |ui| {
-                                    for k in [ShiftKind::Day, ShiftKind::Evening] {
+                                    for k in ShiftKind::ALL {
                                         ui.selectable_value(&mut kind, k, kind_name(k));
                                     }
                                 })

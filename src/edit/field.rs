@@ -367,7 +367,7 @@ pub fn check(c: &Community, field: Field, id: RowId, value: &Value) -> Result<()
             value.as_str().and_then(minutes_of_day).ok_or_else(|| bad("应为时间 HH:MM (a time HH:MM)"))?;
         }
         Kind::ShiftKind => {
-            value.as_str().and_then(ShiftKind::parse).ok_or_else(|| bad("应为 day | evening"))?;
+            value.as_str().and_then(ShiftKind::parse).ok_or_else(|| bad("应为 day | evening | day_off"))?;
         }
         Kind::Colour => {
             value

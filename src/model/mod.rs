@@ -17,7 +17,9 @@ pub use ids::{
     ShiftId, StaffId, TrackId,
 };
 pub use patrol::{PatrolPoint, Track};
-pub use staff::{Shift, ShiftKind, Staff, StaffRole, is_iso_date, minutes_of_day};
+pub use staff::{
+    DAY_OFF_MINUTES, Shift, ShiftKind, Staff, StaffRole, evening_balance_minutes, is_iso_date, minutes_of_day,
+};
 
 /// A whole community document as loaded from one SQLite file.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -131,6 +131,8 @@ pub enum ShiftKind {
     Day,
     /// Staggered evening visits (错时上下班): 8 accumulated hours earn a day off.
     Evening,
+    /// A day off (调休) taken against 8 accumulated evening hours.
+    DayOff,
 }
 
 impl ShiftKind {
@@ -138,11 +140,14 @@ impl ShiftKind {
         match self {
             Self::Day => "day",
             Self::Evening => "evening",
+            Self::DayOff => "day_off",
         }
     }
 
+    pub const ALL: [Self; 3] = [Self::Day, Self::Evening, Self::DayOff];
+
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Day, Self::Evening].into_iter().find(|k| k.as_str() == s)
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
 
@@ -171,6 +176,23 @@ impl Shift {
             _ => 0,
         }
     }
+}
+
+/// Minutes every day off (调休) takes from the evening balance: the 8 hours that earn it.
+pub const DAY_OFF_MINUTES: u32 = 8 * 60;
+
+/// A staff member's evening balance up to and including `until` ("YYYY-MM-DD"): evening minutes
+/// worked minus 8 hours for each day off taken. It may be negative (a day off taken in advance).
+pub fn evening_balance_minutes(shifts: &[Shift], staff: StaffId, until: &str) -> i64 {
+    shifts
+        .iter()
+        .filter(|x| x.staff_id == staff && is_iso_date(&x.day) && x.day.as_str() <= until)
+        .map(|x| match x.kind {
+            ShiftKind::Evening => i64::from(x.minutes()),
+            ShiftKind::DayOff => -i64::from(DAY_OFF_MINUTES),
+            ShiftKind::Day => 0,
+        })
+        .sum()
 }
 
 /// Minutes since midnight of a time written exactly "HH:MM" (00:00–23:59).

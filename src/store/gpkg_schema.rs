@@ -276,7 +276,8 @@ pub(super) fn add_plans(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
-/// Schema 8 → 9: the office's week. Cases are a point layer (QGIS can style it by `status`, which
+/// Schema 8 → 9: the office's week. Shifts may also be a day off (调休) taken against the
+/// evening hours (the table is rebuilt for its CHECK). Cases are a point layer (QGIS can style it by `status`, which
 /// is kept equal to the latest step's); their steps, photos and the leaders' aspect scores are
 /// attribute tables. Case deadlines and assessment weights are JSON columns of the boundary row.
 /// References to staff, grids and buildings are plain ids, not foreign keys: a case keeps its
@@ -328,7 +329,19 @@ pub(super) fn add_cases(tx: &Transaction<'_>) -> Result<()> {
             UNIQUE (staff_id, month)
         );
         ALTER TABLE boundary ADD COLUMN case_deadlines TEXT NOT NULL DEFAULT '';
-        ALTER TABLE boundary ADD COLUMN assessment_weights TEXT NOT NULL DEFAULT '';",
+        ALTER TABLE boundary ADD COLUMN assessment_weights TEXT NOT NULL DEFAULT '';
+        CREATE TABLE shifts_v9 (
+            id INTEGER PRIMARY KEY,
+            staff_id INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+            day TEXT NOT NULL,
+            start TEXT NOT NULL,
+            end TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('day', 'evening', 'day_off'))
+        );
+        INSERT INTO shifts_v9 (id, staff_id, day, start, end, kind) SELECT id, staff_id, day, start, end, kind FROM shifts;
+        DROP TABLE shifts;
+        ALTER TABLE shifts_v9 RENAME TO shifts;
+        CREATE INDEX shifts_day ON shifts(day);",
     )?;
     register_feature(tx, &CASES)?;
     for (table, identifier, description) in [

@@ -61,6 +61,7 @@ pub fn roster(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dy
                 let shifts: Vec<_> = c.shifts.iter().filter(|x| x.staff_id == s.id && &x.day == d).collect();
                 let has = |k: ShiftKind| shifts.iter().any(|x| x.kind == k);
                 let text = match (has(ShiftKind::Day), has(ShiftKind::Evening)) {
+                    _ if has(ShiftKind::DayOff) => lang.tr(T::PrintDayOff).to_string(),
                     (true, true) => format!("● {}", lang.tr(T::PrintDayEve)),
                     (true, false) if di >= 5 => lang.tr(T::PrintDuty).to_string(),
                     (true, false) => lang.tr(T::PrintDay).to_string(),
@@ -98,20 +99,12 @@ pub fn roster(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dy
     l
 }
 
-/// Days off earned by staggered evening hours up to the end of `week_end` (inclusive): every
-/// 8 hours of evening duty on file, in this week and all earlier ones, earn one day. The data
-/// records no days off taken, so none are subtracted.
+/// Days off still to take up to the end of `week_end` (inclusive): every 8 hours of evening
+/// duty on file, in this week and all earlier ones, earn one day, and every day off (调休) on file
+/// uses one. Never below 0 (a day taken in advance shows as none left).
 pub fn days_off_earned(doc: &Document, staff: crate::model::StaffId, week_end: &str) -> u32 {
-    let minutes: u32 = doc
-        .community
-        .shifts
-        .iter()
-        // ISO dates compare as text; a malformed day is not counted.
-        .filter(|x| x.staff_id == staff && x.kind == ShiftKind::Evening && crate::time::parse_date(&x.day).is_some())
-        .filter(|x| x.day.as_str() <= week_end)
-        .map(|x| x.minutes())
-        .sum();
-    minutes / (8 * 60)
+    let balance = crate::model::evening_balance_minutes(&doc.community.shifts, staff, week_end);
+    (balance.max(0) / i64::from(crate::model::DAY_OFF_MINUTES)) as u32
 }
 
 /// The community leader on duty in the week: the one with a shift in it, else the first.

@@ -652,6 +652,13 @@ texts! {
     CaseOverdue => "逾期", "Overdue";
     Assessment => "考核", "Assessment";
     DayOffShift => "调休", "Day off (in lieu)";
+    AssessMenu => "月度考核", "Monthly assessment";
+    AssessPrevMonth => "上个月", "Previous month";
+    AssessNextMonth => "下个月", "Next month";
+    AssessScoreButton => "评分", "Score";
+    AssessSave => "保存评分", "Save score";
+    AssessWeightsLabel => "权重：", "Weights:";
+    AssessAspects => "德能勤绩廉", "Five aspects";
     PrintDayOff => "调休", "Off in lieu";
     ProductAssessment => "考核表（上月）", "Assessment (last month)";
     PrintAssessment => "网格员月度考核表", "Monthly assessment of grid staff";

@@ -1,6 +1,7 @@
 //! The eframe application: state, commands and the per-frame UI. Panels return commands that the
 //! app applies once at the end of the frame; nothing here queries SQLite inside `ui()`.
 
+pub mod assessment_panel;
 pub mod basemap;
 pub mod change_log;
 pub mod checks_panel;
@@ -140,6 +141,7 @@ pub enum Command {
     TogglePatrols,
     /// Opens or closes the plan panel (网格方案).
     TogglePlans,
+    ToggleAssessment,
     /// A plan operation (save, duplicate, delete, activate); the result is shown in the panel.
     Plan(plan_panel::PlanCommand),
     /// Centres the map on a building, close enough to see it.
@@ -244,6 +246,7 @@ pub struct WanggeApp {
     pub checks: checks_panel::ChecksPanel,
     pub patrols: patrol_panel::PatrolPanel,
     pub plans: plan_panel::PlanPanel,
+    pub assessment: assessment_panel::AssessmentPanel,
     pub import_wizard: import_wizard::ImportWizard,
     pub track_import: track_import::TrackImportDialog,
     pub new_community: new_community::NewCommunityWizard,
@@ -325,6 +328,7 @@ impl WanggeApp {
             checks: Default::default(),
             patrols: Default::default(),
             plans: Default::default(),
+            assessment: Default::default(),
             import_wizard: Default::default(),
             track_import: Default::default(),
             new_community: Default::default(),
@@ -758,6 +762,7 @@ impl WanggeApp {
             Command::ToggleChecks => self.checks.open = !self.checks.open,
             Command::TogglePatrols => self.patrols.open = !self.patrols.open,
             Command::TogglePlans => self.plans.open = !self.plans.open,
+            Command::ToggleAssessment => self.assessment.open = !self.assessment.open,
             Command::Plan(cmd) => {
                 let lang = self.settings.lang;
                 let mut outcome = Err(String::new());
@@ -1010,6 +1015,10 @@ impl WanggeApp {
         if self.plans.open {
             self.plans.refresh(&self.doc, self.settings.lang);
             commands.extend(self.plans.ui(ui, &self.doc, self.settings.lang));
+        }
+        if self.assessment.open {
+            self.assessment.refresh(&self.doc);
+            commands.extend(self.assessment.ui(ui, &self.doc, self.settings.lang));
         }
         commands.extend(jobs_bar(ui, self));
         commands.extend(panels::grid_panel(ui, self));

@@ -108,6 +108,10 @@ pub(super) fn menu_bar(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                 if ui.checkbox(&mut plans_open, tr(T::PlanMenu)).changed() {
                     out.push(Command::TogglePlans);
                 }
+                let mut assessment_open = app.assessment.open;
+                if ui.checkbox(&mut assessment_open, tr(T::AssessMenu)).changed() {
+                    out.push(Command::ToggleAssessment);
+                }
                 let mut online = app.settings.online_tiles;
                 let available = cfg!(feature = "online-tiles");
                 let toggle = ui

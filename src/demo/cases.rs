@@ -164,7 +164,7 @@ pub fn scores(c: &Community, today: Date) -> Vec<crate::model::AspectScore> {
     let month = crate::assessment::Month::last_before(today);
     let leader = c.staff.iter().find(|s| s.role == StaffRole::CommunityLeader).map(|s| s.id);
     let comments = ["巡查认真，台账清楚", "群众评价好", "矛盾调处及时", "数据更新需加强", ""];
-    let mut rng = Rng(0x5C0_2E5 ^ month.first.year() as u64 * 12 + month.first.month() as u64);
+    let mut rng = Rng(0x5C0_2E5 ^ (month.first.year() as u64 * 12 + month.first.month() as u64));
     crate::assessment::assessed(c)
         .enumerate()
         .map(|(i, s)| crate::model::AspectScore {

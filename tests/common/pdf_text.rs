@@ -50,6 +50,7 @@ pub fn to_unicode(pdf: &Pdf) -> std::collections::HashMap<u16, String> {
 }
 
 /// Every `<hex> Tj` of the document decoded, one line per text object, and the page sizes in mm.
+#[allow(dead_code)] // Not every print test reads whole pages.
 pub fn pdf_text(bytes: &[u8]) -> (String, Vec<(f64, f64)>) {
     let pdf = Pdf::load_mem(bytes).unwrap();
     let map = to_unicode(&pdf);

@@ -25,7 +25,7 @@ const PAPERS: [&str; 5] = ["A0", "A1", "A2", "A3", "A4"];
 fn default_paper(p: Product) -> (usize, bool) {
     match p {
         Product::WallMap | Product::Coverage => (1, true),
-        Product::Atlas | Product::Roster => (4, false),
+        Product::Atlas | Product::Roster | Product::Weekly => (4, false),
         Product::Boards | Product::Staffing => (3, false),
     }
 }
@@ -64,7 +64,7 @@ pub struct ExportDialog {
     /// Wall map: what the buildings are coloured by.
     overlay: BuildingOverlay,
     /// The paper and orientation each product had when the user left it (by `Product::ALL` order).
-    papers: [(usize, bool); 6],
+    papers: [(usize, bool); 7],
     /// The product `paper` and `landscape` belong to (the radio buttons change `product` first).
     paper_of: Product,
     /// Preview magnification: 1 fits the page.
@@ -118,6 +118,7 @@ fn product_name(lang: Lang, p: Product) -> &'static str {
         Product::Roster => T::ProductRoster,
         Product::Staffing => T::ProductStaffing,
         Product::Coverage => T::ProductCoverage,
+        Product::Weekly => T::ProductWeekly,
     })
 }
 

@@ -114,6 +114,9 @@ pub enum Command {
         /// Map frames: a hatch pattern per grid (neighbours differ), for black-and-white printers.
         #[arg(long)]
         hatch: bool,
+        /// Weekly report: the ISO week, e.g. 2026-W48 (default: last week). Output .pdf or .xlsx.
+        #[arg(long)]
+        week: Option<String>,
     },
     /// Attach a photo (JPEG or PNG) to a staff member, for supervision boards and staff badges.
     StaffPhoto {
@@ -550,15 +553,16 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
             overlay,
             greyscale,
             hatch,
+            week,
         } => {
             let product = Product::parse(product).with_context(|| {
                 format!(
-                    "未知的导出类型 (unknown product) {product:?}: wall-map, atlas, boards, roster, staffing, coverage, grids, layer"
+                    "未知的导出类型 (unknown product) {product:?}: wall-map, atlas, boards, roster, staffing, coverage, weekly, grids, layer"
                 )
             })?;
             let default_paper = match product {
                 Product::WallMap | Product::Coverage => "A1",
-                Product::Atlas => "A4",
+                Product::Atlas | Product::Weekly => "A4",
                 _ => "A3",
             };
             let paper: PageSize = paper.as_deref().unwrap_or(default_paper).parse()?;
@@ -594,8 +598,29 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
             if window.is_some() && product != Product::Coverage {
                 bail!("--from/--to 只用于巡查覆盖图 (only the coverage map takes --from/--to)");
             }
+            if week.is_some() && product != Product::Weekly {
+                bail!("--week 只用于例会周报 (only the weekly report takes --week)");
+            }
+            let xlsx = product == Product::Weekly && {
+                let ext = out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+                match ext.as_deref() {
+                    Some("pdf") => false,
+                    Some("xlsx") => true,
+                    _ => bail!(
+                        "例会周报只能导出为 .pdf 或 .xlsx (the weekly report is written as .pdf or .xlsx): {}",
+                        out.display()
+                    ),
+                }
+            };
             let lang = lang.unwrap_or_default();
             let doc = open_existing(db, OpenMode::View, lang)?;
+            let week = match week {
+                Some(w) => Some(
+                    crate::weekly::WeekSpan::parse(w, &crate::time::time_zone(&doc.community.info.time_zone))
+                        .map_err(anyhow::Error::msg)?,
+                ),
+                None => None,
+            };
             // Checked before the work, so a refused target costs nothing and is never touched.
             let target = files::check_output(out, OutputKind::Export, &[doc_path(&doc)?])?;
             let opts = ExportOptions {
@@ -613,9 +638,16 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
                 hatch: *hatch,
                 // A date given prints the roster of its week; without one, the week of the latest shifts.
                 week_of: date,
+                week,
                 ..ExportOptions::new(product, paper)
             };
-            let bytes = export::export_pdf(&doc, &opts)?;
+            let bytes = if xlsx {
+                let report = export::products::weekly_report(&doc, &opts)?;
+                export::products::weekly_xlsx(&doc, &report, lang)
+                    .map_err(|e| anyhow::anyhow!("无法生成 Excel 文件 (could not make the .xlsx): {e}"))?
+            } else {
+                export::export_pdf(&doc, &opts)?
+            };
             files::write_atomically(&target, &bytes)?;
             Ok(format!("已导出 (exported): {} ({} KB)\n", out.display(), bytes.len() / 1024))
         }

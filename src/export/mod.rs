@@ -29,10 +29,13 @@ pub enum Product {
     Staffing,
     /// The patrol heatmap, time since the last visit and blind spots, with compliance per grid.
     Coverage,
+    /// The Monday meeting report (例会周报): a summary page, then a page per grid.
+    Weekly,
 }
 
 impl Product {
-    pub const ALL: [Self; 6] = [Self::WallMap, Self::Atlas, Self::Boards, Self::Roster, Self::Staffing, Self::Coverage];
+    pub const ALL: [Self; 7] =
+        [Self::WallMap, Self::Atlas, Self::Boards, Self::Roster, Self::Staffing, Self::Coverage, Self::Weekly];
 
     /// The CLI name.
     pub fn as_str(self) -> &'static str {
@@ -43,6 +46,7 @@ impl Product {
             Self::Roster => "roster",
             Self::Staffing => "staffing",
             Self::Coverage => "coverage",
+            Self::Weekly => "weekly",
         }
     }
 
@@ -83,6 +87,8 @@ pub struct ExportOptions {
     /// Roster: print the week containing this day (the CLI's `--date`); the week of the latest
     /// shifts on file when `None`.
     pub week_of: Option<jiff::civil::Date>,
+    /// Weekly report: the week; last week (in the community's zone) when `None`.
+    pub week: Option<crate::weekly::WeekSpan>,
 }
 
 impl ExportOptions {
@@ -103,6 +109,7 @@ impl ExportOptions {
             greyscale: false,
             hatch: false,
             week_of: None,
+            week: None,
         }
     }
 }
@@ -122,6 +129,9 @@ pub enum ExportError {
     /// The patrol audit or heatmap of a coverage map could not be made (a bad window…).
     #[error("{0}")]
     Coverage(String),
+    /// The week of a weekly report cannot be made.
+    #[error("{0}")]
+    Week(#[from] crate::weekly::WeekError),
     #[error(transparent)]
     Pdf(#[from] pdf::PdfError),
     #[error("没有方案 {0:?} (no such plan); 请用 plan list 查看 (see plan list)")]
@@ -162,7 +172,11 @@ pub fn layouts_monitored(
     {
         return Err(ExportError::BadScale(s));
     }
-    let page = opts.paper.oriented(opts.landscape);
+    // The weekly report is an office paper: always A4 portrait.
+    let page = match opts.product {
+        Product::Weekly => PageSize { width_mm: 210.0, height_mm: 297.0 },
+        _ => opts.paper.oriented(opts.landscape),
+    };
     let single = |l: Layout| {
         monitor.report(1.0, opts.lang.tr(crate::T::ExportLayingOut));
         vec![l]
@@ -175,6 +189,7 @@ pub fn layouts_monitored(
         Product::Roster => single(products::roster(doc, opts, page, measure)),
         Product::Staffing => single(products::staffing(doc, opts, page, measure)),
         Product::Coverage => single(coverage_map::coverage_map(doc, opts, page, measure)?),
+        Product::Weekly => products::weekly(doc, opts, page, measure)?,
     };
     // A cancelled product stops early with fewer pages: never hand those out as the result.
     if monitor.is_cancelled() {

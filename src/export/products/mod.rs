@@ -7,6 +7,7 @@ mod plan_compare;
 mod roster;
 mod staffing;
 mod wall_map;
+mod weekly;
 
 pub use atlas::atlas;
 pub use boards::boards;
@@ -14,6 +15,7 @@ pub use plan_compare::{MOVED_EDGE, OLD_PLAN_LINE, document_title as plan_compare
 pub use roster::{days_off_earned, roster, roster_week, week_of};
 pub use staffing::staffing;
 pub use wall_map::{ExtentByRoads, extent_by_roads, wall_map};
+pub use weekly::{weekly, weekly_report, weekly_xlsx};
 
 use std::sync::Arc;
 
@@ -45,6 +47,7 @@ pub fn title(doc: &Document, opts: &ExportOptions) -> String {
         Product::Roster => format!("{name}{}", lang.tr(T::PrintDutyRoster)),
         Product::Staffing => format!("{name}{}", lang.tr(T::PrintStaffingChart)),
         Product::Coverage => format!("{name}{}", lang.tr(T::PrintCoverageMap)),
+        Product::Weekly => format!("{name}{}", lang.tr(T::WeeklyTitle)),
     }
 }
 

@@ -71,7 +71,8 @@ impl WeekSpan {
         let bad = || WeekError::Malformed(text.to_string());
         let (y, w) = t.split_once(['W', 'w']).ok_or_else(bad)?;
         let y = y.strip_suffix('-').ok_or_else(bad)?;
-        let digits = |s: &str, n: std::ops::RangeInclusive<usize>| n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+        let digits =
+            |s: &str, n: std::ops::RangeInclusive<usize>| n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
         if !digits(y, 4..=4) || !digits(w, 2..=2) {
             return Err(bad());
         }
@@ -84,7 +85,8 @@ impl WeekSpan {
     /// The week containing `day`.
     pub fn of_date(day: Date, tz: &TimeZone) -> Result<Self, WeekError> {
         let iso = day.iso_week_date();
-        let monday = ISOWeekDate::new(iso.year(), iso.week(), Weekday::Monday).map_err(|_| WeekError::OutOfRange)?.date();
+        let monday =
+            ISOWeekDate::new(iso.year(), iso.week(), Weekday::Monday).map_err(|_| WeekError::OutOfRange)?.date();
         let next = monday.checked_add(7.days()).map_err(|_| WeekError::OutOfRange)?;
         let at = |d: Date| {
             d.at(0, 0, 0, 0).to_zoned_datetime(tz.clone()).map(|z| z.timestamp()).map_err(|_| WeekError::OutOfRange)
@@ -175,8 +177,9 @@ pub struct GridWeek {
 impl GridWeek {
     /// Patrolled half days of the required ones, in percent; `None` when none were required.
     pub fn compliance_pct(&self) -> Option<f64> {
-        (self.half_days_required > 0)
-            .then(|| 100.0 * self.half_days_patrolled.min(self.half_days_required) as f64 / self.half_days_required as f64)
+        (self.half_days_required > 0).then(|| {
+            100.0 * self.half_days_patrolled.min(self.half_days_required) as f64 / self.half_days_required as f64
+        })
     }
 
     pub fn evening_hours(&self) -> f64 {
@@ -244,7 +247,8 @@ pub fn report_with_log(doc: &Document, week: &WeekSpan, now: Timestamp, log: &[L
                     }
                 }
                 if b.half_days_visited == 0 {
-                    let name = c.building(b.building).map_or_else(|| format!("#{}", b.building.get()), |x| x.name.clone());
+                    let name =
+                        c.building(b.building).map_or_else(|| format!("#{}", b.building.get()), |x| x.name.clone());
                     grids[g].blind_spots.push(BlindBuilding { id: b.building, name });
                 }
             }
@@ -314,7 +318,9 @@ pub fn report_with_log(doc: &Document, week: &WeekSpan, now: Timestamp, log: &[L
             "building" => doc.assignment.grid_of(BuildingId(e.entity_id)),
             "grid" => Some(GridId(e.entity_id)),
             "staff" => grid_of_staff(e.entity_id),
-            "shift" => c.shifts.iter().find(|s| s.id.get() == e.entity_id).and_then(|s| grid_of_staff(s.staff_id.get())),
+            "shift" => {
+                c.shifts.iter().find(|s| s.id.get() == e.entity_id).and_then(|s| grid_of_staff(s.staff_id.get()))
+            }
             _ => None,
         };
         if let Some(g) = grid.and_then(index) {

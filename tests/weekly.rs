@@ -10,8 +10,8 @@ use jiff::Timestamp;
 use lopdf::Document as Pdf;
 use wangge::export::{self, ExportOptions, Product};
 use wangge::model::{
-    BuildingId, Case, CaseCategory, CaseId, CaseStatus, CaseStep, CaseStepId, Community, GridId, PatrolPoint,
-    Severity, Shift, ShiftId, ShiftKind, Track, TrackId,
+    BuildingId, Case, CaseCategory, CaseId, CaseStatus, CaseStep, CaseStepId, Community, GridId, PatrolPoint, Severity,
+    Shift, ShiftId, ShiftKind, Track, TrackId,
 };
 use wangge::store::LogEntry;
 use wangge::weekly::{self, WeekError, WeekSpan};
@@ -78,7 +78,8 @@ fn fixture() -> Fixture {
     let a = base.grids[0].id;
     let b0 = base.buildings.iter().find(|b| probe.assignment.grid_of(b.id) == Some(a)).unwrap().clone();
     let a_buildings = base.buildings.iter().filter(|b| probe.assignment.grid_of(b.id) == Some(a)).count();
-    let other = base.buildings.iter().find(|b| probe.assignment.grid_of(b.id) == Some(base.grids[1].id)).unwrap().clone();
+    let other =
+        base.buildings.iter().find(|b| probe.assignment.grid_of(b.id) == Some(base.grids[1].id)).unwrap().clone();
     let mut c: Community = base;
     let at = b0.footprint.interior_point().unwrap();
     // Mon–Fri, morning and afternoon: 10 half days; one point on the Monday after (not in the week).
@@ -97,8 +98,10 @@ fn fixture() -> Fixture {
         source: "w48.gpx".into(),
         points,
     }];
-    c.info.rules.deadline_days =
-        CaseCategory::ALL.iter().map(|k| if *k == CaseCategory::Dispute { 30 } else { k.default_deadline_days() }).collect();
+    c.info.rules.deadline_days = CaseCategory::ALL
+        .iter()
+        .map(|k| if *k == CaseCategory::Dispute { 30 } else { k.default_deadline_days() })
+        .collect();
     c.cases = vec![
         // New and closed in the week.
         case(
@@ -113,7 +116,12 @@ fn fixture() -> Fixture {
             ],
         ),
         // New, a hazard with 2 days: overdue by 4 whole days at the week's end.
-        case(2, CaseCategory::SafetyHazard, &b0, &[(Reported, "2026-11-23T09:00:00+08:00"), (Accepted, "2026-11-23T10:00:00+08:00")]),
+        case(
+            2,
+            CaseCategory::SafetyHazard,
+            &b0,
+            &[(Reported, "2026-11-23T09:00:00+08:00"), (Accepted, "2026-11-23T10:00:00+08:00")],
+        ),
         // Older, escalated in the week, within its 30 days.
         case(
             3,

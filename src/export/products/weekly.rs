@@ -63,7 +63,13 @@ fn subtitle(doc: &Document, r: &WeeklyReport) -> String {
     format!("{} · {} ({})", doc.community.info.subdistrict, r.week.label(), r.week.range_text())
 }
 
-fn summary_page(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &dyn TextMeasure, r: &WeeklyReport) -> Layout {
+fn summary_page(
+    doc: &Document,
+    opts: &ExportOptions,
+    page: PageSize,
+    measure: &dyn TextMeasure,
+    r: &WeeklyReport,
+) -> Layout {
     let lang = opts.lang;
     let mut l = Layout::new(page);
     let u = unit(page);
@@ -98,7 +104,7 @@ fn summary_page(doc: &Document, opts: &ExportOptions, page: PageSize, measure: &
     }
     y += 24.0;
     // All grids and the total.
-    let cols_w = [0.16, 0.1, 0.1, 0.08, 0.08, 0.08, 0.08, 0.08, 0.1, 0.07, 0.07];
+    let cols_w = [0.15, 0.15, 0.08, 0.07, 0.07, 0.08, 0.06, 0.06, 0.08, 0.08, 0.12];
     let heads = [
         lang.tr(T::Grid),
         lang.tr(T::GridCode),
@@ -235,7 +241,11 @@ fn grid_page(
     let names = if g.blind_spots.is_empty() {
         lang.tr(T::WeeklyNone).to_string()
     } else {
-        g.blind_spots.iter().map(|b| b.name.as_str()).collect::<Vec<_>>().join(if lang == Lang::En { ", " } else { "、" })
+        g.blind_spots.iter().map(|b| b.name.as_str()).collect::<Vec<_>>().join(if lang == Lang::En {
+            ", "
+        } else {
+            "、"
+        })
     };
     let max_blind_h = 40.0;
     let mut lines = super::super::layout::wrap(measure, &names, w, 9.0);
@@ -341,14 +351,8 @@ pub fn weekly_xlsx(doc: &Document, r: &WeeklyReport, lang: Lang) -> Result<Vec<u
         if let Some(p) = g.compliance_pct() {
             sheet.write_number(row, 4, (p * 10.0).round() / 10.0)?;
         }
-        let counts = [
-            g.blind_spots.len(),
-            g.cases_new,
-            g.cases_closed,
-            g.cases_overdue,
-            g.cases_escalated,
-            g.data_changes,
-        ];
+        let counts =
+            [g.blind_spots.len(), g.cases_new, g.cases_closed, g.cases_overdue, g.cases_escalated, g.data_changes];
         for (i, n) in counts.iter().enumerate() {
             sheet.write_number(row, 5 + i as u16, *n as f64)?;
         }

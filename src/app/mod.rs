@@ -24,6 +24,7 @@ pub mod staff_editor;
 mod tool_view;
 pub mod tools;
 pub mod track_import;
+pub mod weekly_panel;
 
 use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
@@ -140,6 +141,7 @@ pub enum Command {
     TogglePatrols,
     /// Opens or closes the plan panel (网格方案).
     TogglePlans,
+    ToggleWeekly,
     /// A plan operation (save, duplicate, delete, activate); the result is shown in the panel.
     Plan(plan_panel::PlanCommand),
     /// Centres the map on a building, close enough to see it.
@@ -244,6 +246,7 @@ pub struct WanggeApp {
     pub checks: checks_panel::ChecksPanel,
     pub patrols: patrol_panel::PatrolPanel,
     pub plans: plan_panel::PlanPanel,
+    pub weekly: weekly_panel::WeeklyPanel,
     pub import_wizard: import_wizard::ImportWizard,
     pub track_import: track_import::TrackImportDialog,
     pub new_community: new_community::NewCommunityWizard,
@@ -325,6 +328,7 @@ impl WanggeApp {
             checks: Default::default(),
             patrols: Default::default(),
             plans: Default::default(),
+            weekly: Default::default(),
             import_wizard: Default::default(),
             track_import: Default::default(),
             new_community: Default::default(),
@@ -758,6 +762,7 @@ impl WanggeApp {
             Command::ToggleChecks => self.checks.open = !self.checks.open,
             Command::TogglePatrols => self.patrols.open = !self.patrols.open,
             Command::TogglePlans => self.plans.open = !self.plans.open,
+            Command::ToggleWeekly => self.weekly.open = !self.weekly.open,
             Command::Plan(cmd) => {
                 let lang = self.settings.lang;
                 let mut outcome = Err(String::new());
@@ -1010,6 +1015,10 @@ impl WanggeApp {
         if self.plans.open {
             self.plans.refresh(&self.doc, self.settings.lang);
             commands.extend(self.plans.ui(ui, &self.doc, self.settings.lang));
+        }
+        if self.weekly.open {
+            self.weekly.refresh(&self.doc);
+            commands.extend(self.weekly.ui(ui, &self.doc, self.settings.lang));
         }
         commands.extend(jobs_bar(ui, self));
         commands.extend(panels::grid_panel(ui, self));

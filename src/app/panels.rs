@@ -108,6 +108,10 @@ pub(super) fn menu_bar(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                 if ui.checkbox(&mut plans_open, tr(T::PlanMenu)).changed() {
                     out.push(Command::TogglePlans);
                 }
+                let mut weekly_open = app.weekly.open;
+                if ui.checkbox(&mut weekly_open, tr(T::WeeklyMenu)).changed() {
+                    out.push(Command::ToggleWeekly);
+                }
                 let mut online = app.settings.online_tiles;
                 let available = cfg!(feature = "online-tiles");
                 let toggle = ui

@@ -694,6 +694,37 @@ texts! {
     BadgeCutHint => "沿裁切线裁下", "cut along the crop marks";
     BadgeLeaderDuties => "统筹社区网格化服务管理工作，督导网格长、网格员履职，协调解决网格上报的问题。", "Leads the community's grid service work, supervises grid leaders and workers, and resolves the problems the grids escalate.";
     BadgeLiaisonDuties => "联系包保小区，配合网格员做好治安、城市管理、矛盾纠纷调解等工作，及时处置网格上报的问题。", "Serves the compounds assigned, works with the grid workers on public order, urban management and mediation, and handles the cases the grids pass on.";
+    // Weekly meeting report (例会周报)
+    WeeklyTitle => "例会周报", "weekly meeting report";
+    ProductWeekly => "例会周报", "Weekly meeting report";
+    WeeklyMenu => "例会周报…", "Weekly meeting report…";
+    WeeklyWeek => "周次", "Week";
+    WeeklyPrevious => "◀ 上一周", "◀ Previous week";
+    WeeklyNext => "下一周 ▶", "Next week ▶";
+    WeeklyPatrolled => "巡查半天(完成/应巡)", "Patrol half days (done / due)";
+    WeeklyPatrolShort => "巡查", "Patrols";
+    WeeklyCompliance => "达标率", "Compliance";
+    WeeklyBlindSpots => "盲区楼栋", "Blind spots";
+    WeeklyNewCases => "新增事件", "New cases";
+    WeeklyClosedCases => "办结", "Closed";
+    WeeklyOverdueCases => "超期", "Overdue";
+    WeeklyEscalatedCases => "上报转办", "Escalated";
+    WeeklyDataChanges => "数据更新", "Data changes";
+    WeeklyEveningHours => "错时工作(小时)", "Evening hours";
+    WeeklyTotal => "合计", "Total";
+    WeeklySummary => "汇总", "Summary";
+    WeeklyKeyFigures => "本周要点", "Key figures";
+    WeeklyOverdueList => "超期事件", "Overdue cases";
+    WeeklyDaysOverdue => "超期天数", "Days overdue";
+    WeeklyCaseNo => "编号", "No.";
+    WeeklyCategory => "类别", "Category";
+    WeeklyStatus => "状态", "Status";
+    WeeklyBuilding => "楼栋", "Building";
+    WeeklyDescription => "情况", "Description";
+    WeeklyCasesOfWeek => "本周事件", "Cases of the week";
+    WeeklyNone => "无", "None";
+    WeeklyMore => "另有 {n} 项未列出", "{n} more not listed";
+    WeeklyNote => "每个网格每天应巡查 2 个半天（本周未结束时只计已过去的半天）；盲区为本周未走访的楼栋；超期按办结时限计至周末。本报告不含居民个人信息。", "Each grid is due 2 patrolled half days a day (in a week not over yet, only the half days past); blind spots are buildings not visited in the week; overdue counts to the week's end by the closing deadlines. No residents' personal data.";
 }
 
 /// A staff title as printed: the standard titles (free text in the data, 党委书记, 居委会主任 …) in

@@ -22,6 +22,7 @@ pub mod rng;
 pub mod search;
 pub mod store;
 pub mod time;
+pub mod weekly;
 
 pub use document::Document;
 pub use i18n::{Lang, T};

@@ -26,7 +26,7 @@ fn default_paper(p: Product) -> (usize, bool) {
     match p {
         Product::WallMap | Product::Coverage => (1, true),
         Product::Assessment => (4, true),
-        Product::Atlas | Product::Roster | Product::Badges => (4, false),
+        Product::Atlas | Product::Roster | Product::Badges | Product::Weekly => (4, false),
         Product::Boards | Product::Staffing => (3, false),
     }
 }
@@ -128,6 +128,7 @@ fn product_name(lang: Lang, p: Product) -> &'static str {
         Product::Coverage => T::ProductCoverage,
         Product::Badges => T::ProductBadges,
         Product::Assessment => T::ProductAssessment,
+        Product::Weekly => T::ProductWeekly,
     })
 }
 

@@ -25,6 +25,7 @@ pub mod staff_editor;
 mod tool_view;
 pub mod tools;
 pub mod track_import;
+pub mod weekly_panel;
 
 use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
@@ -142,6 +143,7 @@ pub enum Command {
     /// Opens or closes the plan panel (网格方案).
     TogglePlans,
     ToggleAssessment,
+    ToggleWeekly,
     /// A plan operation (save, duplicate, delete, activate); the result is shown in the panel.
     Plan(plan_panel::PlanCommand),
     /// Centres the map on a building, close enough to see it.
@@ -247,6 +249,7 @@ pub struct WanggeApp {
     pub patrols: patrol_panel::PatrolPanel,
     pub plans: plan_panel::PlanPanel,
     pub assessment: assessment_panel::AssessmentPanel,
+    pub weekly: weekly_panel::WeeklyPanel,
     pub import_wizard: import_wizard::ImportWizard,
     pub track_import: track_import::TrackImportDialog,
     pub new_community: new_community::NewCommunityWizard,
@@ -329,6 +332,7 @@ impl WanggeApp {
             patrols: Default::default(),
             plans: Default::default(),
             assessment: Default::default(),
+            weekly: Default::default(),
             import_wizard: Default::default(),
             track_import: Default::default(),
             new_community: Default::default(),
@@ -763,6 +767,7 @@ impl WanggeApp {
             Command::TogglePatrols => self.patrols.open = !self.patrols.open,
             Command::TogglePlans => self.plans.open = !self.plans.open,
             Command::ToggleAssessment => self.assessment.open = !self.assessment.open,
+            Command::ToggleWeekly => self.weekly.open = !self.weekly.open,
             Command::Plan(cmd) => {
                 let lang = self.settings.lang;
                 let mut outcome = Err(String::new());
@@ -1019,6 +1024,10 @@ impl WanggeApp {
         if self.assessment.open {
             self.assessment.refresh(&self.doc);
             commands.extend(self.assessment.ui(ui, &self.doc, self.settings.lang));
+        }
+        if self.weekly.open {
+            self.weekly.refresh(&self.doc);
+            commands.extend(self.weekly.ui(ui, &self.doc, self.settings.lang));
         }
         commands.extend(jobs_bar(ui, self));
         commands.extend(panels::grid_panel(ui, self));

@@ -112,6 +112,10 @@ pub(super) fn menu_bar(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                 if ui.checkbox(&mut assessment_open, tr(T::AssessMenu)).changed() {
                     out.push(Command::ToggleAssessment);
                 }
+                let mut weekly_open = app.weekly.open;
+                if ui.checkbox(&mut weekly_open, tr(T::WeeklyMenu)).changed() {
+                    out.push(Command::ToggleWeekly);
+                }
                 let mut online = app.settings.online_tiles;
                 let available = cfg!(feature = "online-tiles");
                 let toggle = ui

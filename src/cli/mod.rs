@@ -128,6 +128,9 @@ pub enum Command {
         /// Badges: a back page after each sheet (duties, hotline), for long-edge duplex printing.
         #[arg(long)]
         back: bool,
+        /// Weekly report: the ISO week, e.g. 2026-W48 (default: last week). Output .pdf or .xlsx.
+        #[arg(long)]
+        week: Option<String>,
     },
     /// The monthly assessment (考核): `assess --month 2026-11 [--json]` shows the ranking;
     /// `assess score --staff ID --month 2026-11 --scores 90,85,88,92,95 [--comment T] [--by ID]`
@@ -580,15 +583,16 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
             size,
             no_qr,
             back,
+            week,
         } => {
             let product = Product::parse(product).with_context(|| {
                 format!(
-                    "未知的导出类型 (unknown product) {product:?}: wall-map, atlas, boards, roster, staffing, coverage, badges, grids, layer"
+                    "未知的导出类型 (unknown product) {product:?}: wall-map, atlas, boards, roster, staffing, coverage, assessment, badges, weekly, grids, layer"
                 )
             })?;
             let default_paper = match product {
                 Product::WallMap | Product::Coverage => "A1",
-                Product::Atlas | Product::Assessment | Product::Badges => "A4",
+                Product::Atlas | Product::Assessment | Product::Badges | Product::Weekly => "A4",
                 _ => "A3",
             };
             let paper: PageSize = paper.as_deref().unwrap_or(default_paper).parse()?;
@@ -633,18 +637,37 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
             if window.is_some() && product != Product::Coverage {
                 bail!("--from/--to 只用于巡查覆盖图 (only the coverage map takes --from/--to)");
             }
+            if week.is_some() && product != Product::Weekly {
+                bail!("--week 只用于例会周报 (only the weekly report takes --week)");
+            }
             if month.is_some() && product != Product::Assessment {
                 bail!("--month 只用于考核表 (only the assessment takes --month)");
             }
             if let Some(m) = month {
                 crate::assessment::Month::parse(m).map_err(anyhow::Error::msg)?;
             }
-            let xlsx = out.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
-            if xlsx && product != Product::Assessment {
-                bail!("只有考核表可导出为 .xlsx (only the assessment is written as .xlsx; the others are PDF)");
-            }
+            let ext = out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+            let xlsx = match (product, ext.as_deref()) {
+                (Product::Weekly | Product::Assessment, Some("xlsx")) => true,
+                (Product::Weekly | Product::Assessment, Some("pdf")) => false,
+                (Product::Weekly | Product::Assessment, _) => bail!(
+                    "例会周报和考核表只能导出为 .pdf 或 .xlsx (the weekly report and the assessment are written as .pdf or .xlsx): {}",
+                    out.display()
+                ),
+                (_, Some("xlsx")) => bail!(
+                    "只有例会周报和考核表可导出为 .xlsx (only the weekly report and the assessment are written as .xlsx)"
+                ),
+                _ => false,
+            };
             let lang = lang.unwrap_or_default();
             let doc = open_existing(db, OpenMode::View, lang)?;
+            let week = match week {
+                Some(w) => Some(
+                    crate::weekly::WeekSpan::parse(w, &crate::time::time_zone(&doc.community.info.time_zone))
+                        .map_err(anyhow::Error::msg)?,
+                ),
+                None => None,
+            };
             // Checked before the work, so a refused target costs nothing and is never touched.
             let target = files::check_output(out, OutputKind::Export, &[doc_path(&doc)?])?;
             let opts = ExportOptions {
@@ -667,9 +690,18 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
                 badge_size,
                 badge_qr: !*no_qr,
                 badge_back: *back,
+                week,
                 ..ExportOptions::new(product, paper)
             };
-            let bytes = if xlsx { export::assessment_xlsx(&doc, &opts)? } else { export::export_pdf(&doc, &opts)? };
+            let bytes = match (xlsx, product) {
+                (true, Product::Weekly) => {
+                    let report = export::products::weekly_report(&doc, &opts)?;
+                    export::products::weekly_xlsx(&doc, &report, lang)
+                        .map_err(|e| anyhow::anyhow!("无法生成 Excel 文件 (could not make the .xlsx): {e}"))?
+                }
+                (true, _) => export::assessment_xlsx(&doc, &opts)?,
+                _ => export::export_pdf(&doc, &opts)?,
+            };
             files::write_atomically(&target, &bytes)?;
             Ok(format!("已导出 (exported): {} ({} KB)\n", out.display(), bytes.len() / 1024))
         }

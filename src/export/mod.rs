@@ -34,10 +34,12 @@ pub enum Product {
     Assessment,
     /// Staff badges (工作牌) on A4 with crop marks, optionally with their back sides.
     Badges,
+    /// The Monday meeting report (例会周报): a summary page, then a page per grid.
+    Weekly,
 }
 
 impl Product {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::WallMap,
         Self::Atlas,
         Self::Boards,
@@ -46,6 +48,7 @@ impl Product {
         Self::Coverage,
         Self::Assessment,
         Self::Badges,
+        Self::Weekly,
     ];
 
     /// The CLI name.
@@ -59,6 +62,7 @@ impl Product {
             Self::Coverage => "coverage",
             Self::Assessment => "assessment",
             Self::Badges => "badges",
+            Self::Weekly => "weekly",
         }
     }
 
@@ -107,6 +111,8 @@ pub struct ExportOptions {
     pub badge_qr: bool,
     /// Badges: a back page after each sheet, for long-edge duplex printing.
     pub badge_back: bool,
+    /// Weekly report: the week; last week (in the community's zone) when `None`.
+    pub week: Option<crate::weekly::WeekSpan>,
 }
 
 impl ExportOptions {
@@ -131,6 +137,7 @@ impl ExportOptions {
             badge_size: BadgeSize::Card,
             badge_qr: true,
             badge_back: false,
+            week: None,
         }
     }
 }
@@ -150,6 +157,9 @@ pub enum ExportError {
     /// The patrol audit or heatmap of a coverage map could not be made (a bad window…).
     #[error("{0}")]
     Coverage(String),
+    /// The week of a weekly report cannot be made.
+    #[error("{0}")]
+    Week(#[from] crate::weekly::WeekError),
     #[error(transparent)]
     Pdf(#[from] pdf::PdfError),
     #[error("没有方案 {0:?} (no such plan); 请用 plan list 查看 (see plan list)")]
@@ -211,7 +221,11 @@ pub fn layouts_monitored(
     {
         return Err(ExportError::BadScale(s));
     }
-    let page = opts.paper.oriented(opts.landscape);
+    // The weekly report is an office paper: always A4 portrait.
+    let page = match opts.product {
+        Product::Weekly => PageSize { width_mm: 210.0, height_mm: 297.0 },
+        _ => opts.paper.oriented(opts.landscape),
+    };
     let single = |l: Layout| {
         monitor.report(1.0, opts.lang.tr(crate::T::ExportLayingOut));
         vec![l]
@@ -230,6 +244,7 @@ pub fn layouts_monitored(
         }
         // Cards are cut from A4 whatever paper the other products use.
         Product::Badges => products::badges(doc, opts, measure),
+        Product::Weekly => products::weekly(doc, opts, page, measure)?,
     };
     // A cancelled product stops early with fewer pages: never hand those out as the result.
     if monitor.is_cancelled() {

@@ -9,6 +9,7 @@ mod plan_compare;
 mod roster;
 mod staffing;
 mod wall_map;
+mod weekly;
 
 pub use assessment::{assessment, assessment_headers, assessment_rows};
 pub use atlas::atlas;
@@ -18,6 +19,7 @@ pub use plan_compare::{MOVED_EDGE, OLD_PLAN_LINE, document_title as plan_compare
 pub use roster::{days_off_earned, roster, roster_week, week_of};
 pub use staffing::staffing;
 pub use wall_map::{ExtentByRoads, extent_by_roads, wall_map};
+pub use weekly::{weekly, weekly_report, weekly_xlsx};
 
 use std::sync::Arc;
 
@@ -51,6 +53,7 @@ pub fn title(doc: &Document, opts: &ExportOptions) -> String {
         Product::Coverage => format!("{name}{}", lang.tr(T::PrintCoverageMap)),
         Product::Assessment => format!("{name}{}", lang.tr(T::PrintAssessment)),
         Product::Badges => format!("{name}{}", lang.tr(T::PrintStaffBadges)),
+        Product::Weekly => format!("{name}{}", lang.tr(T::WeeklyTitle)),
     }
 }
 

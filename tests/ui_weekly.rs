@@ -1,0 +1,40 @@
+//! The weekly report window (例会周报): opened from the View menu, it shows the summary of last week
+//! and moves a week back and forth with its buttons.
+
+use egui::vec2;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use wangge::app::WanggeApp;
+use wangge::i18n::T;
+use wangge::{Document, Lang};
+
+fn click(h: &mut Harness<'static, WanggeApp>, label: &str) {
+    h.get_by_label(label).click();
+    settle(h);
+}
+
+/// The document's first frames repaint a few times (layout of the map): step them through.
+fn settle(h: &mut Harness<'static, WanggeApp>) {
+    for _ in 0..8 {
+        h.step();
+    }
+}
+
+#[test]
+fn the_window_shows_a_week_and_steps_between_weeks() {
+    let doc = Document::new(wangge::demo::kangle(), None, Lang::ZhCn);
+    let mut h = Harness::builder()
+        .with_size(vec2(1500.0, 950.0))
+        .build_eframe(move |cc| WanggeApp::new(cc, Ok(doc), Some(Lang::ZhCn)));
+    settle(&mut h);
+    click(&mut h, Lang::ZhCn.tr(T::View));
+    click(&mut h, Lang::ZhCn.tr(T::WeeklyMenu));
+    assert!(h.state().weekly.open);
+    let tz = wangge::time::time_zone("Asia/Shanghai");
+    let last = wangge::weekly::WeekSpan::last_week(wangge::time::now_timestamp(), &tz).unwrap();
+    let label = |w: &wangge::weekly::WeekSpan| format!("{} ({})", w.label(), w.range_text());
+    assert!(h.query_by_label(&label(&last)).is_some(), "last week shown");
+    assert!(h.query_by_label(Lang::ZhCn.tr(T::WeeklyTotal)).is_some(), "the total row");
+    click(&mut h, Lang::ZhCn.tr(T::WeeklyPrevious));
+    assert!(h.query_by_label(&label(&last.previous(&tz).unwrap())).is_some(), "the week before");
+}

@@ -65,6 +65,10 @@ pub struct MapOutput {
     pub transform: Option<ScreenFromMap>,
     /// Where the legends, scale bar and the like sit: the map under them takes no hover or click.
     pub blocked: Vec<Rect>,
+    /// The case marker under the pointer.
+    pub hovered_case: Option<crate::model::CaseId>,
+    /// Where the map was clicked (lon/lat), and the case marker there.
+    pub clicked_at: Option<(geo::Coord<f64>, Option<crate::model::CaseId>)>,
 }
 
 pub struct MapInput<'a> {
@@ -83,6 +87,9 @@ pub struct MapInput<'a> {
     /// The patrol heatmap, drawn over the buildings and under the tools' marks.
     pub heat: &'a [Shape],
     pub heat_legend: Option<HeatLegend>,
+    /// The case markers (事件), drawn over the heatmap.
+    pub cases: &'a [crate::layers::cases::CaseMarker],
+    pub selected_case: Option<crate::model::CaseId>,
 }
 
 /// The heatmap's colour bar: low → high, with the peak density.
@@ -139,6 +146,7 @@ pub fn map_ui(ui: &mut Ui, memory: &mut MapMemory, tiles: Option<&mut dyn Tiles>
         let shapes = scene.frame(&params, input.fills);
         paint(ui, rect, &t, &shapes);
         paint(ui, rect, &t, input.heat);
+        paint(ui, rect, &t, &crate::layers::cases::marker_shapes(input.cases, t.px_per_m, input.selected_case));
         super::tool_view::paint_overlay(ui, rect, &t, input.tool_overlay, input.tool_layer);
         let mut blocked = vec![legend_ui(ui, rect, input.legend)];
         if let Some(h) = &input.heat_legend {
@@ -146,6 +154,14 @@ pub fn map_ui(ui: &mut Ui, memory: &mut MapMemory, tiles: Option<&mut dyn Tiles>
         }
         blocked.extend(super::scale_bar::paint(ui, rect, t.px_per_m));
         let mut out = interact(response, &t, scene, &blocked);
+        let free = |p: &Pos2| !blocked.iter().any(|r| r.contains(*p));
+        let case_at = |p: Pos2| crate::layers::cases::marker_at(input.cases, t.map(p), t.px_per_m);
+        out.hovered_case = response.hover_pos().filter(free).and_then(case_at);
+        if response.clicked()
+            && let Some(pos) = response.interact_pointer_pos().filter(free)
+        {
+            out.clicked_at = Some((scene.to_lonlat(t.map(pos)), case_at(pos)));
+        }
         out.tool_inputs = super::tool_view::pointer_inputs(ui, response, &t);
         out.px_per_m = t.px_per_m;
         out.transform = Some(t);

@@ -698,6 +698,7 @@ texts! {
     CaseAll => "合计", "All";
     CasePhotoFailed => "无法添加照片", "Cannot add the photo";
     CaseMarkerLayer => "事件标记", "Case markers";
+    CaseFigures => "各网格统计", "Per grid";
 }
 
 /// A staff title as printed: the standard titles (free text in the data, 党委书记, 居委会主任 …) in

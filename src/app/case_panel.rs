@@ -105,8 +105,8 @@ impl Default for CasePanel {
 }
 
 /// "2026-11-30T09:00:00+08:00" → "11-30 09:00".
-fn short_time(t: &str) -> &str {
-    t.get(5..16).unwrap_or(t)
+fn short_time(t: &str) -> String {
+    t.get(5..16).unwrap_or(t).replacen('T', " ", 1)
 }
 
 fn staff_name(c: &Community, id: Option<StaffId>) -> String {
@@ -213,10 +213,13 @@ impl CasePanel {
                 let filter = self.filter(now);
                 let shown: Vec<&Case> = c.cases.iter().filter(|k| filter.matches(c, k, now)).collect();
                 ui.separator();
-                figures_ui(ui, c, &shown, now, lang);
+                egui::CollapsingHeader::new(tr(T::CaseFigures))
+                    .id_salt("case_figures_header")
+                    .default_open(true)
+                    .show(ui, |ui| figures_ui(ui, c, &shown, now, lang));
                 ui.separator();
                 ui.label(RichText::new(lang.tr_n(T::CaseCount, shown.len())).strong());
-                egui::ScrollArea::vertical().id_salt("case_list").max_height(260.0).show(ui, |ui| {
+                egui::ScrollArea::vertical().id_salt("case_list").max_height(200.0).show(ui, |ui| {
                     for k in shown.iter().rev() {
                         let overdue = cases::is_overdue(&c.info.rules, k, now);
                         let [r, g, b, _] = status_colour(k.status());
@@ -597,7 +600,7 @@ fn figures_ui(ui: &mut Ui, c: &Community, shown: &[&Case], now: Timestamp, lang:
             ui.end_row();
         };
         for g in &c.grids {
-            row(ui, format!("{} {}", g.code, g.name), &mut |i| grid_of[i] == Some(g.id));
+            row(ui, g.name.clone(), &mut |i| grid_of[i] == Some(g.id));
         }
         row(ui, tr(T::TipNoGrid).to_string(), &mut |i| grid_of[i].is_none());
         row(ui, tr(T::CaseAll).to_string(), &mut |_| true);

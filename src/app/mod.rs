@@ -1079,6 +1079,7 @@ impl WanggeApp {
         heat_shapes.extend_from_slice(self.plans.shapes());
         let case_markers = self.cases.markers(&self.doc).to_vec();
         let placing_case = self.cases.placing();
+        let case_legend = crate::layers::cases::legend(lang);
         let heat_legend = self.patrols.heat().map(|h| map_view::HeatLegend {
             title: lang.tr(T::PatrolHeatLegend),
             low: lang.tr(T::PatrolHeatLow),
@@ -1104,6 +1105,7 @@ impl WanggeApp {
                 heat_legend,
                 cases: &case_markers,
                 selected_case: self.cases.selected,
+                case_legend: (!case_markers.is_empty()).then_some(&case_legend),
             };
             let tiles = self.basemap.active(self.settings.online_tiles, ui.ctx());
             let out = map_view::map_ui(ui, &mut self.map_memory, tiles, &input);

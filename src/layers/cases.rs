@@ -37,8 +37,30 @@ pub fn status_colour(s: CaseStatus) -> Rgba {
         CaseStatus::Accepted | CaseStatus::Handling => [245, 140, 20, 255],
         CaseStatus::Escalated => [130, 60, 170, 255],
         CaseStatus::Resolved | CaseStatus::Feedback => [40, 110, 200, 255],
-        CaseStatus::Closed => [120, 150, 120, 255],
+        CaseStatus::Closed => [150, 150, 150, 255],
     }
+}
+
+/// The markers' legend: one entry per colour (the statuses that share one are named together),
+/// and the ring of an overdue case.
+pub fn legend(lang: crate::i18n::Lang) -> super::Legend {
+    use crate::i18n::T;
+    let groups: [&[CaseStatus]; 5] = [
+        &[CaseStatus::Reported],
+        &[CaseStatus::Accepted, CaseStatus::Handling],
+        &[CaseStatus::Escalated],
+        &[CaseStatus::Resolved, CaseStatus::Feedback],
+        &[CaseStatus::Closed],
+    ];
+    let mut entries: Vec<super::LegendEntry> = groups
+        .iter()
+        .map(|g| super::LegendEntry {
+            color: status_colour(g[0]),
+            label: g.iter().map(|s| lang.tr(s.label())).collect::<Vec<_>>().join(" / "),
+        })
+        .collect();
+    entries.push(super::LegendEntry { color: OVERDUE_RING, label: lang.tr(T::CaseOverdue).to_string() });
+    super::Legend { title: lang.tr(T::CaseMarkerLayer).to_string(), entries }
 }
 
 /// The markers of the cases `filter` lets through at `now`.
@@ -67,11 +89,13 @@ fn ring_points(centre: MapPos, r: f32) -> Vec<MapPos> {
 /// The discs at a scale of `px_per_m` device units per metre; closed cases are drawn first, so the
 /// open ones stay on top.
 pub fn marker_shapes(markers: &[CaseMarker], px_per_m: f32, selected: Option<CaseId>) -> Vec<Shape> {
-    let r = MARKER_RADIUS / px_per_m.max(1e-6);
+    let per_px = 1.0 / px_per_m.max(1e-6);
     let mut order: Vec<&CaseMarker> = markers.iter().collect();
     order.sort_by_key(|m| !m.status.is_closed());
     let mut out = Vec::with_capacity(markers.len() * 2);
     for m in order {
+        // Closed cases are smaller: the open ones are what the office looks for.
+        let r = per_px * if m.status.is_closed() { MARKER_RADIUS * 0.7 } else { MARKER_RADIUS };
         let ring = ring_points(m.pos, r);
         let mut mesh = TriMesh { vertices: vec![m.pos], indices: Vec::with_capacity(SIDES * 3) };
         mesh.vertices.extend(ring.iter().copied());

@@ -725,6 +725,49 @@ texts! {
     WeeklyNone => "无", "None";
     WeeklyMore => "另有 {n} 项未列出", "{n} more not listed";
     WeeklyNote => "每个网格每天应巡查 2 个半天（本周未结束时只计已过去的半天）；盲区为本周未走访的楼栋；超期按办结时限计至周末。本报告不含居民个人信息。", "Each grid is due 2 patrolled half days a day (in a week not over yet, only the half days past); blind spots are buildings not visited in the week; overdue counts to the week's end by the closing deadlines. No residents' personal data.";
+    // Cases in the app (事件面板, issue 15)
+    CaseNew => "新建事件", "New case";
+    CaseMarkers => "地图标记", "Map markers";
+    CaseCount => "事件 {n} 件", "{n} cases";
+    CaseAllStatuses => "全部状态", "All statuses";
+    CaseAllCategories => "全部类别", "All categories";
+    CaseAllGrids => "全部网格", "All grids";
+    CaseLast7 => "近7天", "Last 7 days";
+    CaseLast30 => "近30天", "Last 30 days";
+    CaseAllDates => "全部日期", "All dates";
+    CaseOverdueOnly => "只看逾期", "Overdue only";
+    CaseSearchHint => "描述、类别、楼栋或编号", "description, category, building or #id";
+    CaseStatusLabel => "状态", "Status";
+    CaseSeverity => "紧急程度", "Severity";
+    CaseDescription => "描述", "Description";
+    CaseReporter => "报告人", "Reporter";
+    CasePhone => "电话", "Phone";
+    CaseBuilding => "楼栋", "Building";
+    CaseGrid => "网格", "Grid";
+    CaseLocation => "位置", "Location";
+    CaseDeadline => "期限", "Deadline";
+    CasePhotos => "照片", "Photos";
+    CaseAddPhoto => "添加照片…", "Add photo…";
+    CaseSteps => "处理经过", "Workflow";
+    CaseOperator => "操作人", "Operator";
+    CaseEscalateTo => "转办给", "Escalate to";
+    CaseNote => "备注", "Note";
+    CaseDeadlines => "期限设置", "Deadlines";
+    CaseDeadlinesSave => "保存期限", "Save deadlines";
+    CaseDaysSuffix => " 天", " days";
+    CaseCategory => "类别", "Category";
+    CaseClickMap => "在地图上点击事件位置", "Click the map where it is";
+    CaseReporterPrivate => "报告人姓名和电话属个人信息，不会印在公示材料上", "The reporter's name and phone are personal data, never printed on public products";
+    CaseSave => "保存", "Save";
+    CaseNeeds => "民生需求", "Resident needs";
+    CaseProblems => "问题", "Problems";
+    CaseTotal => "总数", "Total";
+    CaseOpen => "未结", "Open";
+    CaseMeanHours => "平均办结(小时)", "Mean hours to close";
+    CaseAll => "合计", "All";
+    CasePhotoFailed => "无法添加照片", "Cannot add the photo";
+    CaseMarkerLayer => "事件标记", "Case markers";
+    CaseFigures => "各网格统计", "Per grid";
 }
 
 /// A staff title as printed: the standard titles (free text in the data, 党委书记, 居委会主任 …) in

@@ -65,6 +65,10 @@ pub struct MapOutput {
     pub transform: Option<ScreenFromMap>,
     /// Where the legends, scale bar and the like sit: the map under them takes no hover or click.
     pub blocked: Vec<Rect>,
+    /// The case marker under the pointer.
+    pub hovered_case: Option<crate::model::CaseId>,
+    /// Where the map was clicked (lon/lat), and the case marker there.
+    pub clicked_at: Option<(geo::Coord<f64>, Option<crate::model::CaseId>)>,
 }
 
 pub struct MapInput<'a> {
@@ -83,6 +87,11 @@ pub struct MapInput<'a> {
     /// The patrol heatmap, drawn over the buildings and under the tools' marks.
     pub heat: &'a [Shape],
     pub heat_legend: Option<HeatLegend>,
+    /// The case markers (事件), drawn over the heatmap.
+    pub cases: &'a [crate::layers::cases::CaseMarker],
+    pub selected_case: Option<crate::model::CaseId>,
+    /// The markers' legend, when they are shown.
+    pub case_legend: Option<&'a Legend>,
 }
 
 /// The heatmap's colour bar: low → high, with the peak density.
@@ -139,13 +148,25 @@ pub fn map_ui(ui: &mut Ui, memory: &mut MapMemory, tiles: Option<&mut dyn Tiles>
         let shapes = scene.frame(&params, input.fills);
         paint(ui, rect, &t, &shapes);
         paint(ui, rect, &t, input.heat);
+        paint(ui, rect, &t, &crate::layers::cases::marker_shapes(input.cases, t.px_per_m, input.selected_case));
         super::tool_view::paint_overlay(ui, rect, &t, input.tool_overlay, input.tool_layer);
         let mut blocked = vec![legend_ui(ui, rect, input.legend)];
         if let Some(h) = &input.heat_legend {
             blocked.push(heat_legend_ui(ui, rect, h));
         }
+        if let Some(l) = input.case_legend {
+            blocked.push(legend_box(ui, rect, l, false));
+        }
         blocked.extend(super::scale_bar::paint(ui, rect, t.px_per_m));
         let mut out = interact(response, &t, scene, &blocked);
+        let free = |p: &Pos2| !blocked.iter().any(|r| r.contains(*p));
+        let case_at = |p: Pos2| crate::layers::cases::marker_at(input.cases, t.map(p), t.px_per_m);
+        out.hovered_case = response.hover_pos().filter(free).and_then(case_at);
+        if response.clicked()
+            && let Some(pos) = response.interact_pointer_pos().filter(free)
+        {
+            out.clicked_at = Some((scene.to_lonlat(t.map(pos)), case_at(pos)));
+        }
         out.tool_inputs = super::tool_view::pointer_inputs(ui, response, &t);
         out.px_per_m = t.px_per_m;
         out.transform = Some(t);
@@ -374,6 +395,11 @@ fn heat_legend_ui(ui: &Ui, rect: Rect, h: &HeatLegend) -> Rect {
 }
 
 fn legend_ui(ui: &Ui, rect: Rect, legend: &Legend) -> Rect {
+    legend_box(ui, rect, legend, true)
+}
+
+/// A legend box in the map's bottom-left corner, or its top-left one.
+fn legend_box(ui: &Ui, rect: Rect, legend: &Legend, bottom: bool) -> Rect {
     let painter = ui.painter_at(rect);
     let row_h = 18.0;
     let width = legend
@@ -383,7 +409,8 @@ fn legend_ui(ui: &Ui, rect: Rect, legend: &Legend) -> Rect {
         .fold(crate::layers::labels::text_width(&legend.title, 14.0), f32::max)
         + 40.0;
     let height = 26.0 + row_h * legend.entries.len() as f32;
-    let frame = Rect::from_min_size(pos2(rect.left() + 10.0, rect.bottom() - height - 10.0), vec2(width, height));
+    let top = if bottom { rect.bottom() - height - 10.0 } else { rect.top() + 10.0 };
+    let frame = Rect::from_min_size(pos2(rect.left() + 10.0, top), vec2(width, height));
     painter.rect_filled(frame, 6.0, Color32::from_rgba_unmultiplied(255, 255, 255, 230));
     painter.rect_stroke(frame, 6.0, egui::Stroke::new(1.0, Color32::from_gray(170)), egui::StrokeKind::Inside);
     painter.text(

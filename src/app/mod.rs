@@ -3,6 +3,7 @@
 
 pub mod assessment_panel;
 pub mod basemap;
+pub mod case_panel;
 pub mod change_log;
 pub mod checks_panel;
 pub mod crash;
@@ -180,6 +181,18 @@ pub enum Command {
     },
     /// F11.
     ToggleFullscreen,
+    /// Opens or closes the cases panel (事件).
+    ToggleCases,
+    /// Shows or hides the case markers on the map.
+    SetCaseMarkers(bool),
+    /// Opens the 新建事件 form (the next map click sets the location).
+    NewCase,
+    /// Selects a case (the panel shows it) and centres the map on it.
+    SelectCase(crate::model::CaseId),
+    /// Picks a photo file for the 新建事件 form.
+    PickCasePhoto,
+    /// A checked photo for the form, or why the picked file cannot be used.
+    AddCasePhoto(Result<Vec<u8>, String>),
 }
 
 enum Picked {
@@ -193,6 +206,7 @@ enum Picked {
     ImportFile(PathBuf),
     TrackFile(PathBuf),
     NewCommunityFile(new_community::NewSlot, PathBuf),
+    CasePhoto(Result<Vec<u8>, String>),
 }
 
 pub struct WanggeApp {
@@ -254,6 +268,9 @@ pub struct WanggeApp {
     pub track_import: track_import::TrackImportDialog,
     pub new_community: new_community::NewCommunityWizard,
     pub search: search_panel::SearchPanel,
+    pub cases: case_panel::CasePanel,
+    /// The case marker under the pointer (its tooltip is showing).
+    hovered_case: Option<crate::model::CaseId>,
     /// The operator when none is set: `WANGGE_OPERATOR` or the login name.
     default_operator: String,
     /// A document being opened on a worker; the current one stays on screen until it is ready.
@@ -337,6 +354,8 @@ impl WanggeApp {
             track_import: Default::default(),
             new_community: Default::default(),
             search: Default::default(),
+            cases: Default::default(),
+            hovered_case: None,
             px_per_m: 1.0,
         };
         // A stored value from a hand-edited settings file is used only when it is a sensible area.
@@ -379,6 +398,11 @@ impl WanggeApp {
     /// The current zoom level of the map (Web Mercator levels).
     pub fn zoom(&self) -> f64 {
         self.map_memory.zoom()
+    }
+
+    /// The case marker under the pointer on the map (its tooltip is showing).
+    pub fn hovered_case(&self) -> Option<crate::model::CaseId> {
+        self.hovered_case
     }
 
     /// The tooltip of a building on the map: name, residents and its grid.
@@ -843,6 +867,29 @@ impl WanggeApp {
                 let full = ctx.input(|i| i.viewport().fullscreen.unwrap_or(false));
                 ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(!full));
             }
+            Command::ToggleCases => self.cases.open = !self.cases.open,
+            Command::SetCaseMarkers(on) => self.cases.show_markers = on,
+            Command::NewCase => self.cases.start_new(),
+            Command::SelectCase(id) => {
+                self.cases.open = true;
+                self.cases.selected = Some(id);
+                if let Some(k) = self.doc.community.case(id) {
+                    self.map_memory.center_at(walkers::lon_lat(k.position.x(), k.position.y()));
+                }
+            }
+            Command::PickCasePhoto => self.pick(ctx, |d| {
+                d.add_filter("JPEG / PNG", &["jpg", "jpeg", "png", "JPG", "JPEG", "PNG"])
+                    .pick_file()
+                    .map(|p| Picked::CasePhoto(staff_editor::load_photo(&p)))
+            }),
+            Command::AddCasePhoto(photo) => match photo {
+                Ok(bytes) => {
+                    if let Some(f) = &mut self.cases.form {
+                        f.photos.push(bytes);
+                    }
+                }
+                Err(e) => self.message = Some(format!("{}：{e}", self.tr(T::CasePhotoFailed))),
+            },
             Command::ApplyImport(edit, report) => {
                 let before = self.doc.revision();
                 self.run_edit(|d| d.apply(edit).map(drop));
@@ -957,6 +1004,7 @@ impl WanggeApp {
             Picked::ImportFile(p) => Command::SetImportFile(p),
             Picked::TrackFile(p) => Command::SetTrackFile(p),
             Picked::NewCommunityFile(slot, p) => Command::SetNewCommunityFile(slot, p),
+            Picked::CasePhoto(photo) => Command::AddCasePhoto(photo),
         })
     }
 }
@@ -1029,6 +1077,9 @@ impl WanggeApp {
             self.weekly.refresh(&self.doc);
             commands.extend(self.weekly.ui(ui, &self.doc, self.settings.lang));
         }
+        if self.cases.open {
+            commands.extend(self.cases.ui(ui, &self.doc, self.settings.lang));
+        }
         commands.extend(jobs_bar(ui, self));
         commands.extend(panels::grid_panel(ui, self));
         if let Some(b) = self.selected_building {
@@ -1044,6 +1095,9 @@ impl WanggeApp {
         let tool_active = self.tools.kind() != tools::ToolKind::Select;
         let mut heat_shapes = self.patrols.shapes(&self.doc);
         heat_shapes.extend_from_slice(self.plans.shapes());
+        let case_markers = self.cases.markers(&self.doc).to_vec();
+        let placing_case = self.cases.placing();
+        let case_legend = crate::layers::cases::legend(lang);
         let heat_legend = self.patrols.heat().map(|h| map_view::HeatLegend {
             title: lang.tr(T::PatrolHeatLegend),
             low: lang.tr(T::PatrolHeatLow),
@@ -1067,6 +1121,9 @@ impl WanggeApp {
                 tool_layer: Some(&cache.layer),
                 heat: &heat_shapes,
                 heat_legend,
+                cases: &case_markers,
+                selected_case: self.cases.selected,
+                case_legend: (!case_markers.is_empty()).then_some(&case_legend),
             };
             let tiles = self.basemap.active(self.settings.online_tiles, ui.ctx());
             let out = map_view::map_ui(ui, &mut self.map_memory, tiles, &input);
@@ -1079,7 +1136,21 @@ impl WanggeApp {
             self.pointer_lonlat = out.pointer_lonlat;
             self.hovered_building = out.hovered_building;
             self.px_per_m = out.px_per_m;
-            if let Some(clicked) = out.clicked_building
+            self.hovered_case = out.hovered_case;
+            let mut clicked_building = out.clicked_building;
+            if let Some((lonlat, case)) = out.clicked_at
+                && !tool_active
+            {
+                if placing_case {
+                    // The click sets the new case's location; it selects nothing.
+                    self.cases.place(lonlat);
+                    clicked_building = None;
+                } else if let Some(id) = case {
+                    commands.push(Command::SelectCase(id));
+                    clicked_building = None;
+                }
+            }
+            if let Some(clicked) = clicked_building
                 && !tool_active
             {
                 commands.push(Command::SelectBuilding(clicked));
@@ -1104,7 +1175,8 @@ impl WanggeApp {
             if !capturing {
                 tool_view::balance_ui(ui, self.map_rect, self, &live);
             }
-            if let Some(tip) = out.hovered_building.and_then(|b| self.building_tip(b))
+            let case_tip = out.hovered_case.and_then(|k| case_panel::CasePanel::tip(&self.doc, k, lang));
+            if let Some(tip) = case_tip.or_else(|| out.hovered_building.and_then(|b| self.building_tip(b)))
                 && !capturing
             {
                 egui::Tooltip::always_open(
@@ -1130,6 +1202,7 @@ impl WanggeApp {
         commands.extend(self.new_community.ui(&ctx, self.settings.lang));
         commands.extend(self.track_import.ui(&ctx, &self.doc, self.settings.lang));
         commands.extend(self.search.ui(&ctx, &self.doc, self.settings.lang));
+        commands.extend(self.cases.form_ui(&ctx, &self.doc, self.settings.lang));
         if let Some(m) = self.async_message.lock().ok().and_then(|mut m| m.take()) {
             self.message = Some(m);
         }

@@ -116,6 +116,18 @@ pub(super) fn menu_bar(ui: &mut Ui, app: &WanggeApp) -> Vec<Command> {
                 if ui.checkbox(&mut weekly_open, tr(T::WeeklyMenu)).changed() {
                     out.push(Command::ToggleWeekly);
                 }
+                let mut cases_open = app.cases.open;
+                if ui.checkbox(&mut cases_open, tr(T::Cases)).changed() {
+                    out.push(Command::ToggleCases);
+                }
+                let mut markers = app.cases.show_markers;
+                if ui.checkbox(&mut markers, tr(T::CaseMarkerLayer)).changed() {
+                    out.push(Command::SetCaseMarkers(markers));
+                }
+                if ui.button(tr(T::CaseNew)).clicked() {
+                    out.push(Command::NewCase);
+                    ui.close();
+                }
                 let mut online = app.settings.online_tiles;
                 let available = cfg!(feature = "online-tiles");
                 let toggle = ui

@@ -69,7 +69,10 @@ impl WanggeApp {
         if ctx.egui_wants_keyboard_input() || !ctx.input(|i| i.key_pressed(Key::Escape)) {
             return;
         }
-        let closed = if self.search.open {
+        let closed = if self.cases.form.is_some() {
+            self.cases.form = None;
+            true
+        } else if self.search.open {
             self.search.close();
             true
         } else if self.startup_problem.is_none() && self.message.take().is_some() {

@@ -1,6 +1,7 @@
 //! Backend-neutral drawing: model + view settings → a list of shapes in map space (local metres).
 //! The egui painter and the PDF writer both consume the same list, so what you see is what you print.
 
+pub mod cases;
 pub mod heat;
 pub mod labels;
 pub mod overlay;

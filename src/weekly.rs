@@ -279,8 +279,9 @@ pub fn report_with_log(doc: &Document, week: &WeekSpan, now: Timestamp, log: &[L
         if !(new || closed || escalated || overdue) {
             continue;
         }
+        // Days begun past the deadline: a case an hour late is a day overdue, not 0.
         let days_overdue = overdue
-            .then(|| cases::deadline(rules, &then).map(|d| elapsed_end.duration_since(d).as_secs() / 86_400))
+            .then(|| cases::deadline(rules, &then).map(|d| (elapsed_end.duration_since(d).as_secs() + 86_399) / 86_400))
             .flatten();
         let row = WeekCase {
             id: k.id,

@@ -115,7 +115,7 @@ fn fixture() -> Fixture {
                 (Closed, "2026-11-25T11:00:00+08:00"),
             ],
         ),
-        // New, a hazard with 2 days: overdue by 4 whole days at the week's end.
+        // New, a hazard with 2 days: due 11-25 09:00, so at the week's end (11-30 00:00) in its fifth day overdue.
         case(
             2,
             CaseCategory::SafetyHazard,
@@ -205,7 +205,7 @@ fn every_figure_of_a_known_week() {
     assert_eq!(ids, [1, 2, 3]);
     let overdue = weekly::overdue_cases(&r);
     assert_eq!(overdue.len(), 1);
-    assert_eq!((overdue[0].id, overdue[0].days_overdue), (CaseId(2), Some(4)));
+    assert_eq!((overdue[0].id, overdue[0].days_overdue), (CaseId(2), Some(5)));
     assert_eq!(a.data_changes, 3);
     assert_eq!(a.evening_minutes, 180);
     assert!((a.evening_hours() - 3.0).abs() < 1e-9);

@@ -19,12 +19,14 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-/// The demo without its month of patrol tracks (a 300 KB file rather than 20 MB: the full-disk test
-/// mounts a 600 KB disk, and the rest need no patrols).
+/// The demo without its month of patrol tracks and cases (a 300 KB file rather than 20 MB: the
+/// full-disk test mounts a 600 KB disk, and the rest need neither).
 fn demo_in(dir: &Path, name: &str) -> PathBuf {
     let db = dir.join(name);
     let mut c = wangge::demo::kangle();
     c.tracks.clear();
+    c.cases.clear();
+    c.scores.clear();
     wangge::store::write_new_document(&db, &c, false).unwrap();
     db
 }

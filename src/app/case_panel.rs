@@ -78,8 +78,20 @@ pub struct CasePanel {
     pub form: Option<NewCaseForm>,
     /// Days per category being edited (期限设置), in `CaseCategory::ALL` order.
     pub deadline_drafts: Option<Vec<u32>>,
-    /// The markers of the filtered cases, rebuilt when the document or the filter changes.
-    cache: Option<(u64, CaseFilter, Vec<CaseMarker>)>,
+    /// The cases the filter lets through, rebuilt when the document or the filter changes.
+    cache: Filtered,
+}
+
+/// What the list, the per-grid figures and the map markers show, computed once per change.
+#[derive(Default)]
+struct Filtered {
+    /// The document revision it was made for; `None` before the first time.
+    revision: Option<u64>,
+    key: CaseFilter,
+    /// One per shown case, in case order.
+    markers: Vec<CaseMarker>,
+    /// The grid of each shown case (its position against the current grids).
+    grids: Vec<Option<GridId>>,
 }
 
 impl Default for CasePanel {
@@ -99,7 +111,7 @@ impl Default for CasePanel {
             escalate_to: Handler::CommunityPolice.as_str().to_string(),
             form: None,
             deadline_drafts: None,
-            cache: None,
+            cache: Filtered::default(),
         }
     }
 }
@@ -145,16 +157,23 @@ impl CasePanel {
         if !self.show_markers {
             return &[];
         }
+        &self.filtered(doc).markers
+    }
+
+    /// The filtered cases, recomputed only when the document or the filter changed.
+    fn filtered(&mut self, doc: &Document) -> &Filtered {
         let now = crate::time::now_timestamp();
-        // The date range moves with the clock: the filter is compared without it to the day.
+        // The date range moves with the clock: the filter is compared with it rounded to the hour.
         let filter = self.filter(now);
         let key = CaseFilter { from: filter.from.map(|f| f.round(jiff::Unit::Hour).unwrap_or(f)), ..filter.clone() };
-        let stale = self.cache.as_ref().is_none_or(|(rev, f, _)| *rev != doc.revision() || *f != key);
-        if stale {
-            let m = markers(&doc.community, &doc.scene, &filter, now);
-            self.cache = Some((doc.revision(), key, m));
+        let revision = Some(doc.revision());
+        if self.cache.revision != revision || self.cache.key != key {
+            let c = &doc.community;
+            let markers = markers(c, &doc.scene, &filter, now);
+            let grids = markers.iter().map(|m| c.case(m.id).and_then(|k| cases::case_grid(c, k))).collect();
+            self.cache = Filtered { revision, key, markers, grids };
         }
-        self.cache.as_ref().map_or(&[], |(_, _, m)| m.as_slice())
+        &self.cache
     }
 
     /// The map tooltip of a case: #id, category, status and building; never the reporter.
@@ -210,13 +229,14 @@ impl CasePanel {
             egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
                 self.filter_ui(ui, doc, lang);
                 let c = &doc.community;
-                let filter = self.filter(now);
-                let shown: Vec<&Case> = c.cases.iter().filter(|k| filter.matches(c, k, now)).collect();
+                let filtered = self.filtered(doc);
+                let grid_of = filtered.grids.clone();
+                let shown: Vec<&Case> = filtered.markers.iter().filter_map(|m| c.case(m.id)).collect();
                 ui.separator();
                 egui::CollapsingHeader::new(tr(T::CaseFigures))
                     .id_salt("case_figures_header")
                     .default_open(true)
-                    .show(ui, |ui| figures_ui(ui, c, &shown, now, lang));
+                    .show(ui, |ui| figures_ui(ui, c, &shown, &grid_of, now, lang));
                 ui.separator();
                 ui.label(RichText::new(lang.tr_n(T::CaseCount, shown.len())).strong());
                 egui::ScrollArea::vertical().id_salt("case_list").max_height(200.0).show(ui, |ui| {
@@ -578,9 +598,8 @@ pub fn deadlines_edit(c: &Community, days: &[u32]) -> Result<Option<Edit>, Strin
 }
 
 /// The per-grid table: total, open, overdue and mean hours to close, with a row for all.
-fn figures_ui(ui: &mut Ui, c: &Community, shown: &[&Case], now: Timestamp, lang: Lang) {
+fn figures_ui(ui: &mut Ui, c: &Community, shown: &[&Case], grid_of: &[Option<GridId>], now: Timestamp, lang: Lang) {
     let tr = |t| lang.tr(t);
-    let grid_of: Vec<Option<GridId>> = shown.iter().map(|k| cases::case_grid(c, k)).collect();
     egui::Grid::new("case_figures").num_columns(5).striped(true).show(ui, |ui| {
         for t in [T::CaseGrid, T::CaseTotal, T::CaseOpen, T::CaseOverdue, T::CaseMeanHours] {
             ui.label(RichText::new(tr(t)).strong());

@@ -24,6 +24,21 @@ pub fn weekly_report(doc: &Document, opts: &ExportOptions) -> Result<WeeklyRepor
     Ok(crate::weekly::report(doc, &week, now))
 }
 
+/// A grid's (or the total's) figures of the week: the patrol figure as the page words it, then the rest.
+fn key_figures(g: &GridWeek, patrol: (T, String)) -> [(T, String); 9] {
+    [
+        patrol,
+        (T::WeeklyCompliance, pct(g)),
+        (T::WeeklyBlindSpots, g.blind_spots.len().to_string()),
+        (T::WeeklyNewCases, g.cases_new.to_string()),
+        (T::WeeklyClosedCases, g.cases_closed.to_string()),
+        (T::WeeklyOverdueCases, g.cases_overdue.to_string()),
+        (T::WeeklyEscalatedCases, g.cases_escalated.to_string()),
+        (T::WeeklyDataChanges, g.data_changes.to_string()),
+        (T::WeeklyEveningHours, hours(g)),
+    ]
+}
+
 fn pct(g: &GridWeek) -> String {
     g.compliance_pct().map_or_else(|| "—".to_string(), |p| format!("{p:.0}%"))
 }
@@ -78,17 +93,8 @@ fn summary_page(
     let mut y = header(&mut l, m, u, &title(doc, opts), &subtitle(doc, r)) + 3.0;
     // Key figures as a row of boxes.
     let t = &r.total;
-    let figures = [
-        (T::WeeklyPatrolShort, format!("{}/{}", t.half_days_patrolled, t.half_days_required)),
-        (T::WeeklyCompliance, pct(t)),
-        (T::WeeklyBlindSpots, t.blind_spots.len().to_string()),
-        (T::WeeklyNewCases, t.cases_new.to_string()),
-        (T::WeeklyClosedCases, t.cases_closed.to_string()),
-        (T::WeeklyOverdueCases, t.cases_overdue.to_string()),
-        (T::WeeklyEscalatedCases, t.cases_escalated.to_string()),
-        (T::WeeklyDataChanges, t.data_changes.to_string()),
-        (T::WeeklyEveningHours, hours(t)),
-    ];
+    let patrol = (T::WeeklyPatrolShort, format!("{}/{}", t.half_days_patrolled, t.half_days_required));
+    let figures = key_figures(t, patrol);
     l.text_styled([m, y], lang.tr(T::WeeklyKeyFigures), 11.0, Align::Left, DARK, true);
     y += 7.0;
     let bw = w / figures.len() as f32;
@@ -204,17 +210,8 @@ fn grid_page(
     let head = format!("{} {} · {}", g.name, g.code, lang.tr(T::ProductWeekly));
     let mut y = header(&mut l, m, u, &head, &subtitle(doc, r)) + 3.0;
     // Figures, two columns of label and value.
-    let figures = [
-        (T::WeeklyPatrolled, format!("{} / {}", g.half_days_patrolled, g.half_days_required)),
-        (T::WeeklyCompliance, pct(g)),
-        (T::WeeklyBlindSpots, g.blind_spots.len().to_string()),
-        (T::WeeklyNewCases, g.cases_new.to_string()),
-        (T::WeeklyClosedCases, g.cases_closed.to_string()),
-        (T::WeeklyOverdueCases, g.cases_overdue.to_string()),
-        (T::WeeklyEscalatedCases, g.cases_escalated.to_string()),
-        (T::WeeklyDataChanges, g.data_changes.to_string()),
-        (T::WeeklyEveningHours, hours(g)),
-    ];
+    let patrol = (T::WeeklyPatrolled, format!("{} / {}", g.half_days_patrolled, g.half_days_required));
+    let figures = key_figures(g, patrol);
     l.text_styled([m, y], lang.tr(T::WeeklyKeyFigures), 11.0, Align::Left, DARK, true);
     y += 7.0;
     let half = w / 2.0;

@@ -21,9 +21,13 @@ if [ ! -f "$WINEPREFIX/.wangge-ready" ]; then
 fi
 
 # A wineserver left from an earlier run (another checkout, a killed test) can drop its clients
-# ("wine client error: recvmsg"): start from a fresh one.
+# ("wine client error: recvmsg"): start from a fresh one. It is kept alive (-p) for the whole run,
+# because a server that exits a few seconds after one test program can race the next program's
+# start, which then dies before running a test (CI, stop 23: tests/export.rs).
 wineserver -k 2>/dev/null || true
-export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=wine
+wineserver -p
+trap 'wineserver -k 2>/dev/null || true' EXIT
+export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER="$PWD/scripts/windows/wine-runner.sh"
 # `cli` is left out: it writes the demo (a month of patrol tracks, ~96k points) six times, which took 25 min
 # under Wine in a debug build; it runs on Linux.
 # Without the `gui` feature: none of these tests needs the window, so eframe is not built for Windows here.

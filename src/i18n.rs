@@ -660,7 +660,7 @@ texts! {
     AssessWeightsLabel => "权重：", "Weights:";
     AssessAspects => "德能勤绩廉", "Five aspects";
     PrintDayOff => "调休", "Off in lieu";
-    ProductAssessment => "考核表（上月）", "Assessment (last month)";
+    ProductAssessment => "月度考核表", "Monthly assessment";
     PrintAssessment => "网格员月度考核表", "Monthly assessment of grid staff";
     AssessRank => "名次", "Rank";
     AssessPatrol => "巡查(半天)", "Patrols (half days)";
@@ -768,6 +768,11 @@ texts! {
     CasePhotoFailed => "无法添加照片", "Cannot add the photo";
     CaseMarkerLayer => "事件标记", "Case markers";
     CaseFigures => "各网格统计", "Per grid";
+    // The period printed (print dialog) and the print buttons of the report windows.
+    ExportPreviousWeek => "上一周", "Previous week";
+    ExportNextWeek => "下一周", "Next week";
+    PrintThisPeriod => "打印…", "Print…";
+    ExportAlwaysA4 => "纸张：A4 纵向", "Paper: A4 portrait";
 }
 
 /// A staff title as printed: the standard titles (free text in the data, 党委书记, 居委会主任 …) in

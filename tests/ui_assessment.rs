@@ -58,3 +58,23 @@ fn a_score_entered_in_the_window_is_an_edit_and_undo_takes_it_back() {
     h.state_mut().doc.undo().unwrap();
     assert_eq!(h.state().doc.community.scores, before);
 }
+
+#[test]
+fn print_opens_the_print_dialog_on_the_month_shown() {
+    let doc = Document::new(wangge::demo::kangle(), None, Lang::ZhCn);
+    let mut h = Harness::builder()
+        .with_size(vec2(1500.0, 950.0))
+        .build_eframe(move |cc| WanggeApp::new(cc, Ok(doc), Some(Lang::ZhCn)));
+    h.run();
+    click(&mut h, Lang::ZhCn.tr(T::View));
+    click(&mut h, Lang::ZhCn.tr(T::AssessMenu));
+    h.get_by_label("◀").click();
+    h.run_steps(8);
+    click(&mut h, Lang::ZhCn.tr(T::PrintThisPeriod));
+    let last = wangge::assessment::Month::last_before(wangge::time::today("Asia/Shanghai"));
+    let before = last.first.checked_sub(jiff::Span::new().months(1)).unwrap().strftime("%Y-%m").to_string();
+    let app = h.state();
+    assert!(app.export.open, "the print dialog opened");
+    assert_eq!(app.export.product(), wangge::export::Product::Assessment);
+    assert_eq!(app.export.options(Lang::ZhCn, "Asia/Shanghai").month.as_deref(), Some(before.as_str()));
+}

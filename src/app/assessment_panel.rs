@@ -69,6 +69,11 @@ impl AssessmentPanel {
                 if ui.button("▶").on_hover_text(tr(T::AssessNextMonth)).clicked() {
                     self.shift_month(1);
                 }
+                if let Some(m) = &self.month
+                    && ui.button(tr(T::PrintThisPeriod)).clicked()
+                {
+                    out.push(Command::PrintPeriod(super::export_dialog::Period::Month(m.clone())));
+                }
             });
             let headers = crate::export::products::assessment_headers(lang);
             let rows = crate::export::products::assessment_rows(doc, lang, &self.rows);

@@ -7,6 +7,7 @@ use std::time::Duration;
 use egui::{Color32, FontId, Pos2, Rect, Stroke, Ui, pos2, vec2};
 
 use crate::Document;
+use crate::assessment::Month;
 use crate::export::layout::{Align, Item, Layout, PT_PER_MM, PosMm, TextMeasure};
 use crate::export::pdf::PdfFont;
 use crate::export::scale::group_thousands;
@@ -14,9 +15,26 @@ use crate::export::{self, ExportError, ExportOptions, PageSize, Product};
 use crate::i18n::{Lang, T};
 use crate::jobs::{self, Job, JobError, Progress, Snapshots};
 use crate::layers::overlay::BuildingOverlay;
+use crate::weekly::WeekSpan;
 
 use super::Command;
 use super::map_view::{ScreenFromMap, color, paint};
+
+/// The periods chosen in the dialog, one per product that prints one.
+#[derive(Clone, Debug, Default)]
+struct Periods {
+    week: Option<WeekSpan>,
+    month: Option<Month>,
+    /// The roster's Monday.
+    roster_monday: Option<jiff::civil::Date>,
+}
+
+/// What a window asks the dialog to print: the week or the month it shows.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Period {
+    Week(WeekSpan),
+    Month(Month),
+}
 
 const PAPERS: [&str; 5] = ["A0", "A1", "A2", "A3", "A4"];
 
@@ -68,6 +86,9 @@ pub struct ExportDialog {
     badge_size: export::BadgeSize,
     badge_qr: bool,
     badge_back: bool,
+    /// The period the weekly report, the assessment and the roster print (`None`: the product's
+    /// own default — last week, last month, the week of the latest shifts).
+    period: Periods,
     /// The paper and orientation each product had when the user left it (by `Product::ALL` order).
     papers: [(usize, bool); Product::ALL.len()],
     /// The product `paper` and `landscape` belong to (the radio buttons change `product` first).
@@ -108,6 +129,7 @@ impl Default for ExportDialog {
             badge_size: export::BadgeSize::Card,
             badge_qr: true,
             badge_back: false,
+            period: Periods::default(),
             page: 0,
             font: None,
             preview: None,
@@ -147,8 +169,10 @@ impl ExportDialog {
             product: self.product,
             paper,
             landscape: self.landscape,
-            scale: (!self.auto_scale).then_some(self.scale),
-            tiles: self.tiled.then(|| PAPERS[self.tile_paper].parse().ok()).flatten(),
+            scale: (!self.auto_scale && self.product.follows_scale()).then_some(self.scale),
+            tiles: (self.tiled && self.product.fixed_paper().is_none())
+                .then(|| PAPERS[self.tile_paper].parse().ok())
+                .flatten(),
             overlap_mm: self.overlap_mm,
             lang,
             date: crate::time::today(time_zone).to_string(),
@@ -160,6 +184,9 @@ impl ExportDialog {
             badge_size: self.badge_size,
             badge_qr: self.badge_qr,
             badge_back: self.badge_back,
+            week: self.period.week.clone(),
+            month: self.period.month.as_ref().map(|m| m.text.clone()),
+            week_of: self.period.roster_monday,
             ..ExportOptions::new(self.product, paper)
         }
     }
@@ -189,6 +216,100 @@ impl ExportDialog {
         self.overlay = overlay;
     }
 
+    /// Opens the dialog on one product and period (the print buttons of the weekly report and
+    /// the assessment windows print what they show).
+    pub fn show_period(&mut self, overlay: BuildingOverlay, period: Period) {
+        self.show(overlay);
+        match period {
+            Period::Week(w) => {
+                self.product = Product::Weekly;
+                self.period.week = Some(w);
+            }
+            Period::Month(m) => {
+                self.product = Product::Assessment;
+                self.period.month = Some(m);
+            }
+        }
+        self.follow_product();
+    }
+
+    /// The period the chosen product prints, as the dialog names it (`None` for products
+    /// without one).
+    pub fn period_label(&self, doc: &Document) -> Option<String> {
+        let c = &doc.community;
+        match self.product {
+            Product::Weekly => {
+                let tz = crate::time::time_zone(&c.info.time_zone);
+                let w = match &self.period.week {
+                    Some(w) => w.clone(),
+                    None => WeekSpan::last_week(crate::time::now_timestamp(), &tz).ok()?,
+                };
+                Some(format!("{} ({})", w.label(), w.range_text()))
+            }
+            Product::Assessment => Some(self.month_shown(doc).text),
+            Product::Roster => {
+                let days = self.roster_days(doc);
+                Some(format!("{} — {}", days.first()?, days.last()?))
+            }
+            _ => None,
+        }
+    }
+
+    fn month_shown(&self, doc: &Document) -> Month {
+        self.period
+            .month
+            .clone()
+            .unwrap_or_else(|| Month::last_before(crate::time::today(&doc.community.info.time_zone)))
+    }
+
+    fn roster_days(&self, doc: &Document) -> Vec<String> {
+        match self.period.roster_monday {
+            Some(d) => export::products::week_of(d),
+            None => export::products::roster_week(doc),
+        }
+    }
+
+    /// Moves the chosen product's period one week or month back (`forward` false) or on.
+    pub fn step_period(&mut self, doc: &Document, forward: bool) {
+        let c = &doc.community;
+        let by: i64 = if forward { 1 } else { -1 };
+        match self.product {
+            Product::Weekly => {
+                let tz = crate::time::time_zone(&c.info.time_zone);
+                let shown = match &self.period.week {
+                    Some(w) => Ok(w.clone()),
+                    None => WeekSpan::last_week(crate::time::now_timestamp(), &tz),
+                };
+                // A week out of jiff's range stays where it is.
+                if let Ok(w) = shown.and_then(|w| if forward { w.next(&tz) } else { w.previous(&tz) }) {
+                    self.period.week = Some(w);
+                }
+            }
+            Product::Assessment => {
+                let first = self.month_shown(doc).first;
+                if let Some(m) = first
+                    .checked_add(jiff::Span::new().months(by))
+                    .ok()
+                    .and_then(|d| Month::parse(&d.strftime("%Y-%m").to_string()).ok())
+                {
+                    self.period.month = Some(m);
+                }
+            }
+            Product::Roster => {
+                let monday = self.roster_days(doc).first().and_then(|d| crate::time::parse_date(d));
+                if let Some(d) = monday.and_then(|d| d.checked_add(jiff::Span::new().days(7 * by)).ok()) {
+                    self.period.roster_monday = Some(d);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The product chosen.
+    pub fn product(&self) -> Product {
+        self.product
+    }
+
     /// The page shown (from 0).
     pub fn page(&self) -> usize {
         self.page
@@ -205,6 +326,7 @@ impl ExportDialog {
         self.preview_job = None;
         self.changed = None;
         self.page = 0;
+        self.period = Periods::default();
     }
 
     /// Why the chosen product cannot be printed from this document, before any file is picked.
@@ -276,6 +398,7 @@ impl ExportDialog {
                     if self.product == Product::Badges {
                         self.badges_ui(ui, lang);
                     }
+                    self.period_ui(ui, doc, lang);
                     if self.product == Product::WallMap {
                         egui::ComboBox::from_label(lang.tr(T::ExportPrintOverlay))
                             .selected_text(lang.tr(self.overlay.label()))
@@ -312,6 +435,28 @@ impl ExportDialog {
         chosen
     }
 
+    /// The week or month printed, a step back and on (for the products that print one).
+    fn period_ui(&mut self, ui: &mut Ui, doc: &Document, lang: Lang) {
+        let Some(label) = self.period_label(doc) else { return };
+        let (back, on) = match self.product {
+            Product::Assessment => (T::AssessPrevMonth, T::AssessNextMonth),
+            _ => (T::ExportPreviousWeek, T::ExportNextWeek),
+        };
+        let mut step = None;
+        ui.horizontal(|ui| {
+            if ui.small_button("◀").on_hover_text(lang.tr(back)).clicked() {
+                step = Some(false);
+            }
+            ui.label(egui::RichText::new(label).strong());
+            if ui.small_button("▶").on_hover_text(lang.tr(on)).clicked() {
+                step = Some(true);
+            }
+        });
+        if let Some(forward) = step {
+            self.step_period(doc, forward);
+        }
+    }
+
     /// Badges: the size, the QR code and the back side (they always print on A4).
     fn badges_ui(&mut self, ui: &mut Ui, lang: Lang) {
         for size in export::BadgeSize::ALL {
@@ -324,6 +469,12 @@ impl ExportDialog {
     /// Paper, orientation, scale (with what "automatic" chose, and a warning when a chosen scale
     /// leaves part of the community off the page) and tiling.
     fn paper_ui(&mut self, ui: &mut Ui, doc: &Document, lang: Lang) {
+        if self.product.fixed_paper().is_some() {
+            // Nothing to choose but the greys: say what it prints on instead.
+            ui.label(lang.tr(T::ExportAlwaysA4));
+            ui.checkbox(&mut self.greyscale, lang.tr(T::PrintGreyscale));
+            return;
+        }
         egui::ComboBox::from_label(lang.tr(T::ExportPaper)).selected_text(PAPERS[self.paper]).show_ui(ui, |ui| {
             for (i, p) in PAPERS.iter().enumerate() {
                 ui.selectable_value(&mut self.paper, i, *p);
@@ -331,6 +482,10 @@ impl ExportDialog {
         });
         ui.checkbox(&mut self.landscape, lang.tr(T::ExportLandscape));
         ui.checkbox(&mut self.greyscale, lang.tr(T::PrintGreyscale));
+        if !self.product.follows_scale() {
+            self.tiling_ui(ui, lang);
+            return;
+        }
         ui.checkbox(&mut self.auto_scale, lang.tr(T::ExportAutoScale));
         if self.auto_scale {
             // Always one line (the last scale while a new one is laid out), so nothing below jumps.
@@ -342,6 +497,15 @@ impl ExportDialog {
                 ui.add(egui::DragValue::new(&mut self.scale).range(100..=100_000).speed(50));
             });
         }
+        self.tiling_ui(ui, lang);
+        // Last, so that it coming and going moves nothing else.
+        if self.cut_off(doc) {
+            ui.colored_label(Color32::from_rgb(190, 90, 0), lang.tr(T::ExportScaleCutsOff));
+        }
+    }
+
+    /// Tiling onto smaller sheets, their size and overlap.
+    fn tiling_ui(&mut self, ui: &mut Ui, lang: Lang) {
         ui.checkbox(&mut self.tiled, lang.tr(T::ExportTiled));
         if self.tiled {
             egui::ComboBox::from_label(lang.tr(T::ExportSheet)).selected_text(PAPERS[self.tile_paper]).show_ui(
@@ -353,10 +517,6 @@ impl ExportDialog {
                 },
             );
             ui.add(egui::Slider::new(&mut self.overlap_mm, 0.0..=30.0).text(lang.tr(T::ExportOverlap)));
-        }
-        // Last, so that it coming and going moves nothing else.
-        if self.cut_off(doc) {
-            ui.colored_label(Color32::from_rgb(190, 90, 0), lang.tr(T::ExportScaleCutsOff));
         }
     }
 
@@ -671,6 +831,86 @@ mod tests {
         assert_eq!(group_thousands(500), "500");
         assert_eq!(group_thousands(2380), "2,380");
         assert_eq!(group_thousands(1_000_000), "1,000,000");
+    }
+
+    fn demo() -> Document {
+        let mut c = crate::demo::kangle();
+        c.tracks.clear();
+        Document::new(c, None, Lang::ZhCn)
+    }
+
+    #[test]
+    fn the_weekly_report_prints_the_week_chosen() {
+        let doc = demo();
+        let mut d = ExportDialog { product: Product::Weekly, ..Default::default() };
+        let tz = crate::time::time_zone(&doc.community.info.time_zone);
+        let last = WeekSpan::last_week(crate::time::now_timestamp(), &tz).unwrap();
+        // Until a week is chosen the product prints its default, last week, and says so.
+        assert_eq!(d.options(Lang::ZhCn, "Asia/Shanghai").week, None);
+        assert_eq!(d.period_label(&doc).unwrap(), format!("{} ({})", last.label(), last.range_text()));
+        d.step_period(&doc, false);
+        d.step_period(&doc, false);
+        let before = last.previous(&tz).unwrap().previous(&tz).unwrap();
+        assert_eq!(d.options(Lang::ZhCn, "Asia/Shanghai").week, Some(before.clone()));
+        assert!(d.period_label(&doc).unwrap().starts_with(&before.label()));
+        // Another product keeps its own period; the weekly report's week stays.
+        d.product = Product::Assessment;
+        assert_eq!(d.options(Lang::ZhCn, "Asia/Shanghai").month, None);
+        d.product = Product::Weekly;
+        d.step_period(&doc, true);
+        assert_eq!(d.options(Lang::ZhCn, "Asia/Shanghai").week, Some(last.previous(&tz).unwrap()));
+        d.document_changed();
+        assert_eq!(d.options(Lang::ZhCn, "Asia/Shanghai").week, None, "a new document starts on its defaults");
+    }
+
+    #[test]
+    fn the_assessment_steps_by_months_across_the_year() {
+        let doc = demo();
+        let mut d = ExportDialog::default();
+        d.show_period(BuildingOverlay::ByGrid, Period::Month(Month::parse("2026-02").unwrap()));
+        assert!(d.open);
+        assert_eq!(d.product, Product::Assessment);
+        assert_eq!(d.period_label(&doc).as_deref(), Some("2026-02"));
+        d.step_period(&doc, false);
+        d.step_period(&doc, false);
+        assert_eq!(d.options(Lang::ZhCn, "Asia/Shanghai").month.as_deref(), Some("2025-12"));
+        // The assessment's own paper (A4 landscape) comes with it.
+        assert_eq!(d.paper_name(), ("A4", true));
+    }
+
+    #[test]
+    fn the_roster_moves_from_the_week_of_the_latest_shifts() {
+        let doc = demo();
+        let mut d = ExportDialog { product: Product::Roster, ..Default::default() };
+        let latest = export::products::roster_week(&doc);
+        assert_eq!(d.period_label(&doc), Some(format!("{} — {}", latest[0], latest[6])));
+        assert_eq!(d.options(Lang::ZhCn, "Asia/Shanghai").week_of, None);
+        d.step_period(&doc, true);
+        let monday = crate::time::parse_date(&latest[0]).unwrap();
+        let next = monday.checked_add(jiff::Span::new().days(7)).unwrap();
+        assert_eq!(d.options(Lang::ZhCn, "Asia/Shanghai").week_of, Some(next));
+        assert_eq!(export::products::week_of(next)[0], next.to_string());
+        // Products without a period show none.
+        d.product = Product::WallMap;
+        assert_eq!(d.period_label(&doc), None);
+    }
+
+    #[test]
+    fn scale_and_tiling_reach_only_the_products_they_change() {
+        let mut d = ExportDialog { tiled: true, ..Default::default() };
+        d.set_manual_scale(4000);
+        let opts = |d: &ExportDialog| d.options(Lang::ZhCn, "Asia/Shanghai");
+        assert_eq!(opts(&d).scale, Some(4000));
+        assert!(opts(&d).tiles.is_some());
+        // The weekly report and badges always print on A4: no tiling, no scale.
+        for p in [Product::Weekly, Product::Badges] {
+            d.product = p;
+            assert_eq!((opts(&d).scale, opts(&d).tiles), (None, None), "{p:?}");
+        }
+        // The roster has no map but may still be tiled onto smaller sheets.
+        d.product = Product::Roster;
+        assert_eq!(opts(&d).scale, None);
+        assert!(opts(&d).tiles.is_some());
     }
 
     #[test]

@@ -117,6 +117,8 @@ pub enum Command {
     ShowMessage(String),
     ToggleProblems,
     OpenExport,
+    /// Open the print dialog on the weekly report or the assessment of this week or month.
+    PrintPeriod(export_dialog::Period),
     PickExportPdf(crate::export::ExportOptions),
     WritePdf(PathBuf, crate::export::ExportOptions),
     /// Stop the document being opened in the background; the current one stays.
@@ -730,6 +732,7 @@ impl WanggeApp {
             Command::CloseBasemap => self.basemap.file = None,
             Command::DismissMessage => self.message = None,
             Command::OpenExport => self.export.show(self.settings.overlay),
+            Command::PrintPeriod(p) => self.export.show_period(self.settings.overlay, p),
             Command::PickExportPdf(opts) => {
                 let name = format!("{}.pdf", crate::export::products::title(&self.doc, &opts));
                 self.pick(ctx, move |d| {

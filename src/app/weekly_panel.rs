@@ -73,6 +73,11 @@ impl WeeklyPanel {
                 if ui.button(tr(T::WeeklyNext)).clicked() {
                     go = Some(true);
                 }
+                if let Some(w) = &self.week
+                    && ui.button(tr(T::PrintThisPeriod)).clicked()
+                {
+                    out.push(Command::PrintPeriod(super::export_dialog::Period::Week(w.clone())));
+                }
             });
             if let Some(p) = &self.problem {
                 ui.colored_label(ui.visuals().error_fg_color, p);

@@ -75,6 +75,18 @@ impl Product {
     pub fn needs_grids(self) -> bool {
         !matches!(self, Self::Staffing | Self::Assessment | Self::Badges)
     }
+
+    /// The paper a product prints on whatever paper is chosen: the weekly report is an office
+    /// paper and badges are cut from a sheet, both A4 portrait.
+    pub fn fixed_paper(self) -> Option<PageSize> {
+        matches!(self, Self::Weekly | Self::Badges).then_some(PageSize { width_mm: 210.0, height_mm: 297.0 })
+    }
+
+    /// Whether the product's maps are drawn at a chosen scale (the others have no map, or fit
+    /// their small maps to their frames).
+    pub fn follows_scale(self) -> bool {
+        matches!(self, Self::WallMap | Self::Atlas | Self::Coverage)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -221,11 +233,7 @@ pub fn layouts_monitored(
     {
         return Err(ExportError::BadScale(s));
     }
-    // The weekly report is an office paper: always A4 portrait.
-    let page = match opts.product {
-        Product::Weekly => PageSize { width_mm: 210.0, height_mm: 297.0 },
-        _ => opts.paper.oriented(opts.landscape),
-    };
+    let page = opts.product.fixed_paper().unwrap_or_else(|| opts.paper.oriented(opts.landscape));
     let single = |l: Layout| {
         monitor.report(1.0, opts.lang.tr(crate::T::ExportLayingOut));
         vec![l]

@@ -196,6 +196,7 @@ fn the_case_command_line_adds_updates_and_lists_and_refusals_change_nothing() {
         vec!["case", "add", "--category", "environment", "--lon", "500", "--lat", &lat, "--text", "x"],
         vec!["case", "add", "--category", "environment", "--lon", &lon, "--lat", &lat, "--text", "  "],
         vec!["case", "update", "1", "--status", "resolved"],
+        vec!["case", "update", "1", "--status", "closed"],
         vec!["case", "update", "1", "--status", "escalated", "--to", "mediator"],
         vec!["case", "update", "1", "--status", "open"],
         vec!["case", "update", "99", "--status", "accepted"],

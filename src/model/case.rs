@@ -131,12 +131,14 @@ codes! {
 }
 
 impl CaseStatus {
-    /// The statuses a case may go to from this one. A closed case may be reopened (back to
-    /// accepted); an escalated one comes back as feedback, or is passed on to another handler.
+    /// The statuses a case may go to from this one. Every case is accepted before anything else
+    /// (even one closed at once is accepted, then resolved, so the log says who took it on). A
+    /// closed case may be reopened (back to accepted); an escalated one comes back as feedback, or
+    /// is passed on to another handler.
     pub fn next(self) -> &'static [Self] {
         use CaseStatus::*;
         match self {
-            Reported => &[Accepted, Closed],
+            Reported => &[Accepted],
             Accepted => &[Handling, Resolved, Escalated],
             Handling => &[Resolved, Escalated],
             Resolved => &[Feedback, Closed],
@@ -430,6 +432,7 @@ mod tests {
         assert!(Accepted.can_go_to(Escalated) && Escalated.can_go_to(Feedback) && Feedback.can_go_to(Closed));
         assert!(Closed.can_go_to(Accepted));
         assert!(!Reported.can_go_to(Resolved));
+        assert!(!Reported.can_go_to(Closed), "a case is accepted before it is closed");
         assert!(!Closed.can_go_to(Closed));
         assert!(!Resolved.can_go_to(Escalated));
         // Every status can be reached from `reported`.

@@ -723,7 +723,6 @@ texts! {
     WeeklyDescription => "情况", "Description";
     WeeklyCasesOfWeek => "本周事件", "Cases of the week";
     WeeklyNone => "无", "None";
-    WeeklyMore => "另有 {n} 项未列出", "{n} more not listed";
     WeeklyNote => "每个网格每天应巡查 2 个半天（本周未结束时只计已过去的半天）；盲区为本周未走访的楼栋；超期按办结时限计至周末。本报告不含居民个人信息。", "Each grid is due 2 patrolled half days a day (in a week not over yet, only the half days past); blind spots are buildings not visited in the week; overdue counts to the week's end by the closing deadlines. No residents' personal data.";
     // Cases in the app (事件面板, issue 15)
     CaseNew => "新建事件", "New case";
@@ -773,6 +772,7 @@ texts! {
     ExportNextWeek => "下一周", "Next week";
     PrintThisPeriod => "打印…", "Print…";
     ExportAlwaysA4 => "纸张：A4 纵向", "Paper: A4 portrait";
+    WeeklyContinued => "（续）", " (continued)";
 }
 
 /// A staff title as printed: the standard titles (free text in the data, 党委书记, 居委会主任 …) in

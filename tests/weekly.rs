@@ -303,6 +303,52 @@ fn the_pdf_is_a_summary_and_a_page_per_grid_on_a4_without_reporters() {
     assert!(!all.contains(REPORTER) && !all.contains(PHONE), "no resident data");
 }
 
+#[test]
+fn a_busy_week_runs_on_to_continued_pages_and_every_case_is_printed() {
+    use CaseStatus::*;
+    let f = fixture();
+    let mut c = f.doc.community.clone();
+    let b0 = c.buildings.iter().find(|b| b.id == f.b0).unwrap().clone();
+    // 90 hazards reported in grid A on the Monday, none handled: all overdue at the week's end, so
+    // each is listed on the summary (overdue) and on grid A's page; every tenth with a long text.
+    let ids: Vec<i64> = (100..190).collect();
+    for &id in &ids {
+        let mut k = case(
+            id,
+            CaseCategory::SafetyHazard,
+            &b0,
+            &[(Reported, "2026-11-23T09:00:00+08:00"), (Accepted, "2026-11-23T10:00:00+08:00")],
+        );
+        if id % 10 == 0 {
+            k.description = "楼道内电动车停放充电，占用消防通道，住户多次反映，需物业和网格员共同劝离".repeat(2);
+        }
+        c.cases.push(k);
+    }
+    let doc = Document::new(c, None, Lang::ZhCn);
+    let opts = ExportOptions {
+        week: Some(w48()),
+        date: "2026-12-01".into(),
+        ..ExportOptions::new(Product::Weekly, "A4".parse().unwrap())
+    };
+    let pdf = Pdf::load_mem(&export::export_pdf(&doc, &opts).unwrap()).unwrap();
+    let grids = doc.community.grids.len();
+    assert!(pdf.get_pages().len() >= 1 + grids + 2, "the summary and grid A run on: {} pages", pdf.get_pages().len());
+    let all = text(&pdf);
+    assert!(all.contains("（续）"), "continued pages say so");
+    assert!(!all.contains('…') && !all.contains("未列出"), "nothing cut or counted instead of listed");
+    for id in ids {
+        let cell = format!("#{id}\n");
+        assert!(all.matches(&cell).count() >= 2, "case {id} on the summary and on its grid's page");
+    }
+    assert!(!all.contains(REPORTER) && !all.contains(PHONE), "no resident data");
+    // Every page is A4 and carries the footer.
+    for (_, id) in pdf.get_pages() {
+        let (w, h) = page_size_mm(&pdf, id);
+        assert!((w - 210.0).abs() < 0.5 && (h - 297.0).abs() < 0.5, "{w}×{h}");
+    }
+    assert_eq!(all.matches("打印日期").count(), pdf.get_pages().len());
+}
+
 fn wangge_cmd() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_wangge"));
     c.env("WANGGE_NOW", NOW);

@@ -1,6 +1,6 @@
 //! The Monday meeting report (例会周报) on A4 portrait: a summary page (every grid and the total,
 //! the key figures, the overdue cases), then a page per grid (its figures, blind spots and cases of
-//! the week). The same figures as a workbook: a 汇总 sheet and a sheet per grid. The figures come
+//! the week); a list longer than its page runs on to pages of its own marked (续), never cut. The same figures as a workbook: a 汇总 sheet and a sheet per grid. The figures come
 //! from [`crate::weekly`]; the reporter of a case is never printed.
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
@@ -67,48 +67,151 @@ pub fn weekly(
     measure: &dyn TextMeasure,
 ) -> Result<Vec<Layout>, ExportError> {
     let r = weekly_report(doc, opts)?;
-    let mut pages = vec![summary_page(doc, opts, page, measure, &r)];
+    let mut pages = summary_pages(doc, opts, page, measure, &r);
     for g in &r.grids {
-        pages.push(grid_page(doc, opts, page, measure, &r, g));
+        pages.extend(grid_pages(doc, opts, page, measure, &r, g));
     }
     Ok(pages)
+}
+
+/// Page margin of the report.
+const M: f32 = 12.0;
+
+/// The pages of one part of the report (the summary, or one grid), filled from the top: a list that
+/// does not fit runs on to the next page, under the same title marked (续), so nothing of the week
+/// is left off the paper.
+struct Flow<'a> {
+    doc: &'a Document,
+    opts: &'a ExportOptions,
+    title: String,
+    subtitle: String,
+    /// Room kept free at the foot of every page (above the footer).
+    foot_mm: f32,
+    done: Vec<Layout>,
+    l: Layout,
+    y: f32,
+    /// Where the content of the current page starts (under its header).
+    top: f32,
+}
+
+impl<'a> Flow<'a> {
+    fn new(doc: &'a Document, opts: &'a ExportOptions, page: PageSize, title: String, subtitle: String) -> Self {
+        let mut l = Layout::new(page);
+        let top = header(&mut l, M, unit(page), &title, &subtitle) + 3.0;
+        Self { doc, opts, title, subtitle, foot_mm: 6.0, done: Vec::new(), l, y: top, top }
+    }
+
+    fn width(&self) -> f32 {
+        self.l.page.width_mm - 2.0 * M
+    }
+
+    fn bottom(&self) -> f32 {
+        self.l.page.height_mm - M - self.foot_mm
+    }
+
+    fn next_page(&mut self) {
+        let page = self.l.page;
+        let u = unit(page);
+        footer(&mut self.l, 8.0, u, self.doc, self.opts);
+        let full = std::mem::replace(&mut self.l, Layout::new(page));
+        self.done.push(full);
+        let title = format!("{}{}", self.title, self.opts.lang.tr(T::WeeklyContinued));
+        self.top = header(&mut self.l, M, u, &title, &self.subtitle) + 3.0;
+        self.y = self.top;
+    }
+
+    /// Starts a new page unless `h` mm still fit on this one (a fresh page takes anything).
+    fn room_for(&mut self, h: f32) {
+        if self.y + h > self.bottom() && self.y > self.top {
+            self.next_page();
+        }
+    }
+
+    /// A section heading, kept with at least `keep` mm of what follows it.
+    fn heading(&mut self, text: String, keep: f32) {
+        self.room_for(7.0 + keep);
+        self.l.text_styled([M, self.y], text, 11.0, Align::Left, DARK, true);
+        self.y += 7.0;
+    }
+
+    /// A table whose rows wrap, split between pages where they run out, the head row repeated on
+    /// each page. A row is never split.
+    fn table(&mut self, measure: &dyn TextMeasure, cols: &[(&str, f32)], rows: &[Vec<String>], size_pt: f32) {
+        let row_h_mm = 6.0;
+        let table = |origin, rows| Table { origin, columns: cols, rows, size_pt, row_h_mm };
+        let head_h = table([M, 0.0], &[][..]).wrapped_height(measure);
+        let heights: Vec<f32> =
+            rows.iter().map(|r| table([M, 0.0], std::slice::from_ref(r)).wrapped_height(measure) - head_h).collect();
+        let mut start = 0;
+        while start < rows.len() {
+            self.room_for(head_h + heights[start]);
+            let mut end = start;
+            let mut h = head_h;
+            while end < rows.len() && (end == start || self.y + h + heights[end] <= self.bottom()) {
+                h += heights[end];
+                end += 1;
+            }
+            self.y += table([M, self.y], &rows[start..end]).draw_wrapped(&mut self.l, measure) + 2.0;
+            start = end;
+            if start < rows.len() {
+                self.next_page();
+            }
+        }
+    }
+
+    /// Lines of text, running on to the next page where they reach the foot.
+    fn lines(&mut self, lines: Vec<String>, size_pt: f32) {
+        let line_h = size_pt / PT_PER_MM * 1.45;
+        for line in lines {
+            self.room_for(line_h);
+            self.l.text([M, self.y], line, size_pt, Align::Left);
+            self.y += line_h;
+        }
+    }
+
+    fn finish(mut self) -> Vec<Layout> {
+        let u = unit(self.l.page);
+        footer(&mut self.l, 8.0, u, self.doc, self.opts);
+        self.done.push(self.l);
+        self.done
+    }
 }
 
 fn subtitle(doc: &Document, r: &WeeklyReport) -> String {
     format!("{} · {} ({})", doc.community.info.subdistrict, r.week.label(), r.week.range_text())
 }
 
-fn summary_page(
+fn summary_pages(
     doc: &Document,
     opts: &ExportOptions,
     page: PageSize,
     measure: &dyn TextMeasure,
     r: &WeeklyReport,
-) -> Layout {
+) -> Vec<Layout> {
     let lang = opts.lang;
-    let mut l = Layout::new(page);
-    let u = unit(page);
-    let m = 12.0;
-    let w = page.width_mm - 2.0 * m;
-    let mut y = header(&mut l, m, u, &title(doc, opts), &subtitle(doc, r)) + 3.0;
+    let mut f = Flow::new(doc, opts, page, title(doc, opts), subtitle(doc, r));
+    // The note goes at the foot of the last summary page: keep its room on every one.
+    let note_h = 16.0;
+    f.foot_mm = note_h;
+    let w = f.width();
     // Key figures as a row of boxes.
     let t = &r.total;
     let patrol = (T::WeeklyPatrolShort, format!("{}/{}", t.half_days_patrolled, t.half_days_required));
     let figures = key_figures(t, patrol);
-    l.text_styled([m, y], lang.tr(T::WeeklyKeyFigures), 11.0, Align::Left, DARK, true);
-    y += 7.0;
+    f.heading(lang.tr(T::WeeklyKeyFigures).to_string(), 17.0);
+    let y = f.y;
     let bw = w / figures.len() as f32;
     for (i, (key, value)) in figures.iter().enumerate() {
-        let x = m + bw * i as f32;
+        let x = M + bw * i as f32;
         let rect = RectMm::new(x + 0.6, y, bw - 1.2, 17.0);
-        l.rect(rect, Some([244, 246, 250, 255]), Some(StrokeMm::solid(0.4, GREY)));
+        f.l.rect(rect, Some([244, 246, 250, 255]), Some(StrokeMm::solid(0.4, GREY)));
         let size = shrink_to_fit(measure, value, bw - 3.0, 14.0, 7.0);
-        l.text_styled([x + bw / 2.0, y + 2.5], value.as_str(), size, Align::Center, ACCENT, true);
+        f.l.text_styled([x + bw / 2.0, y + 2.5], value.as_str(), size, Align::Center, ACCENT, true);
         let label = lang.tr(*key);
         let lsize = shrink_to_fit(measure, label, bw - 2.0, 7.0, 4.5);
-        l.text_styled([x + bw / 2.0, y + 11.5], label, lsize, Align::Center, GREY, false);
+        f.l.text_styled([x + bw / 2.0, y + 11.5], label, lsize, Align::Center, GREY, false);
     }
-    y += 24.0;
+    f.y += 24.0;
     // All grids and the total.
     let cols_w = [0.15, 0.15, 0.08, 0.07, 0.07, 0.08, 0.06, 0.06, 0.08, 0.08, 0.12];
     let heads = [
@@ -142,18 +245,13 @@ fn summary_page(
     };
     let mut rows: Vec<Vec<String>> = r.grids.iter().map(|g| row(g, grid_label(g))).collect();
     rows.push(row(t, lang.tr(T::WeeklyTotal).to_string()));
-    let size_pt = 8.0;
-    let table = Table { origin: [m, y], columns: &cols, rows: &rows, size_pt, row_h_mm: 7.0 };
-    y += table.draw_wrapped(&mut l, measure) + 8.0;
-    // Overdue cases: no reporter, no phone.
-    l.text_styled([m, y], lang.tr(T::WeeklyOverdueList), 11.0, Align::Left, DARK, true);
-    y += 7.0;
+    f.table(measure, &cols, &rows, 8.0);
+    f.y += 6.0;
+    // Overdue cases, every one: no reporter, no phone.
+    f.heading(lang.tr(T::WeeklyOverdueList).to_string(), 12.0);
     let overdue = crate::weekly::overdue_cases(r);
-    let note_h = 16.0;
-    let bottom = page.height_mm - m - note_h;
     if overdue.is_empty() {
-        l.text([m, y], lang.tr(T::WeeklyNone), 9.0, Align::Left);
-        y += 6.0;
+        f.lines(vec![lang.tr(T::WeeklyNone).to_string()], 9.0);
     } else {
         let cols_w = [0.1, 0.2, 0.2, 0.35, 0.15];
         let heads = [
@@ -167,10 +265,7 @@ fn summary_page(
         let grid_name = |k: &WeekCase| {
             r.grids.iter().find(|g| g.cases.iter().any(|x| x.id == k.id)).map_or_else(|| "—".to_string(), grid_label)
         };
-        let row_h = 6.0;
-        let fit = (((bottom - y) / row_h) as usize).saturating_sub(2).max(1);
-        let shown = overdue.len().min(fit);
-        let rows: Vec<Vec<String>> = overdue[..shown]
+        let rows: Vec<Vec<String>> = overdue
             .iter()
             .map(|k| {
                 vec![
@@ -182,59 +277,44 @@ fn summary_page(
                 ]
             })
             .collect();
-        let table = Table { origin: [m, y], columns: &cols, rows: &rows, size_pt, row_h_mm: row_h };
-        y += table.draw(&mut l, measure) + 2.0;
-        if overdue.len() > shown {
-            l.text_styled([m, y], lang.tr_n(T::WeeklyMore, overdue.len() - shown), 8.0, Align::Left, GREY, false);
-        }
+        f.table(measure, &cols, &rows, 8.0);
     }
-    let _ = y;
-    l.paragraph(measure, [m, bottom + 2.0], w, lang.tr(T::WeeklyNote), 7.5);
-    footer(&mut l, 8.0, u, doc, opts);
-    l
+    let note_y = f.bottom() + 2.0;
+    f.l.paragraph(measure, [M, note_y], w, lang.tr(T::WeeklyNote), 7.5);
+    f.finish()
 }
 
-fn grid_page(
+fn grid_pages(
     doc: &Document,
     opts: &ExportOptions,
     page: PageSize,
     measure: &dyn TextMeasure,
     r: &WeeklyReport,
     g: &GridWeek,
-) -> Layout {
+) -> Vec<Layout> {
     let lang = opts.lang;
-    let mut l = Layout::new(page);
-    let u = unit(page);
-    let m = 12.0;
-    let w = page.width_mm - 2.0 * m;
     let head = format!("{} {} · {}", g.name, g.code, lang.tr(T::ProductWeekly));
-    let mut y = header(&mut l, m, u, &head, &subtitle(doc, r)) + 3.0;
+    let mut f = Flow::new(doc, opts, page, head, subtitle(doc, r));
+    let w = f.width();
     // Figures, two columns of label and value.
     let patrol = (T::WeeklyPatrolled, format!("{} / {}", g.half_days_patrolled, g.half_days_required));
     let figures = key_figures(g, patrol);
-    l.text_styled([m, y], lang.tr(T::WeeklyKeyFigures), 11.0, Align::Left, DARK, true);
-    y += 7.0;
+    f.heading(lang.tr(T::WeeklyKeyFigures).to_string(), 0.0);
+    let y = f.y;
     let half = w / 2.0;
     let rows_n = figures.len().div_ceil(2);
     for (i, (key, value)) in figures.iter().enumerate() {
         let (col, rowi) = (i / rows_n, i % rows_n);
-        let x = m + half * col as f32;
+        let x = M + half * col as f32;
         let yy = y + 7.0 * rowi as f32;
-        l.text([x + 1.0, yy + 1.5], lang.tr(*key), 9.5, Align::Left);
-        l.text_styled([x + half - 4.0, yy + 1.0], value.as_str(), 11.0, Align::Right, ACCENT, true);
-        l.line(vec![[x, yy + 6.5], [x + half - 2.0, yy + 6.5]], StrokeMm::solid(0.3, GREY));
+        f.l.text([x + 1.0, yy + 1.5], lang.tr(*key), 9.5, Align::Left);
+        f.l.text_styled([x + half - 4.0, yy + 1.0], value.as_str(), 11.0, Align::Right, ACCENT, true);
+        f.l.line(vec![[x, yy + 6.5], [x + half - 2.0, yy + 6.5]], StrokeMm::solid(0.3, GREY));
     }
-    y += 7.0 * rows_n as f32 + 6.0;
-    // Blind spots by name.
-    l.text_styled(
-        [m, y],
-        format!("{} ({})", lang.tr(T::WeeklyBlindSpots), g.blind_spots.len()),
-        11.0,
-        Align::Left,
-        DARK,
-        true,
-    );
-    y += 7.0;
+    f.y += 7.0 * rows_n as f32 + 6.0;
+    // Blind spots by name, every one.
+    let line_h = 9.0 / PT_PER_MM * 1.45;
+    f.heading(format!("{} ({})", lang.tr(T::WeeklyBlindSpots), g.blind_spots.len()), line_h);
     let names = if g.blind_spots.is_empty() {
         lang.tr(T::WeeklyNone).to_string()
     } else {
@@ -244,34 +324,12 @@ fn grid_page(
             "、"
         })
     };
-    let max_blind_h = 40.0;
-    let mut lines = super::super::layout::wrap(measure, &names, w, 9.0);
-    let line_h = 9.0 / PT_PER_MM * 1.45;
-    let fit = ((max_blind_h / line_h) as usize).max(1);
-    if lines.len() > fit {
-        lines.truncate(fit);
-        if let Some(last) = lines.last_mut() {
-            last.push('…');
-        }
-    }
-    for line in lines {
-        l.text([m, y], line, 9.0, Align::Left);
-        y += line_h;
-    }
-    y += 6.0;
-    // Cases of the week.
-    l.text_styled(
-        [m, y],
-        format!("{} ({})", lang.tr(T::WeeklyCasesOfWeek), g.cases.len()),
-        11.0,
-        Align::Left,
-        DARK,
-        true,
-    );
-    y += 7.0;
-    let bottom = page.height_mm - m - 6.0;
+    f.lines(super::super::layout::wrap(measure, &names, w, 9.0), 9.0);
+    f.y += 6.0;
+    // Cases of the week, every one.
+    f.heading(format!("{} ({})", lang.tr(T::WeeklyCasesOfWeek), g.cases.len()), 12.0);
     if g.cases.is_empty() {
-        l.text([m, y], lang.tr(T::WeeklyNone), 9.0, Align::Left);
+        f.lines(vec![lang.tr(T::WeeklyNone).to_string()], 9.0);
     } else {
         let cols_w = [0.08, 0.14, 0.18, 0.2, 0.4];
         let heads = [
@@ -282,34 +340,22 @@ fn grid_page(
             lang.tr(T::WeeklyDescription),
         ];
         let cols: Vec<(&str, f32)> = heads.iter().zip(cols_w).map(|(h, f)| (*h, w * f)).collect();
-        let to_row = |k: &WeekCase| {
-            vec![
-                format!("#{}", k.id.get()),
-                lang.tr(k.category.label()).to_string(),
-                case_status(lang, k),
-                if k.building.is_empty() { "—".into() } else { k.building.clone() },
-                k.description.clone(),
-            ]
-        };
-        // As many rows as fit above the footer, wrapped; the rest counted.
-        let mut rows: Vec<Vec<String>> = Vec::new();
-        for k in &g.cases {
-            rows.push(to_row(k));
-            let t = Table { origin: [m, y], columns: &cols, rows: &rows, size_pt: 8.0, row_h_mm: 6.0 };
-            if y + t.wrapped_height(measure) > bottom - 6.0 {
-                rows.pop();
-                break;
-            }
-        }
-        let shown = rows.len();
-        let t = Table { origin: [m, y], columns: &cols, rows: &rows, size_pt: 8.0, row_h_mm: 6.0 };
-        y += t.draw_wrapped(&mut l, measure) + 2.0;
-        if g.cases.len() > shown {
-            l.text_styled([m, y], lang.tr_n(T::WeeklyMore, g.cases.len() - shown), 8.0, Align::Left, GREY, false);
-        }
+        let rows: Vec<Vec<String>> = g
+            .cases
+            .iter()
+            .map(|k| {
+                vec![
+                    format!("#{}", k.id.get()),
+                    lang.tr(k.category.label()).to_string(),
+                    case_status(lang, k),
+                    if k.building.is_empty() { "—".into() } else { k.building.clone() },
+                    k.description.clone(),
+                ]
+            })
+            .collect();
+        f.table(measure, &cols, &rows, 8.0);
     }
-    footer(&mut l, 8.0, u, doc, opts);
-    l
+    f.finish()
 }
 
 /// The report as a workbook: a summary sheet (every grid and the total), then a sheet per grid with

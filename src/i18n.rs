@@ -773,6 +773,21 @@ texts! {
     PrintThisPeriod => "打印…", "Print…";
     ExportAlwaysA4 => "纸张：A4 纵向", "Paper: A4 portrait";
     WeeklyContinued => "（续）", " (continued)";
+    // Case sheets (事件处理单)
+    ProductCaseSheets => "事件处理单", "Case sheets";
+    PrintCaseSheets => "事件处理单", " case sheet";
+    CaseSheetNone => "没有要打印的事件（未选事件时打印全部未结事件）。", "No case to print (without a choice, every open case is printed).";
+    CaseSheetReported => "上报时间", "Reported";
+    CaseSheetTime => "时间", "Time";
+    CaseSheetMorePhotos => "另有 {n} 张照片存于系统", "{n} more photos on file";
+    CaseSheetSignature => "处理人签字", "Handled by";
+    CaseSheetFollowUp => "回访情况", "Follow-up call";
+    CaseSheetSatisfaction => "居民满意度", "Resident satisfied";
+    CaseSheetNote => "报告人姓名和电话已部分隐去（个人信息），完整信息见网格通系统。本单随事件归档。", "The reporter's name and phone are partly masked (personal data); the full record is in Wangge. File this sheet with the case.";
+    CasePrintSheet => "打印事件单…", "Print case sheet…";
+    CasePrintShown => "打印所列事件单…", "Print sheets of the cases listed…";
+    ExportCasesChosen => "{n} 件事件", "{n} cases";
+    ExportCasesOpen => "全部未结事件", "Every open case";
 }
 
 /// A staff title as printed: the standard titles (free text in the data, 党委书记, 居委会主任 …) in

@@ -233,3 +233,38 @@ fn deadlines_are_set_per_category_through_one_edit() {
     command(&mut h, Command::Undo);
     assert_eq!(h.state().doc.community.info.rules.deadline_days(wangge::model::CaseCategory::Dispute), before);
 }
+
+#[test]
+fn the_print_buttons_open_the_case_sheets_of_one_case_or_of_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = demo(dir.path());
+    open_panel(&mut h);
+    let k = h.state().doc.community.cases.last().expect("a case").clone();
+    h.get_by_label_contains(&format!("#{} ", k.id)).click();
+    h.run();
+    // The print dialog lays out its preview on a worker (a spinner): step frames, don't wait for quiet.
+    let press = |h: &mut Harness<'static, WanggeApp>, label: &str| {
+        h.get_by_label(label).click();
+        h.run_steps(8);
+    };
+    press(&mut h, tr(T::CasePrintSheet));
+    let opts = |h: &Harness<'_, WanggeApp>| h.state().export.options(Lang::ZhCn, "Asia/Shanghai");
+    assert!(h.state().export.open, "the print dialog opened");
+    assert_eq!(h.state().export.product(), wangge::export::Product::CaseSheets);
+    assert_eq!(opts(&h).cases, Some(vec![k.id]), "the selected case");
+    // The list's button prints every case listed (the demo's whole month, unfiltered). The dialog
+    // is closed first: it lies over the panel.
+    h.state_mut().export.open = false;
+    h.run_steps(2);
+    press(&mut h, tr(T::CasePrintShown));
+    assert!(h.state().export.open);
+    let listed = opts(&h).cases.expect("the listed cases");
+    let mut all: Vec<CaseId> = h.state().doc.community.cases.iter().map(|k| k.id).collect();
+    let mut got = listed.clone();
+    all.sort();
+    got.sort();
+    assert_eq!(got, all);
+    // The dialog can go back to every open case.
+    press(&mut h, tr(T::ExportCasesOpen));
+    assert_eq!(opts(&h).cases, None);
+}

@@ -238,7 +238,12 @@ impl CasePanel {
                     .default_open(true)
                     .show(ui, |ui| figures_ui(ui, c, &shown, &grid_of, now, lang));
                 ui.separator();
-                ui.label(RichText::new(lang.tr_n(T::CaseCount, shown.len())).strong());
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new(lang.tr_n(T::CaseCount, shown.len())).strong());
+                    if !shown.is_empty() && ui.small_button(tr(T::CasePrintShown)).clicked() {
+                        out.push(Command::PrintCases(shown.iter().map(|k| k.id).collect()));
+                    }
+                });
                 egui::ScrollArea::vertical().id_salt("case_list").max_height(200.0).show(ui, |ui| {
                     for k in shown.iter().rev() {
                         let overdue = cases::is_overdue(&c.info.rules, k, now);
@@ -330,7 +335,12 @@ impl CasePanel {
         let tr = |t| lang.tr(t);
         let c = &doc.community;
         let now = crate::time::now_timestamp();
-        ui.label(RichText::new(format!("#{} {}", k.id, tr(k.category.label()))).heading());
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(format!("#{} {}", k.id, tr(k.category.label()))).heading());
+            if ui.small_button(tr(T::CasePrintSheet)).clicked() {
+                out.push(Command::PrintCases(vec![k.id]));
+            }
+        });
         egui::Grid::new("case_detail").num_columns(2).striped(true).show(ui, |ui| {
             let deadline = cases::deadline(&c.info.rules, k)
                 .map_or_else(|| "—".to_string(), |d| crate::time::rfc3339_at(d, &c.info.time_zone));

@@ -27,6 +27,8 @@ struct Periods {
     month: Option<Month>,
     /// The roster's Monday.
     roster_monday: Option<jiff::civil::Date>,
+    /// The case sheets' cases, as the cases panel chose them.
+    cases: Option<Vec<crate::model::CaseId>>,
 }
 
 /// What a window asks the dialog to print: the week or the month it shows.
@@ -44,7 +46,7 @@ fn default_paper(p: Product) -> (usize, bool) {
     match p {
         Product::WallMap | Product::Coverage => (1, true),
         Product::Assessment => (4, true),
-        Product::Atlas | Product::Roster | Product::Badges | Product::Weekly => (4, false),
+        Product::Atlas | Product::Roster | Product::Badges | Product::Weekly | Product::CaseSheets => (4, false),
         Product::Boards | Product::Staffing => (3, false),
     }
 }
@@ -151,6 +153,7 @@ fn product_name(lang: Lang, p: Product) -> &'static str {
         Product::Badges => T::ProductBadges,
         Product::Assessment => T::ProductAssessment,
         Product::Weekly => T::ProductWeekly,
+        Product::CaseSheets => T::ProductCaseSheets,
     })
 }
 
@@ -187,6 +190,7 @@ impl ExportDialog {
             week: self.period.week.clone(),
             month: self.period.month.as_ref().map(|m| m.text.clone()),
             week_of: self.period.roster_monday,
+            cases: self.period.cases.clone(),
             ..ExportOptions::new(self.product, paper)
         }
     }
@@ -231,6 +235,32 @@ impl ExportDialog {
             }
         }
         self.follow_product();
+    }
+
+    /// Opens the dialog on the case sheets of these cases (the cases panel's print buttons).
+    pub fn show_cases(&mut self, overlay: BuildingOverlay, cases: Vec<crate::model::CaseId>) {
+        self.show(overlay);
+        self.product = Product::CaseSheets;
+        self.period.cases = Some(cases);
+        self.follow_product();
+    }
+
+    /// The case sheets' choice, as the dialog names it: the cases chosen or every open one.
+    fn cases_ui(&mut self, ui: &mut Ui, doc: &Document, lang: Lang) {
+        match self.period.cases.as_ref().map(Vec::len) {
+            Some(n) => {
+                ui.horizontal(|ui| {
+                    ui.label(egui::RichText::new(lang.tr_n(T::ExportCasesChosen, n)).strong());
+                    if ui.small_button(lang.tr(T::ExportCasesOpen)).clicked() {
+                        self.period.cases = None;
+                    }
+                });
+            }
+            None => {
+                let open = doc.community.cases.iter().filter(|k| !k.status().is_closed()).count();
+                ui.label(egui::RichText::new(format!("{} ({open})", lang.tr(T::ExportCasesOpen))).strong());
+            }
+        }
     }
 
     /// The period the chosen product prints, as the dialog names it (`None` for products
@@ -399,6 +429,9 @@ impl ExportDialog {
                         self.badges_ui(ui, lang);
                     }
                     self.period_ui(ui, doc, lang);
+                    if self.product == Product::CaseSheets {
+                        self.cases_ui(ui, doc, lang);
+                    }
                     if self.product == Product::WallMap {
                         egui::ComboBox::from_label(lang.tr(T::ExportPrintOverlay))
                             .selected_text(lang.tr(self.overlay.label()))

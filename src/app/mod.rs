@@ -119,6 +119,8 @@ pub enum Command {
     OpenExport,
     /// Open the print dialog on the weekly report or the assessment of this week or month.
     PrintPeriod(export_dialog::Period),
+    /// Open the print dialog on the case sheets of these cases.
+    PrintCases(Vec<crate::model::CaseId>),
     PickExportPdf(crate::export::ExportOptions),
     WritePdf(PathBuf, crate::export::ExportOptions),
     /// Stop the document being opened in the background; the current one stays.
@@ -733,6 +735,7 @@ impl WanggeApp {
             Command::DismissMessage => self.message = None,
             Command::OpenExport => self.export.show(self.settings.overlay),
             Command::PrintPeriod(p) => self.export.show_period(self.settings.overlay, p),
+            Command::PrintCases(ids) => self.export.show_cases(self.settings.overlay, ids),
             Command::PickExportPdf(opts) => {
                 let name = format!("{}.pdf", crate::export::products::title(&self.doc, &opts));
                 self.pick(ctx, move |d| {

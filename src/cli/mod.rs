@@ -66,15 +66,16 @@ pub enum Command {
         #[arg(long, hide = true, default_value_t = 100)]
         district_grids: usize,
     },
-    /// Export a printable PDF (wall-map, atlas, boards, roster, staffing, coverage, badges), the grid layer as
+    /// Export a printable PDF (wall-map, atlas, boards, roster, staffing, coverage, assessment, badges, weekly,
+    /// case-sheets), the grid layer as
     /// GeoJSON (`export grids --out FILE.geojson`) or one layer as GeoJSON, Excel or CSV
     /// (`export layer buildings --out FILE.xlsx`).
     Export {
-        /// wall-map | atlas | boards | roster | staffing | coverage | badges | grids | layer
+        /// wall-map | atlas | boards | roster | staffing | coverage | assessment | badges | weekly | case-sheets | grids | layer
         product: String,
         /// For `layer`: boundary | compounds | roads | buildings | grids | organisations | staff | grid-stats
         name: Option<String>,
-        /// Paper: A0–A4 or WIDTHxHEIGHT in mm (default: A1 for the wall map, A4 for the atlas and badges, A3 otherwise).
+        /// Paper: A0–A4 or WIDTHxHEIGHT in mm (default: A1 for the wall map and coverage map, A4 for the atlas, assessment, badges, weekly report and case sheets, A3 otherwise).
         #[arg(long)]
         paper: Option<String>,
         /// Landscape instead of portrait.
@@ -131,6 +132,10 @@ pub enum Command {
         /// Weekly report: the ISO week, e.g. 2026-W48 (default: last week). Output .pdf or .xlsx.
         #[arg(long)]
         week: Option<String>,
+        /// Case sheets: the cases to print, by number (`--case 3 --case 7` or `--case 3,7`); every open
+        /// case when not given.
+        #[arg(long = "case", value_delimiter = ',')]
+        cases: Vec<i64>,
     },
     /// The monthly assessment (考核): `assess --month 2026-11 [--json]` shows the ranking;
     /// `assess score --staff ID --month 2026-11 --scores 90,85,88,92,95 [--comment T] [--by ID]`
@@ -584,15 +589,16 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
             no_qr,
             back,
             week,
+            cases,
         } => {
             let product = Product::parse(product).with_context(|| {
                 format!(
-                    "未知的导出类型 (unknown product) {product:?}: wall-map, atlas, boards, roster, staffing, coverage, assessment, badges, weekly, grids, layer"
+                    "未知的导出类型 (unknown product) {product:?}: wall-map, atlas, boards, roster, staffing, coverage, assessment, badges, weekly, case-sheets, grids, layer"
                 )
             })?;
             let default_paper = match product {
                 Product::WallMap | Product::Coverage => "A1",
-                Product::Atlas | Product::Assessment | Product::Badges | Product::Weekly => "A4",
+                Product::Atlas | Product::Assessment | Product::Badges | Product::Weekly | Product::CaseSheets => "A4",
                 _ => "A3",
             };
             let paper: PageSize = paper.as_deref().unwrap_or(default_paper).parse()?;
@@ -640,6 +646,9 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
             if week.is_some() && product != Product::Weekly {
                 bail!("--week 只用于例会周报 (only the weekly report takes --week)");
             }
+            if !cases.is_empty() && product != Product::CaseSheets {
+                bail!("--case 只用于事件处理单 (only the case sheets take --case)");
+            }
             if month.is_some() && product != Product::Assessment {
                 bail!("--month 只用于考核表 (only the assessment takes --month)");
             }
@@ -668,6 +677,14 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
                 ),
                 None => None,
             };
+            let missing: Vec<String> = cases
+                .iter()
+                .filter(|&&id| doc.community.case(crate::model::CaseId(id)).is_none())
+                .map(|id| format!("#{id}"))
+                .collect();
+            if !missing.is_empty() {
+                bail!("没有这些事件 (no such cases): {}", missing.join(", "));
+            }
             // Checked before the work, so a refused target costs nothing and is never touched.
             let target = files::check_output(out, OutputKind::Export, &[doc_path(&doc)?])?;
             let opts = ExportOptions {
@@ -691,6 +708,7 @@ pub fn run(command: &Command, db: Option<&Path>) -> Result<String> {
                 badge_qr: !*no_qr,
                 badge_back: *back,
                 week,
+                cases: (!cases.is_empty()).then(|| cases.iter().map(|&id| crate::model::CaseId(id)).collect()),
                 ..ExportOptions::new(product, paper)
             };
             let bytes = match (xlsx, product) {

@@ -36,10 +36,12 @@ pub enum Product {
     Badges,
     /// The Monday meeting report (例会周报): a summary page, then a page per grid.
     Weekly,
+    /// Case sheets (事件处理单): a sheet per case with its workflow and photos.
+    CaseSheets,
 }
 
 impl Product {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::WallMap,
         Self::Atlas,
         Self::Boards,
@@ -49,6 +51,7 @@ impl Product {
         Self::Assessment,
         Self::Badges,
         Self::Weekly,
+        Self::CaseSheets,
     ];
 
     /// The CLI name.
@@ -63,6 +66,7 @@ impl Product {
             Self::Assessment => "assessment",
             Self::Badges => "badges",
             Self::Weekly => "weekly",
+            Self::CaseSheets => "case-sheets",
         }
     }
 
@@ -73,13 +77,14 @@ impl Product {
     /// Whether the product prints grids (all but the staffing chart and the badges): a community
     /// without any cannot have it.
     pub fn needs_grids(self) -> bool {
-        !matches!(self, Self::Staffing | Self::Assessment | Self::Badges)
+        !matches!(self, Self::Staffing | Self::Assessment | Self::Badges | Self::CaseSheets)
     }
 
     /// The paper a product prints on whatever paper is chosen: the weekly report is an office
     /// paper and badges are cut from a sheet, both A4 portrait.
     pub fn fixed_paper(self) -> Option<PageSize> {
-        matches!(self, Self::Weekly | Self::Badges).then_some(PageSize { width_mm: 210.0, height_mm: 297.0 })
+        matches!(self, Self::Weekly | Self::Badges | Self::CaseSheets)
+            .then_some(PageSize { width_mm: 210.0, height_mm: 297.0 })
     }
 
     /// Whether the product's maps are drawn at a chosen scale (the others have no map, or fit
@@ -125,6 +130,8 @@ pub struct ExportOptions {
     pub badge_back: bool,
     /// Weekly report: the week; last week (in the community's zone) when `None`.
     pub week: Option<crate::weekly::WeekSpan>,
+    /// Case sheets: these cases in this order; every open case when `None`.
+    pub cases: Option<Vec<crate::model::CaseId>>,
 }
 
 impl ExportOptions {
@@ -150,6 +157,7 @@ impl ExportOptions {
             badge_qr: true,
             badge_back: false,
             week: None,
+            cases: None,
         }
     }
 }
@@ -253,6 +261,7 @@ pub fn layouts_monitored(
         // Cards are cut from A4 whatever paper the other products use.
         Product::Badges => products::badges(doc, opts, measure),
         Product::Weekly => products::weekly(doc, opts, page, measure)?,
+        Product::CaseSheets => products::case_sheets(doc, opts, page, measure),
     };
     // A cancelled product stops early with fewer pages: never hand those out as the result.
     if monitor.is_cancelled() {

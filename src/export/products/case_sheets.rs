@@ -10,7 +10,7 @@ use crate::i18n::T;
 use crate::model::{Case, OfficeRules};
 
 use super::super::ExportOptions;
-use super::super::layout::{Item, Layout, RectMm, StrokeMm, TextMeasure};
+use super::super::layout::{Item, Layout, RectMm, StrokeMm, TextMeasure, shrink_to_fit};
 use super::super::paper::PageSize;
 use super::flow::{Flow, M};
 use super::{Align, DARK, GREY};
@@ -127,7 +127,9 @@ fn sheet(
         let x = M + half * col as f32;
         let yy = y + row_h * r as f32;
         f.l.text_styled([x + 1.0, yy + 1.5], tr(*key), 9.0, Align::Left, GREY, false);
-        f.l.text_styled([x + 22.0, yy + 1.2], value.as_str(), 10.0, Align::Left, DARK, false);
+        // A long value (a building's full name) is set smaller rather than run into the next column.
+        let pt = shrink_to_fit(measure, value, half - 25.0, 10.0, 7.0);
+        f.l.text_styled([x + 22.0, yy + 1.2], value.as_str(), pt, Align::Left, DARK, false);
         f.l.line(vec![[x, yy + 6.5], [x + half - 2.0, yy + 6.5]], StrokeMm::solid(0.3, GREY));
     }
     f.y += row_h * rows_n as f32 + 5.0;

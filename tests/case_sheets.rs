@@ -148,3 +148,37 @@ fn the_command_line_prints_chosen_cases_and_refuses_unknown_ones() {
     }
     assert_eq!(std::fs::read(&db).unwrap(), before, "exports never touch the document");
 }
+
+#[test]
+fn each_sheet_has_a_locator_map_centred_on_its_case() {
+    let (c, _) = demo();
+    let doc = Document::new(c.clone(), None, Lang::ZhCn);
+    let font = wangge::export::pdf::PdfFont::bundled().unwrap();
+    let ids: Vec<CaseId> = c.cases.iter().take(3).map(|k| k.id).collect();
+    let opts =
+        ExportOptions { cases: Some(ids.clone()), ..ExportOptions::new(Product::CaseSheets, "A4".parse().unwrap()) };
+    let pages = export::layouts(&doc, &opts, &font).unwrap();
+    assert_eq!(pages.len(), 3);
+    for (page, id) in pages.iter().zip(&ids) {
+        let maps: Vec<_> = page
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                wangge::export::layout::Item::Map(m) => Some(m),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(maps.len(), 1, "one locator map on case {id:?}'s sheet");
+        let m = maps[0];
+        assert_eq!(m.scale, export::products::LOCATOR_SCALE);
+        let at = m.page_from_map(doc.scene.to_map(doc.community.case(*id).unwrap().position.0));
+        let centre = [m.frame.x + m.frame.w / 2.0, m.frame.y + m.frame.h / 2.0];
+        assert!((at[0] - centre[0]).abs() < 0.5 && (at[1] - centre[1]).abs() < 0.5, "{at:?} vs {centre:?}");
+        // The case's marker is drawn in the map (a filled disc in its status colour).
+        let colour = wangge::layers::cases::status_colour(doc.community.case(*id).unwrap().status());
+        assert!(
+            m.shapes.iter().any(|s| matches!(s, wangge::layers::Shape::Fill { color, .. } if *color == colour)),
+            "the marker of case {id:?}"
+        );
+    }
+}

@@ -1,5 +1,5 @@
 //! The case sheet (事件处理单): one A4 portrait sheet per case for the case file and the handler —
-//! what, where, when it is due, every step of its workflow with who did it, its photos, and lines
+//! what, where (a locator map), when it is due, every step of its workflow with who did it, its photos, and lines
 //! for the signature and the follow-up call. The reporter is the office's contact, so the sheet
 //! carries the name and phone masked (欧**, 139****0321): enough to recognise, not to publish.
 
@@ -13,7 +13,9 @@ use super::super::ExportOptions;
 use super::super::layout::{Item, Layout, RectMm, StrokeMm, TextMeasure, shrink_to_fit};
 use super::super::paper::PageSize;
 use super::flow::{Flow, M};
-use super::{Align, DARK, GREY};
+use super::{Align, DARK, GREY, MapSpec, by_grid_fills, focus_fills, framed_map};
+use crate::export::layout::MapFrame;
+use crate::layers::MapRect;
 
 /// Photos printed per case (the first ones added); the sheet says how many more are on file.
 pub const MAX_PHOTOS: usize = 4;
@@ -79,6 +81,51 @@ fn deadline_text(rules: &OfficeRules, k: &Case, tz: &str) -> String {
     crate::cases::deadline(rules, k).map_or_else(|| "—".to_string(), |d| minute(&crate::time::rfc3339_at(d, tz)))
 }
 
+/// The scale of the locator map: a building and its street neighbours across the sheet.
+pub const LOCATOR_SCALE: u32 = 2000;
+
+/// Where the case is: a strip of map at [`LOCATOR_SCALE`] centred on it, its grid in colour, its
+/// building outlined and the case marked as on screen (status colour, ringed).
+fn locator_map(f: &mut Flow<'_>, doc: &Document, opts: &ExportOptions, k: &Case) {
+    let c = &doc.community;
+    // Low enough that a case with five steps and four photos still fits on one sheet.
+    let (w, h) = (f.width(), 45.0);
+    f.room_for(h + 5.0);
+    let frame = RectMm::new(M, f.y, w, h);
+    let centre = doc.scene.to_map(k.position.0);
+    let m_per_mm = LOCATOR_SCALE as f32 / 1000.0;
+    let (half_w, half_h) = (w * m_per_mm / 2.0, h * m_per_mm / 2.0);
+    let extent =
+        MapRect { min: [centre[0] - half_w, centre[1] - half_h], max: [centre[0] + half_w, centre[1] + half_h] };
+    let grid = crate::cases::case_grid(c, k);
+    let base = by_grid_fills(doc, opts.lang);
+    let fills = grid.map_or_else(|| base.clone(), |g| focus_fills(doc, &base, g));
+    let marker = crate::layers::cases::CaseMarker {
+        id: k.id,
+        pos: centre,
+        status: k.status(),
+        overdue: crate::cases::is_overdue(&c.info.rules, k, crate::time::now_timestamp()),
+    };
+    // Twice the screen's marker: on the sheet it is the one thing the map is for.
+    let overlays =
+        crate::layers::cases::marker_shapes(&[marker], MapFrame::device_per_m(LOCATOR_SCALE) / 2.0, Some(k.id));
+    let spec = MapSpec {
+        frame,
+        extent,
+        scale: Some(LOCATOR_SCALE),
+        focus_grid: grid,
+        selected_building: k.building_id,
+        text_scale: 0.8,
+        grid_labels: None,
+        fills: &fills,
+        overlays: &overlays,
+        hatch: opts.hatch,
+        dashed_grid_edges: true,
+    };
+    framed_map(&mut f.l, doc, &spec, 0.5, Some(opts.lang));
+    f.y += h + 5.0;
+}
+
 fn sheet(
     doc: &Document,
     opts: &ExportOptions,
@@ -133,6 +180,7 @@ fn sheet(
         f.l.line(vec![[x, yy + 6.5], [x + half - 2.0, yy + 6.5]], StrokeMm::solid(0.3, GREY));
     }
     f.y += row_h * rows_n as f32 + 5.0;
+    locator_map(&mut f, doc, opts, k);
     f.heading(tr(T::CaseDescription).to_string(), 6.0);
     let text = if k.description.trim().is_empty() { dash() } else { k.description.clone() };
     f.lines(super::super::layout::wrap(measure, &text, w, 10.0), 10.0);
@@ -184,12 +232,12 @@ fn sheet(
     }
     // For the pen: the handler's signature, the follow-up call, the resident's satisfaction.
     let pen = [T::CaseSheetSignature, T::CaseSheetFollowUp, T::CaseSheetSatisfaction];
-    f.room_for(12.0 * pen.len() as f32);
+    f.room_for(10.0 * pen.len() as f32);
     for t in pen {
-        f.y += 8.0;
+        f.y += 7.0;
         f.l.text_styled([M, f.y - 4.5], tr(t), 9.0, Align::Left, DARK, false);
         f.l.line(vec![[M + 30.0, f.y], [M + w, f.y]], StrokeMm::solid(0.3, GREY));
-        f.y += 4.0;
+        f.y += 3.0;
     }
     f.y += 2.0;
     f.lines(super::super::layout::wrap(measure, tr(T::CaseSheetNote), w, 7.5), 7.5);

@@ -17,7 +17,7 @@ pub use assessment::{assessment, assessment_headers, assessment_rows};
 pub use atlas::atlas;
 pub use badges::{BadgeSize, CARD_EDGE, CROP_MARK, badge_back_slot, badge_slots, badges, crop_marks, vcard};
 pub use boards::boards;
-pub use case_sheets::{MAX_PHOTOS, case_sheets, chosen_cases, mask_name, mask_phone};
+pub use case_sheets::{LOCATOR_SCALE, MAX_PHOTOS, case_sheets, chosen_cases, mask_name, mask_phone};
 pub use plan_compare::{MOVED_EDGE, OLD_PLAN_LINE, document_title as plan_compare_title, plan_compare};
 pub use roster::{days_off_earned, roster, roster_week, week_of};
 pub use staffing::staffing;

@@ -25,6 +25,7 @@ use jiff::{Timestamp, ToSpan};
 use crate::Document;
 use crate::cases;
 use crate::geom::coverage::{CoverageSettings, HalfDays};
+use crate::i18n::T;
 use crate::model::{BuildingId, CaseCategory, CaseId, CaseStatus, GridId, ShiftKind, StaffId};
 use crate::store::LogEntry;
 
@@ -184,6 +185,28 @@ impl GridWeek {
 
     pub fn evening_hours(&self) -> f64 {
         f64::from(self.evening_minutes) / 60.0
+    }
+
+    /// The week's figures as every view words them, in the order of the summary's columns: the
+    /// patrol figure as given (its label and text differ between the table and a grid's page),
+    /// then compliance, blind spots, cases new/closed/overdue/escalated, data changes, evening hours.
+    pub fn key_figures(&self, patrol: (T, String)) -> [(T, String); 9] {
+        [
+            patrol,
+            (T::WeeklyCompliance, self.compliance_pct().map_or_else(|| "—".to_string(), |p| format!("{p:.0}%"))),
+            (T::WeeklyBlindSpots, self.blind_spots.len().to_string()),
+            (T::WeeklyNewCases, self.cases_new.to_string()),
+            (T::WeeklyClosedCases, self.cases_closed.to_string()),
+            (T::WeeklyOverdueCases, self.cases_overdue.to_string()),
+            (T::WeeklyEscalatedCases, self.cases_escalated.to_string()),
+            (T::WeeklyDataChanges, self.data_changes.to_string()),
+            (T::WeeklyEveningHours, format!("{:.1}", self.evening_hours())),
+        ]
+    }
+
+    /// [`Self::key_figures`] as the summary table has them: patrols as "done/due".
+    pub fn summary_figures(&self) -> [(T, String); 9] {
+        self.key_figures((T::WeeklyPatrolShort, format!("{}/{}", self.half_days_patrolled, self.half_days_required)))
     }
 }
 

@@ -20,8 +20,8 @@ fn settle(h: &mut Harness<'static, WanggeApp>) {
     }
 }
 
-#[test]
-fn the_window_shows_a_week_and_steps_between_weeks() {
+/// The demo with 视图 ▸ 例会周报 opened.
+fn weekly_window() -> Harness<'static, WanggeApp> {
     let doc = Document::new(wangge::demo::kangle(), None, Lang::ZhCn);
     let mut h = Harness::builder()
         .with_size(vec2(1500.0, 950.0))
@@ -29,6 +29,12 @@ fn the_window_shows_a_week_and_steps_between_weeks() {
     settle(&mut h);
     click(&mut h, Lang::ZhCn.tr(T::View));
     click(&mut h, Lang::ZhCn.tr(T::WeeklyMenu));
+    h
+}
+
+#[test]
+fn the_window_shows_a_week_and_steps_between_weeks() {
+    let mut h = weekly_window();
     assert!(h.state().weekly.open);
     let tz = wangge::time::time_zone("Asia/Shanghai");
     let last = wangge::weekly::WeekSpan::last_week(wangge::time::now_timestamp(), &tz).unwrap();
@@ -41,13 +47,7 @@ fn the_window_shows_a_week_and_steps_between_weeks() {
 
 #[test]
 fn print_opens_the_print_dialog_on_the_week_shown() {
-    let doc = Document::new(wangge::demo::kangle(), None, Lang::ZhCn);
-    let mut h = Harness::builder()
-        .with_size(vec2(1500.0, 950.0))
-        .build_eframe(move |cc| WanggeApp::new(cc, Ok(doc), Some(Lang::ZhCn)));
-    settle(&mut h);
-    click(&mut h, Lang::ZhCn.tr(T::View));
-    click(&mut h, Lang::ZhCn.tr(T::WeeklyMenu));
+    let mut h = weekly_window();
     click(&mut h, Lang::ZhCn.tr(T::WeeklyPrevious));
     assert!(!h.state().export.open);
     click(&mut h, Lang::ZhCn.tr(T::PrintThisPeriod));

@@ -19,6 +19,7 @@ use wangge::{Document, Lang};
 
 #[path = "common/pdf_text.rs"]
 mod pdf_text;
+use pdf_text::pdf_text;
 
 const REPORTER: &str = "欧阳淑芬";
 const PHONE: &str = "13987650321";
@@ -254,31 +255,11 @@ fn iso_weeks_are_parsed_and_bad_ones_refused() {
     assert!(msg.contains("第 54 周") && msg.contains("no ISO week 54"), "{msg}");
 }
 
-fn page_size_mm(pdf: &Pdf, page: lopdf::ObjectId) -> (f32, f32) {
-    let dict = pdf.get_dictionary(page).unwrap();
-    let media = dict.get(b"MediaBox").unwrap().as_array().unwrap();
-    let num = |o: &lopdf::Object| o.as_float().or_else(|_| o.as_i64().map(|v| v as f32)).unwrap();
-    ((num(&media[2]) - num(&media[0])) * 25.4 / 72.0, (num(&media[3]) - num(&media[1])) * 25.4 / 72.0)
-}
-
-fn text(pdf: &Pdf) -> String {
-    let map = pdf_text::to_unicode(pdf);
-    let mut out = String::new();
-    for (_, id) in pdf.get_pages() {
-        let content = pdf.get_page_content(id).unwrap();
-        let content = String::from_utf8_lossy(&content);
-        for chunk in content.split("Tj").collect::<Vec<_>>().iter().rev().skip(1).rev() {
-            let Some(start) = chunk.rfind('<') else { continue };
-            let hex = chunk[start + 1..].trim_end().trim_end_matches('>');
-            for i in 0..hex.len() / 4 {
-                if let Ok(code) = u16::from_str_radix(&hex[i * 4..i * 4 + 4], 16) {
-                    out.push_str(map.get(&code).map_or("?", String::as_str));
-                }
-            }
-            out.push('\n');
-        }
+/// Every page is A4 portrait, whatever paper was asked for.
+fn assert_a4(sizes: &[(f64, f64)]) {
+    for (w, h) in sizes {
+        assert!((w - 210.0).abs() < 0.5 && (h - 297.0).abs() < 0.5, "{w}×{h}");
     }
-    out
 }
 
 #[test]
@@ -289,14 +270,9 @@ fn the_pdf_is_a_summary_and_a_page_per_grid_on_a4_without_reporters() {
         date: "2026-12-01".into(),
         ..ExportOptions::new(Product::Weekly, "A1".parse().unwrap())
     };
-    let bytes = export::export_pdf(&f.doc, &opts).unwrap();
-    let pdf = Pdf::load_mem(&bytes).unwrap();
-    assert_eq!(pdf.get_pages().len(), 1 + f.doc.community.grids.len());
-    for (_, id) in pdf.get_pages() {
-        let (w, h) = page_size_mm(&pdf, id);
-        assert!((w - 210.0).abs() < 0.5 && (h - 297.0).abs() < 0.5, "{w}×{h}");
-    }
-    let all = text(&pdf);
+    let (all, sizes) = pdf_text(&export::export_pdf(&f.doc, &opts).unwrap());
+    assert_eq!(sizes.len(), 1 + f.doc.community.grids.len());
+    assert_a4(&sizes);
     assert!(all.contains("例会周报") && all.contains("2026-W48"), "{all}");
     assert!(all.contains("超期事件") && all.contains("#2"));
     assert!(all.contains("第1件"), "cases are described on the grid page");
@@ -330,10 +306,9 @@ fn a_busy_week_runs_on_to_continued_pages_and_every_case_is_printed() {
         date: "2026-12-01".into(),
         ..ExportOptions::new(Product::Weekly, "A4".parse().unwrap())
     };
-    let pdf = Pdf::load_mem(&export::export_pdf(&doc, &opts).unwrap()).unwrap();
+    let (all, sizes) = pdf_text(&export::export_pdf(&doc, &opts).unwrap());
     let grids = doc.community.grids.len();
-    assert!(pdf.get_pages().len() >= 1 + grids + 2, "the summary and grid A run on: {} pages", pdf.get_pages().len());
-    let all = text(&pdf);
+    assert!(sizes.len() >= 1 + grids + 2, "the summary and grid A run on: {} pages", sizes.len());
     assert!(all.contains("（续）"), "continued pages say so");
     assert!(!all.contains('…') && !all.contains("未列出"), "nothing cut or counted instead of listed");
     for id in ids {
@@ -342,11 +317,8 @@ fn a_busy_week_runs_on_to_continued_pages_and_every_case_is_printed() {
     }
     assert!(!all.contains(REPORTER) && !all.contains(PHONE), "no resident data");
     // Every page is A4 and carries the footer.
-    for (_, id) in pdf.get_pages() {
-        let (w, h) = page_size_mm(&pdf, id);
-        assert!((w - 210.0).abs() < 0.5 && (h - 297.0).abs() < 0.5, "{w}×{h}");
-    }
-    assert_eq!(all.matches("打印日期").count(), pdf.get_pages().len());
+    assert_a4(&sizes);
+    assert_eq!(all.matches("打印日期").count(), sizes.len());
 }
 
 fn wangge_cmd() -> Command {

@@ -83,18 +83,7 @@ impl WeeklyPanel {
                 ui.colored_label(ui.visuals().error_fg_color, p);
             }
             let Some((_, r)) = &self.report else { return };
-            let heads = [
-                T::Grid,
-                T::WeeklyPatrolShort,
-                T::WeeklyCompliance,
-                T::WeeklyBlindSpots,
-                T::WeeklyNewCases,
-                T::WeeklyClosedCases,
-                T::WeeklyOverdueCases,
-                T::WeeklyEscalatedCases,
-                T::WeeklyDataChanges,
-                T::WeeklyEveningHours,
-            ];
+            let heads: Vec<T> = std::iter::once(T::Grid).chain(r.total.summary_figures().map(|(k, _)| k)).collect();
             egui::Grid::new("weekly_summary").striped(true).num_columns(heads.len()).spacing([10.0, 4.0]).show(
                 ui,
                 |ui| {
@@ -103,18 +92,7 @@ impl WeeklyPanel {
                     }
                     ui.end_row();
                     let row = |ui: &mut Ui, g: &GridWeek, name: &str, strong: bool| {
-                        let cells = [
-                            name.to_string(),
-                            format!("{}/{}", g.half_days_patrolled, g.half_days_required),
-                            g.compliance_pct().map_or_else(|| "—".into(), |p| format!("{p:.0}%")),
-                            g.blind_spots.len().to_string(),
-                            g.cases_new.to_string(),
-                            g.cases_closed.to_string(),
-                            g.cases_overdue.to_string(),
-                            g.cases_escalated.to_string(),
-                            g.data_changes.to_string(),
-                            format!("{:.1}", g.evening_hours()),
-                        ];
+                        let cells = std::iter::once(name.to_string()).chain(g.summary_figures().map(|(_, v)| v));
                         for c in cells {
                             let text = RichText::new(c);
                             ui.label(if strong { text.strong() } else { text });

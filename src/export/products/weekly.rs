@@ -25,29 +25,6 @@ pub fn weekly_report(doc: &Document, opts: &ExportOptions) -> Result<WeeklyRepor
     Ok(crate::weekly::report(doc, &week, now))
 }
 
-/// A grid's (or the total's) figures of the week: the patrol figure as the page words it, then the rest.
-fn key_figures(g: &GridWeek, patrol: (T, String)) -> [(T, String); 9] {
-    [
-        patrol,
-        (T::WeeklyCompliance, pct(g)),
-        (T::WeeklyBlindSpots, g.blind_spots.len().to_string()),
-        (T::WeeklyNewCases, g.cases_new.to_string()),
-        (T::WeeklyClosedCases, g.cases_closed.to_string()),
-        (T::WeeklyOverdueCases, g.cases_overdue.to_string()),
-        (T::WeeklyEscalatedCases, g.cases_escalated.to_string()),
-        (T::WeeklyDataChanges, g.data_changes.to_string()),
-        (T::WeeklyEveningHours, hours(g)),
-    ]
-}
-
-fn pct(g: &GridWeek) -> String {
-    g.compliance_pct().map_or_else(|| "—".to_string(), |p| format!("{p:.0}%"))
-}
-
-fn hours(g: &GridWeek) -> String {
-    format!("{:.1}", g.evening_hours())
-}
-
 fn grid_label(g: &GridWeek) -> String {
     g.name.clone()
 }
@@ -94,8 +71,7 @@ fn summary_pages(
     let w = f.width();
     // Key figures as a row of boxes.
     let t = &r.total;
-    let patrol = (T::WeeklyPatrolShort, format!("{}/{}", t.half_days_patrolled, t.half_days_required));
-    let figures = key_figures(t, patrol);
+    let figures = t.summary_figures();
     f.heading(lang.tr(T::WeeklyKeyFigures).to_string(), 17.0);
     let y = f.y;
     let bw = w / figures.len() as f32;
@@ -112,34 +88,10 @@ fn summary_pages(
     f.y += 24.0;
     // All grids and the total.
     let cols_w = [0.15, 0.15, 0.08, 0.07, 0.07, 0.08, 0.06, 0.06, 0.08, 0.08, 0.12];
-    let heads = [
-        lang.tr(T::Grid),
-        lang.tr(T::GridCode),
-        lang.tr(T::WeeklyPatrolShort),
-        lang.tr(T::WeeklyCompliance),
-        lang.tr(T::WeeklyBlindSpots),
-        lang.tr(T::WeeklyNewCases),
-        lang.tr(T::WeeklyClosedCases),
-        lang.tr(T::WeeklyOverdueCases),
-        lang.tr(T::WeeklyEscalatedCases),
-        lang.tr(T::WeeklyDataChanges),
-        lang.tr(T::WeeklyEveningHours),
-    ];
-    let cols: Vec<(&str, f32)> = heads.iter().zip(cols_w).map(|(h, f)| (*h, w * f)).collect();
+    let heads = [T::Grid, T::GridCode].into_iter().chain(figures.iter().map(|(k, _)| *k)).map(|k| lang.tr(k));
+    let cols: Vec<(&str, f32)> = heads.zip(cols_w).map(|(h, f)| (h, w * f)).collect();
     let row = |g: &GridWeek, name: String| {
-        vec![
-            name,
-            g.code.clone(),
-            format!("{}/{}", g.half_days_patrolled, g.half_days_required),
-            pct(g),
-            g.blind_spots.len().to_string(),
-            g.cases_new.to_string(),
-            g.cases_closed.to_string(),
-            g.cases_overdue.to_string(),
-            g.cases_escalated.to_string(),
-            g.data_changes.to_string(),
-            hours(g),
-        ]
+        [name, g.code.clone()].into_iter().chain(g.summary_figures().into_iter().map(|(_, v)| v)).collect()
     };
     let mut rows: Vec<Vec<String>> = r.grids.iter().map(|g| row(g, grid_label(g))).collect();
     rows.push(row(t, lang.tr(T::WeeklyTotal).to_string()));
@@ -196,7 +148,7 @@ fn grid_pages(
     let w = f.width();
     // Figures, two columns of label and value.
     let patrol = (T::WeeklyPatrolled, format!("{} / {}", g.half_days_patrolled, g.half_days_required));
-    let figures = key_figures(g, patrol);
+    let figures = g.key_figures(patrol);
     f.heading(lang.tr(T::WeeklyKeyFigures).to_string(), 0.0);
     let y = f.y;
     let half = w / 2.0;

@@ -236,6 +236,40 @@ fn the_case_command_line_adds_updates_and_lists_and_refusals_change_nothing() {
 }
 
 #[test]
+fn the_demo_made_before_dawn_holds_nothing_after_now_and_a_step_taken_now_is_accepted() {
+    // 00:11 in Xiamen: the day's rounds and cases (08:00–18:00) have not happened yet.
+    let now: jiff::Timestamp = "2026-12-03T16:11:43Z".parse().unwrap();
+    let mut c = wangge::demo::kangle_at(now);
+    let whole_day = wangge::demo::kangle_on(jiff::civil::date(2026, 12, 4));
+    assert!(c.cases.len() < whole_day.cases.len() && c.tracks.len() < whole_day.tracks.len(), "the 4th is cut");
+    assert!(c.cases.len() >= 30 && c.tracks.len() > 100, "the month before stays");
+    let at = |s: &str| s.parse::<jiff::Timestamp>().unwrap();
+    for (i, k) in c.cases.iter().enumerate() {
+        assert_eq!(k.id, CaseId(i as i64 + 1), "case ids from 1 with no gaps");
+        assert!(k.steps.iter().all(|s| at(&s.time) <= now && s.case_id == k.id), "#{}: {:?}", k.id, k.steps);
+    }
+    let steps: Vec<i64> = c.cases.iter().flat_map(|k| k.steps.iter().map(|s| s.id.get())).collect();
+    assert_eq!(steps, (1..=steps.len() as i64).collect::<Vec<_>>(), "step ids from 1 with no gaps");
+    assert!(c.tracks.iter().all(|t| t.points.iter().all(|p| p.time <= now)));
+    assert!(c.tracks.iter().enumerate().all(|(i, t)| t.id.get() == i as i64 + 1));
+    // The latest open case takes its next step at `now`, as the case panel does.
+    let k = c.cases.iter().rev().find(|k| !k.status().is_closed()).unwrap().clone();
+    let to = *k.status().next().iter().find(|s| **s != CaseStatus::Escalated).unwrap();
+    let step = wangge::model::CaseStep {
+        id: wangge::model::CaseStepId(steps.len() as i64 + 1),
+        case_id: k.id,
+        status: to,
+        time: wangge::time::rfc3339_at(now, "Asia/Shanghai"),
+        operator: None,
+        handler: None,
+        handler_staff: None,
+        note: String::new(),
+    };
+    wangge::edit::Edit::AddFeature(wangge::edit::Feature::CaseStep(step)).apply_to(&mut c).unwrap();
+    assert_eq!(c.case(k.id).unwrap().status(), to);
+}
+
+#[test]
 fn the_demo_has_a_month_of_cases_in_every_state_ending_today() {
     let today = jiff::civil::date(2026, 11, 30);
     let c = wangge::demo::kangle_on(today);

@@ -450,10 +450,42 @@ pub fn is_demo(info: &CommunityInfo) -> bool {
     info.code == DEMO_CODE && info.name == DEMO_NAME && info.subdistrict == "湖里街道"
 }
 
-/// Builds the demo community, with a month of patrol tracks ending today (`WANGGE_NOW` pins it).
+/// Builds the demo community, with a month of patrols and cases ending now (`WANGGE_NOW` pins it).
 pub fn kangle() -> Community {
+    kangle_at(crate::time::now_timestamp())
+}
+
+/// The demo as it stands at `now`: the day's rounds and cases up to that instant and none after,
+/// so a step a user takes now never comes before a demo step (the case workflow refuses that).
+pub fn kangle_at(now: jiff::Timestamp) -> Community {
     let tz = CommunityInfo::default().time_zone;
-    kangle_on(crate::time::today(&tz))
+    let mut community = kangle_on(crate::time::date_at(now, &tz));
+    cut_at(&mut community, now);
+    community
+}
+
+/// Drops what lies after `now`: patrol points (a round under way keeps what was walked), cases
+/// not yet reported and steps not yet taken; ids are then renumbered from 1 with no gaps.
+fn cut_at(c: &mut Community, now: jiff::Timestamp) {
+    for t in &mut c.tracks {
+        t.points.retain(|p| p.time <= now);
+    }
+    c.tracks.retain(|t| t.points.len() >= 2);
+    for (i, t) in c.tracks.iter_mut().enumerate() {
+        t.id = crate::model::TrackId(i as i64 + 1);
+    }
+    let past = |time: &str| time.parse::<jiff::Timestamp>().is_ok_and(|t| t <= now);
+    c.cases.retain(|k| past(k.reported()));
+    let mut step_id = 1;
+    for (i, k) in c.cases.iter_mut().enumerate() {
+        k.id = crate::model::CaseId(i as i64 + 1);
+        k.steps.retain(|s| past(&s.time));
+        for s in &mut k.steps {
+            s.id = crate::model::CaseStepId(step_id);
+            s.case_id = k.id;
+            step_id += 1;
+        }
+    }
 }
 
 /// The demo community with its patrol tracks ending on `today`; the same date gives the same community.

@@ -275,3 +275,52 @@ fn the_atlas_pdf_keeps_no_text_of_labels_cut_by_the_frame() {
     }
     assert!(checked > 0, "the atlas prints building numbers");
 }
+
+/// The white plates drawn over a map frame (north arrow, scale bar): translucent white rectangles
+/// lying inside it.
+fn plates(items: &[Item], frame: &RectMm) -> Vec<RectMm> {
+    items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Polygon { rings, fill: Some([255, 255, 255, a]), .. } if *a < 255 && rings.len() == 1 => {
+                let r = &rings[0];
+                let (xs, ys): (Vec<f32>, Vec<f32>) = r.iter().map(|p| (p[0], p[1])).unzip();
+                let min = |v: &[f32]| v.iter().copied().fold(f32::INFINITY, f32::min);
+                let max = |v: &[f32]| v.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+                Some(RectMm::new(min(&xs), min(&ys), max(&xs) - min(&xs), max(&ys) - min(&ys)))
+            }
+            _ => None,
+        })
+        .filter(|p| inside(p, frame))
+        .collect()
+}
+
+#[test]
+fn no_map_label_hides_under_the_north_arrow_or_the_scale_bar() {
+    let doc = demo();
+    let cases: Vec<_> = doc.community.cases.iter().take(6).map(|k| k.id).collect();
+    assert!(!cases.is_empty(), "the demo has cases");
+    let mut checked = 0;
+    for product in [Product::WallMap, Product::Boards, Product::Coverage, Product::CaseSheets] {
+        for (paper, landscape) in [("A4", false), ("A4", true), ("A3", true), ("A1", true)] {
+            let mut opts = options(product, paper, landscape);
+            if product == Product::CaseSheets {
+                opts.cases = Some(cases.clone());
+            }
+            for page in export::layouts(&doc, &opts, font()).unwrap() {
+                for m in page.items.iter().filter_map(|i| if let Item::Map(m) = i { Some(m) } else { None }) {
+                    let plates = plates(&page.items, &m.frame);
+                    for s in &m.shapes {
+                        let Shape::Text { pos, text, size, .. } = s else { continue };
+                        let b = text_box(m, *pos, text, *size);
+                        for p in &plates {
+                            assert!(!overlaps(&b, p), "{product:?} {paper} {landscape}: {text:?} at {b:?} under {p:?}");
+                        }
+                        checked += plates.len();
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 1000, "labels checked against plates: {checked}");
+}

@@ -442,6 +442,7 @@ impl Scene {
     /// still be in the PDF's text layer).
     fn print_labels(&self, p: &FrameParams, rules: &PrintLabels<'_>, shapes: &mut Vec<Shape>) -> Vec<Unplaced> {
         let mut at = Placing::new(p, rules.width);
+        at.furniture = rules.keep_clear.iter().map(|r| at.device_rect(r)).collect();
         let visible_buildings = self.buildings_in(&p.view);
         for &b in &visible_buildings {
             at.buildings.insert(at.device_rect(&self.buildings[b].bbox));
@@ -586,6 +587,9 @@ pub struct PrintLabels<'a> {
     pub grid_labels: Option<&'a [Arc<str>]>,
     /// The printed font's advance widths.
     pub width: LineWidth<'a>,
+    /// Parts of the frame under the map's furniture (the north arrow's and scale bar's plates): no
+    /// label is placed beneath them, where the plate would hide it.
+    pub keep_clear: &'a [MapRect],
 }
 
 /// Smallest printed sizes in points (device units of print), the least that reads at arm's length on
@@ -671,6 +675,9 @@ struct Placing<'a> {
     view: [f32; 4],
     labels: LabelPlacer,
     buildings: LabelPlacer,
+    /// Boxes of the frame that a plate covers: as good as outside it, even for a label that is
+    /// always drawn.
+    furniture: Vec<[f32; 4]>,
     width: LineWidth<'a>,
 }
 
@@ -688,6 +695,7 @@ impl<'a> Placing<'a> {
             ],
             labels: LabelPlacer::default(),
             buildings: LabelPlacer::default(),
+            furniture: Vec::new(),
             width,
         }
     }
@@ -712,8 +720,13 @@ impl<'a> Placing<'a> {
         super::labels::centred_box(self.device(pos), [w + pad, h + pad])
     }
 
+    /// Inside the frame and clear of its furniture.
     fn inside_view(&self, b: &[f32; 4]) -> bool {
-        self.view[0] <= b[0] && self.view[1] <= b[1] && b[2] <= self.view[2] && b[3] <= self.view[3]
+        self.view[0] <= b[0]
+            && self.view[1] <= b[1]
+            && b[2] <= self.view[2]
+            && b[3] <= self.view[3]
+            && !self.furniture.iter().any(|f| super::labels::overlaps(f, b))
     }
 
     /// Whether the box's corners, edge midpoints and centre all lie inside the polygon.

@@ -108,7 +108,7 @@ impl Ctx<'_> {
     /// over the map. Returns the x where the strip is free again.
     fn map_with_furniture(&self, l: &mut Layout, spec: &MapSpec<'_>, strip: RectMm) -> f32 {
         let u = self.unit();
-        let map = map_frame(self.doc, spec);
+        let map = map_frame(self.doc, spec, &[]);
         let scale = map.scale;
         l.items.push(Item::Map(Box::new(map)));
         l.rect(spec.frame, None, Some(StrokeMm::solid(u.max(0.8), DARK)));

@@ -132,7 +132,9 @@ pub(super) struct MapSpec<'a> {
     pub dashed_grid_edges: bool,
 }
 
-fn map_frame(doc: &Document, spec: &MapSpec<'_>) -> MapFrame {
+/// The map of `spec`, its labels kept from under `furniture` (paper rectangles drawn over the map
+/// afterwards).
+fn map_frame(doc: &Document, spec: &MapSpec<'_>, furniture: &[RectMm]) -> MapFrame {
     let margin = 1.02;
     let scale = spec.scale.unwrap_or_else(|| {
         choose_scale([spec.extent.width() * margin, spec.extent.height() * margin], [spec.frame.w, spec.frame.h])
@@ -156,7 +158,12 @@ fn map_frame(doc: &Document, spec: &MapSpec<'_>) -> MapFrame {
         Some(font) => font.width_mm(text, size_pt) * PT_PER_MM,
         None => crate::layers::labels::text_width(text, size_pt),
     };
-    let rules = crate::layers::PrintLabels { grid_labels: spec.grid_labels, width: &width };
+    let on_map = |r: &RectMm| MapRect {
+        min: [view.min[0] + (r.x - spec.frame.x) / k, view.max[1] - (r.bottom() - spec.frame.y) / k],
+        max: [view.min[0] + (r.right() - spec.frame.x) / k, view.max[1] - (r.y - spec.frame.y) / k],
+    };
+    let keep_clear: Vec<MapRect> = furniture.iter().map(on_map).collect();
+    let rules = crate::layers::PrintLabels { grid_labels: spec.grid_labels, width: &width, keep_clear: &keep_clear };
     // The same scene as the screen, with the grids in their print colours (a clone shares the
     // meshes, so this costs a few vectors).
     let mut scene = doc.scene.clone();
@@ -308,18 +315,21 @@ pub(super) fn framed_map(
     scale_bar_lang: Option<Lang>,
 ) -> u32 {
     let frame = spec.frame;
-    let map = map_frame(doc, spec);
+    // White plates, so the arrow and the bar never sit on a road casing or a building; the map's
+    // labels keep out from under them.
+    let arrow = [frame.right() - 10.0 * k, frame.y + 12.0 * k];
+    let arrow_plate = RectMm::new(arrow[0] - 7.0 * k, arrow[1] - 8.0 * k, 14.0 * k, 21.0 * k);
+    let bar_plate = scale_bar_lang.map(|_| {
+        RectMm::new(frame.x + 3.0 * k, frame.bottom() - 17.0 * k, (frame.w * 0.3).clamp(60.0, 260.0), 14.0 * k)
+    });
+    let furniture: Vec<RectMm> = std::iter::once(arrow_plate).chain(bar_plate).collect();
+    let map = map_frame(doc, spec, &furniture);
     let scale = map.scale;
     l.items.push(Item::Map(Box::new(map)));
     l.rect(frame, None, Some(StrokeMm::solid(k.max(0.8), DARK)));
-    // A white plate, so the arrow never sits on a road casing or a building.
-    let arrow = [frame.right() - 10.0 * k, frame.y + 12.0 * k];
-    let plate = RectMm::new(arrow[0] - 7.0 * k, arrow[1] - 8.0 * k, 14.0 * k, 21.0 * k);
-    l.rect(plate, Some([255, 255, 255, 235]), Some(StrokeMm::solid(0.4, GREY)));
+    l.rect(arrow_plate, Some([255, 255, 255, 235]), Some(StrokeMm::solid(0.4, GREY)));
     north_arrow(l, arrow, 12.0 * k);
-    if let Some(lang) = scale_bar_lang {
-        let plate =
-            RectMm::new(frame.x + 3.0 * k, frame.bottom() - 17.0 * k, (frame.w * 0.3).clamp(60.0, 260.0), 14.0 * k);
+    if let (Some(lang), Some(plate)) = (scale_bar_lang, bar_plate) {
         l.rect(plate, Some([255, 255, 255, 230]), Some(StrokeMm::solid(0.4, GREY)));
         scale_bar_item(l, [plate.x + 6.0 * k, plate.y + 6.0 * k], scale, plate.w - 14.0 * k, k, lang);
     }
